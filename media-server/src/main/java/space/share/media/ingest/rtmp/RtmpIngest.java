@@ -111,10 +111,7 @@ public final class RtmpIngest implements AutoCloseable {
     executor.setDaemon(true);
     executor.setThreadNamePrefix("rtmp-executor-");
     spring.registerBean("messageExecutor", ThreadPoolTaskExecutor.class, () -> executor);
-    // RTMPConnManager.destroy() shuts down a static executor that every later instance needs: registered as a
-    // plain singleton, Spring never destroys it, so a second server in the same JVM (tests) still starts.
-    RTMPConnManager connectionManager = new RTMPConnManager();
-    spring.getBeanFactory().registerSingleton("rtmpConnManager", connectionManager);
+    spring.registerBean("rtmpConnManager", RTMPConnManager.class);
     spring.registerBean("rtmpHandler", RTMPHandler.class, () -> {
       RTMPHandler handler = new RTMPHandler();
       handler.setServer(server);
@@ -157,7 +154,6 @@ public final class RtmpIngest implements AutoCloseable {
     LiveApplication application = new LiveApplication(access, streams);
     spring.registerBean("web.handler", LiveApplication.class, () -> application);
     spring.refresh();
-    connectionManager.setApplicationContext(spring);
     globalContext.setCoreBeanFactory(spring.getBeanFactory());
     webContext.setCoreBeanFactory(spring.getBeanFactory());
 
