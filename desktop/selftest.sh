@@ -4,6 +4,7 @@
 # checks:
 #   - the recorded FLV has H.264 at the room's size and pixel format, a keyframe every fps x GOP frames,
 #     about fps x seconds frames, and AAC 48 kHz stereo audio (ffprobe);
+#   - a tone played into the room's default sink is audible in the stream (sink -> monitor -> AAC);
 #   - x11vnc answered an RFB handshake on loopback; PulseAudio's default source was room.monitor;
 #   - a component killed with SIGKILL (x11vnc) was restarted and room.sh's status file showed it;
 #   - after SIGTERM nothing the room started is left (no process in any component's group, none naming
@@ -82,6 +83,11 @@ if [[ "$greeting" == "RFB 003.008" ]]; then pass "x11vnc greets on 127.0.0.1:$DE
 source_name="$(PULSE_SERVER="unix:$DESKTOP_RUNTIME_DIR/pulse/native" pactl get-default-source 2>/dev/null || true)"
 if [[ "$source_name" == room.monitor ]]; then pass "PulseAudio default source is room.monitor"; else fail "default source is '$source_name'"; fi
 
+# Sound path: a 1 kHz tone played into the default sink must come out of the encoder (checked below).
+PULSE_SERVER="unix:$DESKTOP_RUNTIME_DIR/pulse/native" timeout 10 ffmpeg -nostdin -loglevel error -re \
+  -f lavfi -i "sine=frequency=1000:sample_rate=48000:duration=2" -f pulse -device room selftest-tone \
+  || fail "could not play a tone into the room's sink"
+
 # Supervision: kill x11vnc hard; room.sh must notice and restart it (backoff 1 s).
 vnc_pid="$(awk '$1 == "vnc" { print $3 }' "$status_file")"
 kill -KILL "$vnc_pid"
@@ -112,6 +118,9 @@ want_pix=yuv444p; [[ "$DESKTOP_SCREEN_CONTENT" =~ ^(off|0|false|no)$ ]] && want_
 if [[ "$video" == "h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix" ]]; then pass "video: $video"; else fail "video is '$video', want h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix"; fi
 audio="$(probe a:0 stream=codec_name,sample_rate,channels | paste -sd' ')"
 if [[ "$audio" == "aac 48000 2" ]]; then pass "audio: $audio"; else fail "audio is '$audio', want aac 48000 2"; fi
+max_volume="$(ffmpeg -nostdin -hide_banner -i "$work/out.flv" -map 0:a:0 -af volumedetect -f null - 2>&1 |
+  awk '/max_volume/ { print $(NF - 1) }')"
+if awk -v v="${max_volume:--99}" 'BEGIN { exit !(v > -20) }'; then pass "tone played into the sink is in the stream (max ${max_volume} dB)"; else fail "no tone in the stream audio (max_volume ${max_volume:-?} dB)"; fi
 ffprobe -v error -select_streams v:0 -show_entries packet=pts_time,flags -of csv=p=0 "$work/out.flv" > "$work/packets.csv"
 frames="$(wc -l < "$work/packets.csv")"
 span_s="$(awk -F, 'NR == 1 { first = $1 } { last = $1 } END { printf "%.2f", last - first + 0 }' "$work/packets.csv")"
