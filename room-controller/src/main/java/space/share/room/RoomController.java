@@ -160,6 +160,7 @@ public final class RoomController {
   }
 
   public void stop() {
+    long startNanos = System.nanoTime();
     try {
       if (poller != null) {
         poller.close();
@@ -180,6 +181,7 @@ public final class RoomController {
         database.close();
         database = null;
       }
+      LOG.info("stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
     }
   }
 

@@ -26,9 +26,11 @@ final class EventHub implements RoomListener {
   record Snapshot(String type, Object room) {}
 
   void opened(EventSocket socket) {
+    // Presence first (to the others), then join the fan-out, then the snapshot: it is computed after
+    // joining, so no event is lost; events queued ahead of it are older and the snapshot supersedes them.
     String roomId = socket.member().roomId();
-    socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(socket);
     rooms.socketOpened(socket.member(), true);
+    socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(socket);
     try {
       socket.send(Json.write(new Snapshot("snapshot", rooms.configuration(socket.member()))));
     } catch (RoomException e) {
