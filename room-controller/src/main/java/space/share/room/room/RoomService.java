@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import space.share.room.api.RoomException;
 import space.share.room.api.RoomStatus;
 import space.share.room.store.RoomStore;
+import space.share.room.store.StoreException;
 import space.share.room.token.JoinThrottle;
 import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
@@ -138,7 +139,14 @@ public final class RoomService {
       throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken (ids of deleted rooms stay taken)");
     }
     long nowMs = clock.millis();
-    store.insertRoom(new RoomStore.RoomRow(roomId, roomName, passcodes.hash(roomPasscode), null, nowMs, 0));
+    try {
+      store.insertRoom(new RoomStore.RoomRow(roomId, roomName, passcodes.hash(roomPasscode), null, nowMs, 0));
+    } catch (StoreException e) {
+      if (store.findRoom(roomId).isPresent()) { // lost a race with another create of the same id
+        throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken");
+      }
+      throw e;
+    }
     String ownerId = sessionTokens.newMemberId();
     String ownerToken = sessionTokens.newToken();
     store.insertMember(new RoomStore.MemberRow(ownerId, roomId, ownerDisplayName, true, SessionTokens.hash(ownerToken),
@@ -211,6 +219,7 @@ public final class RoomService {
   public RoomViews.Session join(String roomId, String passcode, String name, String clientAddress, boolean asOwner) {
     long retryAfterSeconds = throttle.retryAfterSeconds(clientAddress, roomId);
     if (retryAfterSeconds > 0) {
+      LOG.info("join of room {} from {} throttled for {} s", roomId, clientAddress, retryAfterSeconds);
       throw new RoomException(RoomStatus.TOO_MANY_ATTEMPTS, "too many wrong passcodes; retry in " + retryAfterSeconds + " s",
           retryAfterSeconds);
     }
@@ -218,6 +227,7 @@ public final class RoomService {
     Optional<RoomStore.RoomRow> row = TokenSigner.ROOM_ID.matcher(roomId).matches() ? store.findRoom(roomId) : Optional.empty();
     if (row.isEmpty()) {
       throttle.recordFailure(clientAddress, roomId);
+      LOG.info("join of unknown room {} from {}", roomId, clientAddress);
       throw new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId);
     }
     if (row.get().deleted()) {
@@ -225,6 +235,7 @@ public final class RoomService {
     }
     if (!asOwner && !passcodes.matches(row.get().passcodeHash(), passcode)) {
       throttle.recordFailure(clientAddress, roomId);
+      LOG.info("wrong passcode for room {} from {}", roomId, clientAddress);
       throw new RoomException(RoomStatus.WRONG_PASSCODE, "wrong passcode for room " + roomId);
     }
     LiveRoom live = liveRoom(roomId);

@@ -31,6 +31,12 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   final Path typedFile;
 
   X11Desktop(Path workDir) throws Exception {
+    this(workDir, List.of());
+  }
+
+  /** @param extraVncArgs added to the x11vnc command line, e.g. {@code -nofb} */
+  X11Desktop(Path workDir, List<String> extraVncArgs) throws Exception {
+    java.nio.file.Files.createDirectories(workDir);
     try {
       Process xvfb = start(List.of("Xvfb", "-displayfd", "1", "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp"),
           workDir.resolve("xvfb.log"), false);
@@ -40,14 +46,23 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
       typedFile = workDir.resolve("typed.txt");
       start(List.of("xterm", "-display", display, "-T", "share-space-it", "-geometry", "80x24+0+0",
           "-e", "sh", "-c", "cat > '" + typedFile + "'"), workDir.resolve("xterm.log"), true);
-      waitFor(() -> run("xdotool", "search", "--name", "share-space-it").exitCode == 0, 10_000, "xterm window");
+      waitFor(() -> run("xdotool", "search", "--name", "share-space-it").exitCode == 0, 30_000, "xterm window");
       vncPort = freePort();
-      start(List.of("x11vnc", "-display", display, "-rfbport", Integer.toString(vncPort), "-localhost", "-nopw",
-          "-forever", "-shared", "-noxdamage", "-q"), workDir.resolve("x11vnc.log"), true);
-      waitFor(() -> canConnect(vncPort), 15_000, "x11vnc on port " + vncPort);
-    } catch (Exception e) {
+      List<String> vnc = new ArrayList<>(List.of("x11vnc", "-display", display, "-rfbport", Integer.toString(vncPort),
+          "-localhost", "-nopw", "-forever", "-shared", "-noxdamage", "-q"));
+      vnc.addAll(extraVncArgs);
+      start(vnc, workDir.resolve("x11vnc.log"), true);
+      waitFor(() -> canConnect(vncPort), 30_000, "x11vnc on port " + vncPort);
+    } catch (Exception | AssertionError e) {
       close();
-      throw e;
+      StringBuilder logs = new StringBuilder(e.getMessage());
+      for (String name : List.of("xvfb.log", "xterm.log", "x11vnc.log")) {
+        Path log = workDir.resolve(name);
+        if (java.nio.file.Files.exists(log)) {
+          logs.append("\n--- ").append(name).append(":\n").append(java.nio.file.Files.readString(log));
+        }
+      }
+      throw new AssertionError(logs.toString(), e);
     }
   }
 
