@@ -47,6 +47,19 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
     this.session = session;
   }
 
+  public final java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    pongs.incrementAndGet();
+  }
+
+  public void ping() throws Exception {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    session.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3}), Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+    sent.get(5, TimeUnit.SECONDS);
+  }
+
   @Override
   public void onWebSocketText(String message) {
     texts.add(message);

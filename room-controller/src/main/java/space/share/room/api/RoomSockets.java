@@ -120,6 +120,16 @@ public final class RoomSockets {
     }
 
     @Override
+    public void onWebSocketPing(java.nio.ByteBuffer payload) {
+      bridge.onWebSocketPing(payload);
+    }
+
+    @Override
+    public void onWebSocketPong(java.nio.ByteBuffer payload) {
+      bridge.onWebSocketPong(payload);
+    }
+
+    @Override
     public void onWebSocketClose(int statusCode, String reason) {
       bridge.onWebSocketClose(statusCode, reason);
     }

@@ -189,6 +189,20 @@ public final class VncBridge implements Session.Listener {
     });
   }
 
+  /**
+   * Jetty hands pings to a listener that has this method and leaves the pong and the next demand to it
+   * (it only demands by itself for auto-demanding listeners), so answer and demand here.
+   */
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    session.sendPong(payload, Callback.from(session::demand, error -> close(RoomStatus.INTERNAL_ERROR, "pong failed")));
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    session.demand();
+  }
+
   @Override
   public void onWebSocketText(String message) {
     LOG.debug("ignored a text message on the VNC socket of member {} from {}", memberId, peer);

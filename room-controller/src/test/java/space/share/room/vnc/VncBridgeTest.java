@@ -86,6 +86,13 @@ class VncBridgeTest {
       ws.sendBinary(new byte[] {5, 0, 0, 10, 0, 20});
       byte[] got = server.getInputStream().readNBytes(6);
       assertEquals(20, got[5]);
+      // A ping in between: answered, and frames after it still flow (the bridge demands explicitly).
+      ws.ping();
+      space.share.room.vnc.X11Desktop.waitFor(() -> ws.pongs.get() == 1, 5_000, "a pong");
+      ws.sendBinary(new byte[] {4, 1, 0, 0, 0, 0, 0, 0x61});
+      assertEquals(0x61, server.getInputStream().readNBytes(8)[7]);
+      server.getOutputStream().write(new byte[] {0, 0, 0, 0});
+      ws.read(4, WAIT);
     }
     assertEquals(4502, ws.awaitClose(WAIT), "VNC server closing ends the bridge");
   }
