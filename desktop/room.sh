@@ -3,8 +3,10 @@
 # vnc.sh and encode.sh, each in its own process group (setsid), all configured by the same DESKTOP_*
 # environment (see the header of each script and docs/desktop.md).
 #
-# This is the one-command local mode and the container entrypoint. Inside the room controller the Java
-# supervisor starts the five scripts itself; room.sh is the same policy written in bash:
+# This is the one supervision policy for a room's components, used everywhere: the room controller's
+# ProcessDesktopManager (room.desktop.mode=process) runs one room.sh per room (setsid, DESKTOP_* environment),
+# restarts room.sh itself if it dies and reads the status file below for the room's state; the container image
+# runs it as its entrypoint. The policy:
 #   - a component that exits is restarted after a backoff of 1, 2, 4, 8, 16, 30, 30... s; the backoff
 #     resets once it has stayed up DESKTOP_RESTART_RESET_S [30] s;
 #   - DESKTOP_RUNTIME_DIR/status holds one line per component: "name state pid restarts last_exit_status"

@@ -23,6 +23,8 @@ import space.share.room.api.ErrorRenderer;
 import space.share.room.api.RoomException;
 import space.share.room.api.RoomSockets;
 import space.share.room.api.RoomStatus;
+import space.share.room.desktop.DesktopSettings;
+import space.share.room.desktop.ProcessDesktopManager;
 import space.share.room.room.DesktopManager;
 import space.share.room.room.HttpStreamStatusSource;
 import space.share.room.room.RoomService;
@@ -61,11 +63,25 @@ public final class RoomController {
   private VncBridges bridges;
   private Server server;
 
-  /** Production wiring: HTTP stream status, the static desktop manager from config. */
+  /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
   public RoomController(RoomConfig config) {
     this(config, Clock.systemUTC(),
         new HttpStreamStatusSource(config.get("room.media.internal-url", "http://127.0.0.1:8081"), Duration.ofSeconds(2)),
-        StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", "")));
+        desktopManager(config));
+  }
+
+  /**
+   * {@code room.desktop.mode}: {@code none} (default) is the {@link StaticDesktopManager} (no desktop, or every
+   * room's VNC at {@code room.vnc.static-target}); {@code process} runs desktop/room.sh per room.
+   */
+  public static DesktopManager desktopManager(RoomConfig config) {
+    String mode = config.get("room.desktop.mode", "none");
+    return switch (mode) {
+      case "none" -> StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", ""));
+      case "process" -> new ProcessDesktopManager(DesktopSettings.fromConfig(config));
+      default -> throw new IllegalArgumentException("room.desktop.mode (env " + RoomConfig.envName("room.desktop.mode")
+          + ") must be none or process: " + mode);
+    };
   }
 
   public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
@@ -117,6 +133,7 @@ public final class RoomController {
             config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000)),
         desktops, clock, settings);
     rooms.start();
+    bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
     bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle);
@@ -174,6 +191,9 @@ public final class RoomController {
       if (rooms != null) {
         rooms.stop();
       }
+      if (desktops instanceof AutoCloseable closeable) {
+        closeable.close(); // waits until every room's desktop processes are gone
+      }
     } catch (Exception e) {
       LOG.warn("error while stopping", e);
     } finally {
@@ -182,6 +202,33 @@ public final class RoomController {
         database = null;
       }
       LOG.info("stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
+    }
+  }
+
+  /**
+   * {@code room.bootstrap.id}: creates that room at start unless it exists (or existed: ids stay taken), with
+   * {@code room.bootstrap.name} and {@code room.bootstrap.passcode} (generated and logged when empty). Gives the
+   * one-command local mode and docker-compose a room with a live desktop without API calls.
+   */
+  private void bootstrapRoom() {
+    String id = config.get("room.bootstrap.id", "");
+    if (id.isEmpty()) {
+      return;
+    }
+    if (rooms.roomIds().contains(id)) {
+      LOG.info("bootstrap room {} exists already", id);
+      return;
+    }
+    String passcode = config.get("room.bootstrap.passcode", "");
+    try {
+      var created = rooms.createRoom(id, config.get("room.bootstrap.name", id), passcode.isEmpty() ? null : passcode, "owner");
+      if (passcode.isEmpty()) {
+        LOG.info("bootstrap room {} created with the generated passcode {}", id, created.passcode());
+      } else {
+        LOG.info("bootstrap room {} created with the configured passcode", id);
+      }
+    } catch (RoomException e) {
+      LOG.warn("bootstrap room {} not created: {}", id, e.getMessage());
     }
   }
 

@@ -28,6 +28,8 @@ import space.share.room.token.SessionTokens;
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   static final int MAX_BODY_BYTES = 16 * 1024;
+  /** How much of a too-large body is read and dropped before the 413 goes out. */
+  static final int MAX_DISCARD_BYTES = 1024 * 1024;
 
   private final RoomService rooms;
   private final String adminToken;
@@ -169,17 +171,17 @@ public final class ApiHandler extends Handler.Abstract {
   /** Reads at most {@link #MAX_BODY_BYTES} of JSON into {@code type}; an empty body is {@code {}}. */
   private static <T> T readBody(Request request, Class<T> type) {
     long declared = request.getLength();
-    if (declared > MAX_BODY_BYTES) {
-      throw new RoomException(RoomStatus.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
-    }
     byte[] bytes;
     try (InputStream in = Content.Source.asInputStream(request)) {
       bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (declared > MAX_BODY_BYTES || bytes.length > MAX_BODY_BYTES) {
+        // Read (and drop) a bounded rest of the body before answering, so a client still sending sees the 413
+        // instead of a connection reset; a larger body gets the 413 and the connection closes.
+        discard(in, MAX_DISCARD_BYTES);
+        throw new RoomException(RoomStatus.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
+      }
     } catch (IOException e) {
       throw new RoomException(RoomStatus.BAD_REQUEST, "could not read the body");
-    }
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw new RoomException(RoomStatus.PAYLOAD_TOO_LARGE, "body over " + MAX_BODY_BYTES + " bytes");
     }
     try {
       return Json.MAPPER.readValue(bytes.length == 0 ? "{}".getBytes() : bytes, type);
@@ -189,6 +191,15 @@ public final class ApiHandler extends Handler.Abstract {
       throw new RoomException(RoomStatus.BAD_REQUEST, "body is not the expected JSON object");
     } catch (IOException e) {
       throw new RoomException(RoomStatus.BAD_REQUEST, "could not read the body");
+    }
+  }
+
+  private static void discard(InputStream in, long maxBytes) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = maxBytes;
+    int n;
+    while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+      left -= n;
     }
   }
 }

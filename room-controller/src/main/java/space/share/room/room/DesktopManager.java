@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * The extension point for room desktops: starts and stops what a room shows (Xvfb, a window manager,
  * a browser, x11vnc, ffmpeg publishing with the room's stream key) and says where its VNC server
- * listens. {@link StaticDesktopManager} is the default; a supervising implementation comes later.
+ * listens. {@link StaticDesktopManager} is the default; {@code space.share.room.desktop.ProcessDesktopManager}
+ * runs desktop/room.sh per room ({@code room.desktop.mode=process}).
  *
  * <p>Threading: called from API threads and the poller thread; implementations are thread-safe and
  * return quickly ({@link #start} and {@link #stop} start work, they do not wait for it).

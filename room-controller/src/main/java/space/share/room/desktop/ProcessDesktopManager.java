@@ -1,0 +1,367 @@
+package space.share.room.desktop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.room.room.DesktopManager;
+import space.share.room.room.DesktopState;
+import space.share.room.room.Room;
+
+/**
+ * Runs and supervises one {@code desktop/room.sh} per room ({@code room.desktop.mode=process}).
+ *
+ * <p>Per room: a free X display number (from {@code room.desktop.display-base} up, skipping displays with an X
+ * lock or socket), a free loopback port for x11vnc, a directory {@code {data-dir}/desktops/{roomId}/} holding
+ * {@code desktop.log} (room.sh's output, appended) and {@code run/} (room.sh's runtime dir: status file, PulseAudio
+ * socket, browser profile). room.sh is started with {@code setsid}, so its pid is its process group; it runs and
+ * restarts the five components itself (one policy: docs/desktop.md). This class restarts room.sh when it dies
+ * ({@link Backoff}), and derives the room's {@link DesktopState} from room.sh's status file: {@code starting},
+ * {@code running}, {@code failed} while a component (or room.sh itself) waits for its restart, {@code stopped}.
+ *
+ * <p>Stopping a room: SIGTERM to room.sh's group (room.sh stops its components in reverse order), then after
+ * {@code room.desktop.stop-grace-ms} SIGKILL to room.sh's group and to every component group named in the status
+ * file, then SIGKILL to any process still carrying the room's {@code DESKTOP_RUNTIME_DIR} in its environment
+ * (x11vnc can hang in its SIGTERM handler). Nothing of the room is left.
+ *
+ * <p>Threading: thread-safe. {@link #start} and {@link #stop} return at once; each room has one supervisor thread
+ * that does the launching, waiting and killing. {@link #close} stops every room and waits for them (bounded).
+ */
+public final class ProcessDesktopManager implements DesktopManager, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessDesktopManager.class);
+  private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
+
+  /** Where a running room's desktop is, for logs and tests. */
+  public record DesktopInfo(int displayNum, int vncPort, Path runtimeDir, Path logFile, long pid, int restarts) {}
+
+  private final DesktopSettings settings;
+  private final Map<String, RoomDesktop> desktops = new ConcurrentHashMap<>();
+  private final List<RoomDesktop> all = new CopyOnWriteArrayList<>();
+  private final Set<Integer> displaysInUse = ConcurrentHashMap.newKeySet();
+
+  public ProcessDesktopManager(DesktopSettings settings) {
+    this.settings = settings;
+    if (!Files.isRegularFile(settings.script())) {
+      throw new IllegalArgumentException("room.desktop.script " + settings.script() + " does not exist");
+    }
+  }
+
+  @Override
+  public void start(Room room, String streamKey) {
+    desktops.computeIfAbsent(room.id(), id -> {
+      RoomDesktop desktop = new RoomDesktop(id, streamKey);
+      all.add(desktop);
+      desktop.thread.start();
+      return desktop;
+    });
+  }
+
+  @Override
+  public void stop(Room room) {
+    RoomDesktop desktop = desktops.remove(room.id());
+    if (desktop != null) {
+      desktop.requestStop();
+    }
+  }
+
+  @Override
+  public DesktopState state(String roomId) {
+    RoomDesktop desktop = desktops.get(roomId);
+    return desktop == null ? DesktopState.STOPPED : desktop.state();
+  }
+
+  @Override
+  public Optional<InetSocketAddress> vncAddress(String roomId) {
+    RoomDesktop desktop = desktops.get(roomId);
+    return desktop == null ? Optional.empty() : desktop.vncAddress();
+  }
+
+  /** The room's current display, VNC port, dirs and room.sh pid; empty when not running. */
+  public Optional<DesktopInfo> info(String roomId) {
+    RoomDesktop desktop = desktops.get(roomId);
+    return desktop == null ? Optional.empty() : desktop.info();
+  }
+
+  /** Stops every room's desktop and waits until each is gone (at most the stop grace + 15 s). */
+  @Override
+  public void close() {
+    desktops.clear();
+    for (RoomDesktop desktop : all) {
+      desktop.requestStop();
+    }
+    long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.stopGraceMs() + 15_000);
+    for (RoomDesktop desktop : all) {
+      try {
+        desktop.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (desktop.thread.isAlive()) {
+        LOG.error("room {} desktop did not stop in time", desktop.roomId);
+      }
+    }
+    all.removeIf(d -> !d.thread.isAlive());
+  }
+
+  private int allocateDisplay() {
+    for (int n = settings.displayBase(); n < settings.displayBase() + 1000; n++) {
+      if (!Files.exists(Path.of("/tmp/.X" + n + "-lock")) && !Files.exists(Path.of("/tmp/.X11-unix/X" + n))
+          && displaysInUse.add(n)) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("no free X display from " + settings.displayBase());
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** One room: its supervisor thread and what it currently runs. */
+  private final class RoomDesktop implements Runnable {
+    final String roomId;
+    final String streamKey;
+    final Path roomDir;
+    final Path runtimeDir;
+    final Path logFile;
+    final Thread thread;
+    final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile Process process;
+    private volatile int displayNum = -1;
+    private volatile int vncPort;
+    private volatile boolean inBackoff;
+    private volatile boolean stopped;
+    private volatile int restarts;
+
+    RoomDesktop(String roomId, String streamKey) {
+      this.roomId = roomId;
+      this.streamKey = streamKey;
+      this.roomDir = settings.dataDir().resolve("desktops").resolve(roomId);
+      this.runtimeDir = roomDir.resolve("run");
+      this.logFile = roomDir.resolve("desktop.log");
+      this.thread = new Thread(this, "desktop-" + roomId);
+      thread.setDaemon(true);
+    }
+
+    void requestStop() {
+      stopRequested.countDown();
+    }
+
+    boolean stopping() {
+      return stopRequested.getCount() == 0;
+    }
+
+    DesktopState state() {
+      if (stopped || stopping()) {
+        return DesktopState.STOPPED;
+      }
+      if (inBackoff) {
+        return DesktopState.FAILED;
+      }
+      if (process == null) {
+        return DesktopState.STARTING;
+      }
+      return StatusFile.stateOf(StatusFile.read(runtimeDir.resolve("status")));
+    }
+
+    Optional<InetSocketAddress> vncAddress() {
+      Process p = process;
+      return p == null || !p.isAlive() || stopping() ? Optional.empty()
+          : Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort));
+    }
+
+    Optional<DesktopInfo> info() {
+      Process p = process;
+      return p == null ? Optional.empty()
+          : Optional.of(new DesktopInfo(displayNum, vncPort, runtimeDir, logFile, p.pid(), restarts));
+    }
+
+    @Override
+    public void run() {
+      Backoff backoff = new Backoff(settings.restartInitialMs(), settings.restartMaxMs(), settings.restartResetMs());
+      try {
+        while (!stopping()) {
+          long startedNanos = System.nanoTime();
+          String outcome;
+          try {
+            Process p = launch();
+            while (!p.waitFor(200, TimeUnit.MILLISECONDS) && !stopping()) {
+              // wait for room.sh to exit or for a stop
+            }
+            if (stopping()) {
+              break;
+            }
+            outcome = "exited with status " + p.exitValue();
+            // Whatever the dead room.sh left (it may have been SIGKILLed) goes with it.
+            killLeftovers(p.pid());
+          } catch (IOException | RuntimeException e) {
+            outcome = "could not start: " + e;
+          }
+          process = null;
+          releaseDisplay();
+          long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+          long delayMs = backoff.delayAfterExitMs(upMs);
+          LOG.warn("room {} desktop {} after {} ms; restarting in {} ms (log: {})", roomId, outcome, upMs, delayMs, logFile);
+          inBackoff = true;
+          if (stopRequested.await(delayMs, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+          inBackoff = false;
+          restarts++;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        terminate();
+        stopped = true;
+      }
+    }
+
+    private Process launch() throws IOException {
+      Files.createDirectories(roomDir);
+      rotateLog();
+      // A dead room.sh's status file would show its components as running until the new one rewrites it.
+      Files.deleteIfExists(runtimeDir.resolve("status"));
+      int display = allocateDisplay();
+      displayNum = display;
+      vncPort = freeLoopbackPort();
+      ProcessBuilder builder = new ProcessBuilder("setsid", settings.script().toString())
+          .directory(roomDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      Map<String, String> env = builder.environment();
+      // The room's programs (its browser above all) never see the controller's secrets.
+      env.keySet().removeIf(name -> name.startsWith("SHARE_SPACE_") || name.startsWith("DESKTOP_"));
+      env.putAll(settings.environment(display, vncPort, runtimeDir, streamKey));
+      Process p = builder.start();
+      process = p;
+      LOG.info("room {} desktop started: room.sh pid {}, display :{}, VNC 127.0.0.1:{}, {}x{}@{} (log: {})", roomId,
+          p.pid(), display, vncPort, settings.width(), settings.height(), settings.fps(), logFile);
+      return p;
+    }
+
+    /** Stops the running room.sh (if any) and everything of this room. Runs on the supervisor thread. */
+    private void terminate() {
+      Process p = process;
+      if (p != null && p.isAlive()) {
+        List<StatusFile.Component> components = StatusFile.read(runtimeDir.resolve("status"));
+        ProcessTree.signalGroup(p.pid(), "TERM");
+        try {
+          if (!p.waitFor(settings.stopGraceMs(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("room {} desktop (room.sh pid {}) still running {} ms after SIGTERM, killing it", roomId, p.pid(),
+                settings.stopGraceMs());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        for (StatusFile.Component c : components) {
+          c.pid().ifPresent(pid -> {
+            if (!ProcessTree.groupMembers(pid).isEmpty()) {
+              ProcessTree.signalGroup(pid, "KILL");
+            }
+          });
+        }
+        killLeftovers(p.pid());
+      } else {
+        sweepEnvironment();
+      }
+      process = null;
+      releaseDisplay();
+      deleteRecursively(runtimeDir);
+      LOG.info("room {} desktop stopped", roomId);
+    }
+
+    /** SIGKILL to room.sh's group and to every process still carrying this room's runtime dir. */
+    private void killLeftovers(long roomShPid) {
+      if (!ProcessTree.groupMembers(roomShPid).isEmpty()) {
+        ProcessTree.signalGroup(roomShPid, "KILL");
+      }
+      sweepEnvironment();
+    }
+
+    private void sweepEnvironment() {
+      long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      List<Long> left = ProcessTree.withEnvironment("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
+      while (!left.isEmpty()) {
+        LOG.info("room {} desktop: killing {} leftover process(es) {}", roomId, left.size(), left);
+        for (long pid : left) {
+          ProcessTree.signal(pid, "KILL");
+        }
+        if (System.nanoTime() > deadlineNanos) {
+          LOG.error("room {} desktop: processes {} survive SIGKILL", roomId, left);
+          return;
+        }
+        sleepQuietly(50);
+        left = ProcessTree.withEnvironment("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
+      }
+    }
+
+    private void releaseDisplay() {
+      int display = displayNum;
+      if (display < 0) {
+        return;
+      }
+      // Xvfb killed with SIGKILL leaves its lock and socket; remove them when their owner is gone.
+      Path lock = Path.of("/tmp/.X" + display + "-lock");
+      try {
+        if (Files.exists(lock)) {
+          long owner = Long.parseLong(Files.readString(lock).trim());
+          if (ProcessHandle.of(owner).isEmpty()) {
+            Files.deleteIfExists(lock);
+            Files.deleteIfExists(Path.of("/tmp/.X11-unix/X" + display));
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        LOG.debug("room {}: could not check X lock {}: {}", roomId, lock, e.toString());
+      }
+      displaysInUse.remove(display);
+    }
+
+    private void rotateLog() throws IOException {
+      if (Files.exists(logFile) && Files.size(logFile) > MAX_LOG_BYTES) {
+        Files.move(logFile, logFile.resolveSibling("desktop.log.1"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.toString());
+    }
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
