@@ -221,7 +221,8 @@ public final class RoomController {
     }
     String passcode = config.get("room.bootstrap.passcode", "");
     try {
-      var created = rooms.createRoom(id, config.get("room.bootstrap.name", id), passcode.isEmpty() ? null : passcode, "owner");
+      String name = config.get("room.bootstrap.name", "");
+      var created = rooms.createRoom(id, name.isEmpty() ? id : name, passcode.isEmpty() ? null : passcode, "owner");
       if (passcode.isEmpty()) {
         LOG.info("bootstrap room {} created with the generated passcode {}", id, created.passcode());
       } else {
