@@ -51,6 +51,15 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
 
   public final java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
 
+  public final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Counts and answers pings (overriding this method makes that our job). */
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    pings.incrementAndGet();
+    session.sendPong(payload, Callback.NOOP);
+  }
+
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
     pongs.incrementAndGet();

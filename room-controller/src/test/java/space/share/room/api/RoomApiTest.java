@@ -38,7 +38,8 @@ class RoomApiTest {
   @BeforeEach
   void start() throws Exception {
     harness = new ControllerHarness(dataDir, clock, streams, new StaticDesktopManager(null),
-        Map.of("room.join.max-failures-per-client", "3", "room.control.idle-pass-ms", "30000"));
+        Map.of("room.join.max-failures-per-client", "3", "room.control.idle-pass-ms", "30000",
+            "room.events.ping-interval-ms", "300"));
     wsClient = new WebSocketClient();
     wsClient.start();
   }
@@ -421,6 +422,18 @@ class RoomApiTest {
     harness.call("DELETE", "/api/rooms/room1", ADMIN, null);
     events.awaitType("room-deleted", WAIT);
     assertEquals(4410, events.awaitClose(WAIT));
+  }
+
+  @Test
+  void eventSocket_quietRoom_pingedAndKeptOpenPastIdleTimeout() throws Exception {
+    JsonNode created = harness.createRoom("room1", "open-sesame");
+    WsProbe events = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/room1/events?token="
+        + created.path("owner").path("token").asText());
+    events.awaitType("snapshot", WAIT);
+    Thread.sleep(1500); // past the 900 ms idle timeout (3 ping intervals)
+    assertTrue(events.pings.get() >= 2, "pings: " + events.pings.get());
+    assertTrue(events.session().isOpen());
+    assertFalse(events.closeCode.isDone());
   }
 
   @Test
