@@ -460,6 +460,15 @@ class RoomApiTest {
   // ---------------------------------------------------------------- misc
 
   @Test
+  void staticFiles_classpathPlayerFolder_servedAtRoot() throws Exception {
+    Reply index = harness.call("GET", "/", null, null);
+    assertEquals(200, index.status());
+    assertTrue(index.raw().body().contains("<title>test player</title>"));
+    assertTrue(index.raw().headers().firstValue("content-type").orElse("").startsWith("text/html"));
+    assertEquals(200, harness.call("GET", "/index.html", null, null).status());
+  }
+
+  @Test
   void unknownEndpointAndWrongMethod_jsonErrors() throws Exception {
     harness.createRoom("room1", "open-sesame");
     assertEquals("not_found", harness.call("GET", "/api/nothing", ADMIN, null).error());
