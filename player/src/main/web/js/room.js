@@ -1,0 +1,1 @@
+import '@novnc/novnc'; import 'hls.js';
