@@ -1,0 +1,78 @@
+package space.share.media;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.access.AccessPolicy;
+import space.share.media.http.MediaHttpServer;
+import space.share.media.ingest.rtmp.RtmpIngest;
+import space.share.media.stream.StreamRegistry;
+
+/**
+ * The media server process: RTMP ingest in, WebSocket fMP4 and LL-HLS out. {@link #main} runs it until SIGTERM or
+ * Ctrl-C; tests build one with {@link #start(MediaConfig)} on ephemeral ports.
+ */
+public final class MediaServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
+
+  private final StreamRegistry streams = new StreamRegistry();
+  private final RtmpIngest ingest;
+  private final MediaHttpServer http;
+
+  private MediaServer(MediaConfig config) {
+    AccessPolicy access = config.accessPolicy(Clock.systemUTC());
+    ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams);
+    http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access, config.viewerMaxQueueBytes(),
+        null);
+  }
+
+  public static MediaServer start(MediaConfig config) throws Exception {
+    MediaServer server = new MediaServer(config);
+    try {
+      server.http.start();
+      server.ingest.start();
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  public int rtmpPort() {
+    return ingest.port();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public StreamRegistry streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    ingest.close();
+    try {
+      http.close();
+    } catch (Exception e) {
+      log.warn("HTTP stop failed: {}", e.toString());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    MediaConfig config = MediaConfig.load(System.getenv());
+    if (config.secret().isEmpty() && config.staticStreams().isEmpty()) {
+      log.warn("no secret and no static streams configured: nobody can publish");
+    }
+    MediaServer server = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping");
+      server.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+  }
+}

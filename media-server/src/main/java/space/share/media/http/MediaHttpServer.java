@@ -1,0 +1,123 @@
+package space.share.media.http;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.access.AccessPolicy;
+import space.share.media.stream.LiveStream;
+import space.share.media.stream.StreamRegistry;
+import space.share.media.ws.FeedSockets;
+
+/**
+ * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
+ * {@code extraHandler}) LL-HLS.
+ */
+public final class MediaHttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaHttpServer.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access, int viewerMaxQueueBytes,
+      Handler extraHandler) {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("media-http");
+    server = new Server(threads);
+    connector = new ServerConnector(server);
+    connector.setHost(host);
+    connector.setPort(port);
+    server.addConnector(connector);
+    Handler.Sequence routes = new Handler.Sequence();
+    routes.addHandler(new StatusHandler(streams));
+    if (extraHandler != null) {
+      routes.addHandler(extraHandler);
+    }
+    var feeds = FeedSockets.handler(server, streams, access, viewerMaxQueueBytes);
+    feeds.setHandler(routes);
+    server.setHandler(feeds);
+    server.setStopTimeout(2_000);
+  }
+
+  public void start() throws Exception {
+    server.start();
+    log.info("media HTTP on http://{}:{} (feed: /live/<id>/feed, status: /api/streams)", connector.getHost(),
+        connector.getLocalPort());
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public InetSocketAddress address() {
+    return new InetSocketAddress(connector.getHost() == null ? "127.0.0.1" : connector.getHost(), port());
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+
+  /** {@code GET /healthz}, {@code GET /api/streams}, {@code GET /api/streams/{id}}. */
+  private static final class StatusHandler extends Handler.Abstract.NonBlocking {
+    private final StreamRegistry streams;
+
+    StatusHandler(StreamRegistry streams) {
+      this.streams = streams;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      String path = Request.getPathInContext(request);
+      if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+        return false;
+      }
+      if (path.equals("/healthz")) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        response.write(true, java.nio.ByteBuffer.wrap("ok\n".getBytes()), callback);
+        return true;
+      }
+      if (path.equals("/api/streams")) {
+        List<Map<String, Object>> body = streams.all().stream().map(s -> describe(s.status())).toList();
+        JsonResponses.write(response, 200, body, callback);
+        return true;
+      }
+      if (path.startsWith("/api/streams/")) {
+        String id = path.substring("/api/streams/".length());
+        var stream = streams.find(id);
+        if (stream.isEmpty()) {
+          JsonResponses.error(response, MediaStatus.NOT_FOUND, "no stream '" + id + "' has been seen", callback);
+        } else {
+          JsonResponses.write(response, 200, describe(stream.get().status()), callback);
+        }
+        return true;
+      }
+      return false;
+    }
+
+    private static Map<String, Object> describe(LiveStream.Status status) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("id", status.id());
+      out.put("live", status.live());
+      out.put("codecs", status.init() == null ? null : status.init().codecs());
+      out.put("width", status.init() == null ? 0 : status.init().width());
+      out.put("height", status.init() == null ? 0 : status.init().height());
+      out.put("frameRate", status.init() == null ? 0 : status.init().frameRate());
+      out.put("viewers", status.subscribers());
+      Instant since = status.liveSince();
+      out.put("since", since == null ? null : since.toString());
+      return out;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package space.share.media.http;
+
+/**
+ * Every refusal the media server gives on the wire: one place for its HTTP status, WebSocket close code and the
+ * error code clients see in {@code {"error": ..., "message": ...}}.
+ */
+public enum MediaStatus {
+  FORBIDDEN(403, 4403, "forbidden"),
+  NOT_FOUND(404, 4404, "not_found"),
+  BAD_REQUEST(400, 4400, "bad_request"),
+  VIEWER_TOO_SLOW(0, 4008, "viewer_too_slow"),
+  SHUTTING_DOWN(503, 1001, "shutting_down");
+
+  private final int httpStatus;
+  private final int closeCode;
+  private final String code;
+
+  MediaStatus(int httpStatus, int closeCode, String code) {
+    this.httpStatus = httpStatus;
+    this.closeCode = closeCode;
+    this.code = code;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public int closeCode() {
+    return closeCode;
+  }
+
+  public String code() {
+    return code;
+  }
+}

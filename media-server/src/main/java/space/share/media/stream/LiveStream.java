@@ -1,0 +1,199 @@
+package space.share.media.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.cmaf.CmafMuxer;
+import space.share.media.cmaf.Fragment;
+import space.share.media.cmaf.InitSegment;
+import space.share.media.media.AudioConfig;
+import space.share.media.media.MediaSink;
+import space.share.media.media.Sample;
+import space.share.media.media.StreamMetadata;
+import space.share.media.media.Track;
+import space.share.media.media.VideoConfig;
+
+/**
+ * One stream id: outlives its publishers, so viewers stay connected across a publisher leaving and coming back.
+ *
+ * <p>Threading: one publisher at a time writes (through the {@link MediaSink} returned by {@link #beginPublish}),
+ * on the ingest path. The muxer runs on that thread, and each fragment is made once and handed to every subscriber.
+ * Subscribing takes the same monitor as the writer for the moment it replays the current GOP, so a new viewer sees
+ * every fragment exactly once.
+ */
+public final class LiveStream {
+  private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
+
+  /** A GOP cache longer than this is cut (a publisher with no keyframes); viewers then wait for the next one. */
+  private static final int MAX_GOP_FRAGMENTS = 2_000;
+
+  private final String id;
+  private final LatencyStats latency;
+  private final List<StreamSubscriber> subscribers = new CopyOnWriteArrayList<>();
+
+  // Guarded by this. Written by the publisher; read by subscribe() and status readers.
+  private Publisher publisher;
+  private InitSegment init;
+  private int generation;
+  private final List<Fragment> gop = new ArrayList<>();
+  private Instant liveSince;
+
+  LiveStream(String id, LatencyStats latency) {
+    this.id = id;
+    this.latency = latency;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Claims the stream for a publisher.
+   *
+   * @param peer names the publisher in log lines
+   * @throws PublishRejectedException another publisher is live on this stream
+   */
+  public synchronized MediaSink beginPublish(String peer) throws PublishRejectedException {
+    if (publisher != null) {
+      throw new PublishRejectedException("stream '" + id + "' is already live from " + publisher.peer);
+    }
+    publisher = new Publisher(peer);
+    liveSince = Instant.now();
+    log.info("stream {}: publish started by {}", id, peer);
+    return publisher;
+  }
+
+  public synchronized boolean isLive() {
+    return publisher != null;
+  }
+
+  /** Adds a subscriber; if the stream is live it first gets the init segment and the fragments since the keyframe. */
+  public synchronized void subscribe(StreamSubscriber subscriber) {
+    if (init != null) {
+      subscriber.onInit(init, generation);
+      for (Fragment fragment : gop) {
+        subscriber.onFragment(fragment);
+      }
+    }
+    subscribers.add(subscriber);
+  }
+
+  public void unsubscribe(StreamSubscriber subscriber) {
+    subscribers.remove(subscriber);
+  }
+
+  public int subscriberCount() {
+    return subscribers.size();
+  }
+
+  /** A consistent view for the status API. */
+  public synchronized Status status() {
+    return new Status(id, publisher != null, init, liveSince, subscribers.size());
+  }
+
+  /**
+   * A snapshot of the stream for the status API.
+   *
+   * @param init the current init segment, null before the first media or after the end
+   */
+  public record Status(String id, boolean live, InitSegment init, Instant liveSince, int subscribers) {}
+
+  private synchronized void publishInit(InitSegment newInit) {
+    init = newInit;
+    generation++;
+    gop.clear();
+    for (StreamSubscriber subscriber : subscribers) {
+      subscriber.onInit(newInit, generation);
+    }
+  }
+
+  private synchronized void publishFragment(Fragment fragment) {
+    if (fragment.independent() || gop.size() >= MAX_GOP_FRAGMENTS) {
+      gop.clear();
+    }
+    // Before the first keyframe the cache holds audio only: a viewer joining then can start with sound.
+    if (fragment.independent() || !gop.isEmpty() || fragment.track() == Track.AUDIO) {
+      gop.add(fragment);
+    }
+    for (StreamSubscriber subscriber : subscribers) {
+      subscriber.onFragment(fragment);
+    }
+    latency.record(System.nanoTime() - fragment.arrivalNanos());
+  }
+
+  private synchronized void end(Publisher ended) {
+    if (publisher != ended) {
+      return;
+    }
+    publisher = null;
+    init = null;
+    liveSince = null;
+    gop.clear();
+    for (StreamSubscriber subscriber : subscribers) {
+      subscriber.onEnded();
+    }
+    log.info("stream {}: publish by {} ended", id, ended.peer);
+  }
+
+  /** The writer side of one publish: owns the muxer; only the publisher's thread touches its fields. */
+  private final class Publisher implements MediaSink {
+    private final String peer;
+    private StreamMetadata metadata = StreamMetadata.NONE;
+    private VideoConfig videoConfig;
+    private AudioConfig audioConfig;
+    private CmafMuxer muxer;
+    private boolean ended;
+
+    Publisher(String peer) {
+      this.peer = peer;
+    }
+
+    @Override
+    public void onMetadata(StreamMetadata newMetadata) {
+      metadata = newMetadata;
+    }
+
+    @Override
+    public void onVideoConfig(VideoConfig config) {
+      videoConfig = config;
+    }
+
+    @Override
+    public void onAudioConfig(AudioConfig config) {
+      audioConfig = config;
+    }
+
+    @Override
+    public void onSample(Sample sample) {
+      if (ended) {
+        return;
+      }
+      boolean configChanged = muxer == null || !muxer.matches(videoConfig, audioConfig);
+      if (configChanged) {
+        // A new init segment starts at a video keyframe (or at once for audio-only), so it decodes on its own.
+        boolean canStart = videoConfig == null || (sample.track() == Track.VIDEO && sample.keyframe());
+        if (canStart) {
+          muxer = new CmafMuxer(videoConfig, audioConfig, metadata.frameRate());
+          publishInit(muxer.initSegment());
+        } else if (muxer == null) {
+          return; // nothing decodable yet
+        }
+      }
+      if (!muxer.hasTrack(sample.track())) {
+        return;
+      }
+      publishFragment(muxer.fragment(sample));
+    }
+
+    @Override
+    public void onEnd() {
+      if (!ended) {
+        ended = true;
+        end(this);
+      }
+    }
+  }
+}

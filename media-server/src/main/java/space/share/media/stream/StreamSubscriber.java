@@ -1,0 +1,20 @@
+package space.share.media.stream;
+
+import space.share.media.cmaf.Fragment;
+import space.share.media.cmaf.InitSegment;
+
+/**
+ * Receives one live stream's CMAF output: a WebSocket viewer, the LL-HLS packager.
+ *
+ * <p>Threading: called on the stream's writer thread (the ingest path), one call at a time, in order. Every method
+ * must return at once: queue, never block or write to a network synchronously in a way that can wait.
+ */
+public interface StreamSubscriber {
+  /** A new init segment: the first of a publish, or a codec change. Fragments that follow belong to it. */
+  void onInit(InitSegment init, int generation);
+
+  void onFragment(Fragment fragment);
+
+  /** The publisher left; an {@link #onInit} follows if the stream publishes again. */
+  void onEnded();
+}

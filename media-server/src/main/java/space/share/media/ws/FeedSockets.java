@@ -1,0 +1,81 @@
+package space.share.media.ws;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.access.AccessPolicy;
+import space.share.media.http.MediaStatus;
+import space.share.media.stream.StreamRegistry;
+
+/** Maps {@code /live/{streamId}/feed} to {@link FeedViewer}s, checking each viewer's token first. */
+public final class FeedSockets {
+  private static final Logger log = LoggerFactory.getLogger(FeedSockets.class);
+  private static final Pattern FEED_PATH = Pattern.compile("^/live/([A-Za-z0-9_-]{1,64})/feed$");
+
+  private FeedSockets() {}
+
+  public static WebSocketUpgradeHandler handler(Server server, StreamRegistry streams, AccessPolicy access,
+      int maxQueueBytes) {
+    return WebSocketUpgradeHandler.from(server, container -> {
+      // Viewers only receive; a feed waiting for its publisher may be silent for a long time.
+      container.setIdleTimeout(Duration.ofHours(1));
+      container.setMaxTextMessageSize(4096);
+      container.setMaxBinaryMessageSize(4096);
+      container.addMapping("regex|" + FEED_PATH.pattern(), (request, response, callback) -> {
+        String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+        Matcher path = FEED_PATH.matcher(Request.getPathInContext(request));
+        if (!path.matches()) {
+          return new Refusal(MediaStatus.NOT_FOUND, "no such feed");
+        }
+        String streamId = path.group(1);
+        String token = token(request);
+        return switch (access.canView(streamId, token)) {
+          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer);
+          case FORBIDDEN -> {
+            log.info("feed {} refused to {}: {} token", streamId, peer, token == null ? "missing" : "invalid");
+            yield new Refusal(MediaStatus.FORBIDDEN, token == null ? "a member token is required" : "invalid token");
+          }
+          case UNKNOWN_STREAM -> {
+            log.info("feed {} refused to {}: unknown stream", streamId, peer);
+            yield new Refusal(MediaStatus.NOT_FOUND, "unknown stream '" + streamId + "'");
+          }
+        };
+      });
+    });
+  }
+
+  private static String token(ServerUpgradeRequest request) {
+    Fields query = Request.extractQueryParameters(request);
+    List<String> values = query.getValues("token");
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /**
+   * Accepts the upgrade and closes at once with a close code: browsers cannot read an HTTP status from a failed
+   * handshake, but they do see the close code and reason.
+   */
+  public static final class Refusal implements Session.Listener.AutoDemanding {
+    private final MediaStatus status;
+    private final String reason;
+
+    Refusal(MediaStatus status, String reason) {
+      this.status = status;
+      this.reason = reason;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+      session.close(status.closeCode(), reason, Callback.NOOP);
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package space.share.media.ws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.cmaf.Fragment;
+import space.share.media.cmaf.InitSegment;
+import space.share.media.http.MediaStatus;
+import space.share.media.stream.LiveStream;
+import space.share.media.stream.StreamSubscriber;
+
+/**
+ * One WebSocket viewer of the fMP4 feed (docs/protocol.md): a byte-bounded queue with at most one send in flight.
+ *
+ * <p>Fragments are shared, read-only, by every viewer: enqueueing is a pointer and a counter. A viewer whose queue
+ * passes its byte bound drops what it has queued and waits for the next keyframe (it skips forward); one that has to
+ * skip {@value #MAX_SKIPS} times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}.
+ * Nothing it does slows the ingest or any other viewer.
+ *
+ * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread; send completions from Jetty's
+ * threads. State is guarded by {@code this}; the socket write itself is started outside the lock.
+ */
+public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
+  private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
+  static final int MAX_SKIPS = 3;
+  static final long SKIP_WINDOW_MS = 30_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A queued message: text (control, never dropped) or a binary fragment or init segment. */
+  private record Outgoing(String text, Fragment fragment, byte[] init) {
+    int bytes() {
+      return text != null ? text.length() : fragment != null ? fragment.sizeBytes() : init.length;
+    }
+
+    boolean droppable() {
+      return fragment != null;
+    }
+  }
+
+  private final LiveStream stream;
+  private final int maxQueueBytes;
+  private final String peerName;
+  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  private Session session;
+  private int queuedBytes;
+  private boolean sendInFlight;
+  private boolean sendingOnCaller;
+  private boolean awaitingKeyframe;
+  private boolean closed;
+  private int skipsInWindow;
+  private long skipWindowStartMs;
+  private long droppedFragments;
+
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName) {
+    this.stream = stream;
+    this.maxQueueBytes = maxQueueBytes;
+    this.peerName = peerName;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session newSession) {
+    synchronized (this) {
+      session = newSession;
+    }
+    if (!stream.isLive()) {
+      enqueue(new Outgoing("{\"type\":\"waiting\"}", null, null));
+    }
+    stream.subscribe(this);
+    log.debug("viewer {} joined stream {}", peerName, stream.id());
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    stream.unsubscribe(this);
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+      queuedBytes = 0;
+    }
+    log.debug("viewer {} left stream {} ({} {})", peerName, stream.id(), statusCode, reason);
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    log.debug("viewer {} of stream {}: {}", peerName, stream.id(), cause.toString());
+  }
+
+  @Override
+  public void onInit(InitSegment init, int generation) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("type", "header");
+    header.put("streamId", stream.id());
+    header.put("mimeType", init.mimeType());
+    header.put("codecs", init.codecs());
+    header.put("width", init.width());
+    header.put("height", init.height());
+    header.put("frameRate", init.frameRate());
+    header.put("hasVideo", init.hasVideo());
+    header.put("hasAudio", init.hasAudio());
+    header.put("generation", generation);
+    synchronized (this) {
+      // Whatever is queued belongs to the previous init segment: the new one starts afresh.
+      dropQueuedFragments();
+      awaitingKeyframe = false;
+    }
+    enqueue(new Outgoing(toJson(header), null, null));
+    enqueue(new Outgoing(null, null, init.bytes()));
+  }
+
+  @Override
+  public void onFragment(Fragment fragment) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (awaitingKeyframe) {
+        if (!fragment.independent()) {
+          droppedFragments++;
+          return;
+        }
+        awaitingKeyframe = false;
+      }
+      if (queuedBytes + fragment.sizeBytes() > maxQueueBytes && !skipForward(fragment)) {
+        return;
+      }
+    }
+    enqueue(new Outgoing(null, fragment, null));
+  }
+
+  @Override
+  public void onEnded() {
+    enqueue(new Outgoing("{\"type\":\"ended\"}", null, null));
+  }
+
+  /** Called with the lock held when the queue is full. Returns whether {@code fragment} may still be queued. */
+  private boolean skipForward(Fragment fragment) {
+    long nowMs = System.currentTimeMillis();
+    if (nowMs - skipWindowStartMs > SKIP_WINDOW_MS) {
+      skipWindowStartMs = nowMs;
+      skipsInWindow = 0;
+    }
+    skipsInWindow++;
+    dropQueuedFragments();
+    droppedFragments++;
+    if (skipsInWindow > MAX_SKIPS) {
+      closed = true;
+      log.info("viewer {} of stream {} closed: too slow ({} skips in {} s, {} fragments dropped)", peerName,
+          stream.id(), skipsInWindow - 1, SKIP_WINDOW_MS / 1000, droppedFragments);
+      Session toClose = session;
+      if (toClose != null) {
+        toClose.close(MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow", Callback.NOOP);
+      }
+      return false;
+    }
+    log.debug("viewer {} of stream {} fell behind: skipping to the next keyframe", peerName, stream.id());
+    awaitingKeyframe = !fragment.independent();
+    return fragment.independent();
+  }
+
+  private void dropQueuedFragments() {
+    for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
+      Outgoing queued = it.next();
+      if (queued.droppable()) {
+        queuedBytes -= queued.bytes();
+        droppedFragments++;
+        it.remove();
+      }
+    }
+  }
+
+  private void enqueue(Outgoing message) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      queue.add(message);
+      queuedBytes += message.bytes();
+    }
+    flush();
+  }
+
+  /**
+   * Sends queued messages one at a time. A send that completes inline (the socket had room) loops here instead of
+   * recursing from its callback.
+   */
+  private void flush() {
+    while (true) {
+      Outgoing next;
+      Session target;
+      synchronized (this) {
+        if (sendInFlight || closed || session == null) {
+          return;
+        }
+        next = queue.poll();
+        if (next == null) {
+          return;
+        }
+        sendInFlight = true;
+        sendingOnCaller = true;
+        target = session;
+      }
+      Callback done = Callback.from(() -> sent(next), failure -> failed(failure));
+      if (next.text() != null) {
+        target.sendText(next.text(), done);
+      } else {
+        ByteBuffer payload = next.fragment() != null ? next.fragment().buffer() : ByteBuffer.wrap(next.init());
+        target.sendBinary(payload, done);
+      }
+      synchronized (this) {
+        sendingOnCaller = false;
+        if (sendInFlight) {
+          return; // completes later, on a Jetty thread, which flushes the rest
+        }
+      }
+    }
+  }
+
+  private void sent(Outgoing message) {
+    boolean continueHere;
+    synchronized (this) {
+      sendInFlight = false;
+      queuedBytes -= message.bytes();
+      continueHere = !sendingOnCaller;
+    }
+    if (continueHere) {
+      flush();
+    }
+  }
+
+  private void failed(Throwable failure) {
+    synchronized (this) {
+      closed = true;
+      sendInFlight = false;
+      queue.clear();
+      queuedBytes = 0;
+    }
+    log.debug("viewer {} of stream {}: send failed: {}", peerName, stream.id(), failure.toString());
+  }
+
+  /** Bytes queued and not yet sent, for tests and stats. */
+  public synchronized int queuedBytes() {
+    return queuedBytes;
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
