@@ -84,6 +84,7 @@ export class FeedClient {
     ws.onmessage = (ev) => {
       const receivedAtMs = wallNowMs();
       this.lastMessageAtMs = performance.now();
+      if (typeof ev.data === 'string') this.log.debug?.(`feed: ${ev.data}`);
       let out;
       try {
         out = parser.accept(typeof ev.data === 'string' ? ev.data : new Uint8Array(ev.data));

@@ -4,6 +4,7 @@
 import { api, ApiError, friendlyMessage, session, wsUrl } from './api.js';
 import { ClockOffsetEstimator } from './lib/clock.js';
 import { containRect } from './lib/geometry.js';
+import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
 import { FeedClient } from './feed-client.js';
 import { HlsPlayer, canPlayHls } from './hls-player.js';
@@ -17,6 +18,12 @@ const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
 /** MSE layout; see docs/player.md. Overridable with ?mse=split|muxed|video for measurements. */
 const mseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : 'split';
 const log = console;
+/** Live-edge tuning for measurements: ?edge=seekAboveLagSec:0.5,nudgeRate:1.06 (names of LIVE_EDGE_DEFAULTS). */
+const liveEdge = { ...LIVE_EDGE_DEFAULTS };
+for (const pair of (params.get('edge') || '').split(',')) {
+  const [k, v] = pair.split(':');
+  if (k in liveEdge && Number.isFinite(Number(v))) liveEdge[k] = Number(v);
+}
 
 const video = $('video');
 const stage = $('stage');
@@ -119,7 +126,7 @@ function startVideo() {
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
   if (!forceHls && 'MediaSource' in window && room.feedUrl) {
-    player = new MsePlayer(video, { mode: mseMode, clock, log, onEvent: onPlayerEvent });
+    player = new MsePlayer(video, { mode: mseMode, liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
       if (attempts++ > 0) { try { const r = await api.room(roomId, member.token); room = r.room || r; } catch (e) { if (e.code !== 'server_down') throw e; } }

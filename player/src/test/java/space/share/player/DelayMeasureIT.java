@@ -7,32 +7,35 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
 
 /**
- * Benchmark, not a check: prints capture-to-display delay for each MediaSource layout, muted and with
- * sound, measured two ways (stamped frames read from the video; the page's own prft figure). Run with
- * {@code mvn -B -q -pl player verify -Dit.test=DelayMeasureIT -Dplayer.measure=true}; docs/player.md
- * holds the figures.
+ * Benchmark, not a check: prints capture-to-display delay through the real media server for MediaSource
+ * layouts and live-edge settings, muted and with sound, measured two ways (stamped frames read from the
+ * video; the page's own prft figure). Run with
+ * {@code mvn -B -q -pl player -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DelayMeasureIT -Dplayer.measure=true};
+ * docs/player.md holds the figures.
  */
 @EnabledIfSystemProperty(named = "player.measure", matches = "true")
-class DelayMeasureIT extends PageTestBase {
+class DelayMeasureIT extends RealMediaBase {
+  record Variant(String mode, boolean sound, String edge) {}
+
   @Test
-  void measure_eachMseLayout_printsDelays() throws Exception {
-    publishStamped(true);
+  void measure_mseLayoutsAndLiveEdgeSettings_printsDelays() throws Exception {
+    publish();
+    String variants = System.getProperty("player.variants", "split/muted/,split/sound/,muxed/sound/,video/muted/,"
+        + "split/sound/seekAboveLagSec:0.5;nudgeAboveLagSec:0.2;nudgeStopLagSec:0.1,"
+        + "split/sound/seekAboveLagSec:0.5;nudgeAboveLagSec:0.2;nudgeStopLagSec:0.1;nudgeRate:1.08,"
+        + "split/sound/seekAboveLagSec:1000;nudgeRate:1");
     List<String> lines = new ArrayList<>();
-    lines.add("latencyHint in HTMLMediaElement: " + null);
-    for (String mode : List.of("split", "muxed", "video")) {
-      for (boolean sound : List.of(false, true)) {
-        if (mode.equals("video") && sound) continue;
-        extraQuery = "&mse=" + mode;
-        join("Bench", "secret");
-        wait(20).until(d -> pill().equals("live"));
-        if (sound) chromium.driver.findElement(By.id("unmute-btn")).click();
-        Thread.sleep(3000); // settle
-        Measured m = measure(12_000);
-        lines.add(String.format("%-6s %-6s %s", mode, sound ? "sound" : "muted", m.line()));
-        chromium.driver.get("about:blank");
-      }
+    for (String v : variants.split(",")) {
+      String[] p = v.split("/", -1);
+      extraQuery = "&mse=" + p[0] + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
+      join("Bench", "secret");
+      wait(25).until(d -> pill().equals("live"));
+      if (p[1].equals("sound")) chromium.driver.findElement(By.id("unmute-btn")).click();
+      Thread.sleep(4000); // settle: the GOP burst at start, the first seek
+      Measured m = measure(12_000);
+      lines.add(String.format("%-6s %-5s %-75s %s", p[0], p[1], p[2].isEmpty() ? "(defaults)" : p[2], m.line()));
+      chromium.driver.get("about:blank");
     }
-    lines.set(0, "latencyHint in HTMLMediaElement: " + chromium.js("return 'latencyHint' in HTMLMediaElement.prototype"));
-    System.out.println("=== delay by MSE layout ===\n" + String.join("\n", lines));
+    System.out.println("=== delay by MSE layout and live-edge setting (real media server) ===\n" + String.join("\n", lines));
   }
 }

@@ -33,6 +33,12 @@ abstract class PageTestBase {
   static final long SKEW_MS = 7000;
 
   FakeShareSpace servers;
+
+  /** How far the stand-in servers' clock (prft, HTTP Date) is off this machine's. */
+  long clockSkewMs() {
+    return SKEW_MS;
+  }
+
   FfmpegPublisher publisher;
   Chromium chromium;
   Path ffmpegLog;
@@ -40,7 +46,7 @@ abstract class PageTestBase {
   @BeforeEach
   void start() throws Exception {
     Files.createDirectories(REPORTS);
-    servers = new FakeShareSpace(BUILT, SKEW_MS);
+    servers = new FakeShareSpace(BUILT, clockSkewMs());
     servers.addRoom("room1", "Design review", "secret");
     ffmpegLog = Files.createTempFile("ffmpeg-", ".log");
     chromium = new Chromium(1280, 800);

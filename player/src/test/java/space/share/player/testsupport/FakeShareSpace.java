@@ -64,6 +64,9 @@ public final class FakeShareSpace implements AutoCloseable {
   private final ServerConnector connector;
   private final long clockSkewMs;
   private volatile InetSocketAddress vncTarget;
+  /** When set, feeds come from a real media server at this ws:// base, with HMAC member tokens. */
+  private volatile String mediaWsBase;
+  private volatile String mediaSecret;
 
   private final Map<String, RoomState> rooms = new LinkedHashMap<>();
   private final Map<String, Member> membersByToken = new ConcurrentHashMap<>();
@@ -164,6 +167,32 @@ public final class FakeShareSpace implements AutoCloseable {
     }
   }
 
+  /** Points the rooms' feeds at a real media server sharing this HMAC secret (docs/protocol.md). */
+  public void useMediaServer(String wsBase, String secret) {
+    mediaWsBase = wsBase;
+    mediaSecret = secret;
+  }
+
+  /** {@code sig = base64url(HMAC-SHA256(secret, message))} without padding. */
+  public static String sign(String secret, String message) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String publishKey(String secret, String roomId) {
+    return "r." + roomId + "." + sign(secret, "publish|" + roomId);
+  }
+
+  private String mediaToken(Member m) {
+    long exp = System.currentTimeMillis() / 1000 + 3600;
+    return "m1." + m.roomId() + "." + m.memberId() + "." + exp + "." + sign(mediaSecret, "media|" + m.roomId() + "|" + m.memberId() + "|" + exp);
+  }
+
   public void setVncTarget(InetSocketAddress target) {
     vncTarget = target;
   }
@@ -261,7 +290,9 @@ public final class FakeShareSpace implements AutoCloseable {
 
   private ObjectNode roomJson(RoomState r, Member m) {
     ObjectNode o = JSON.createObjectNode().put("id", r.id).put("name", r.name);
-    o.put("feedUrl", "/live/" + r.id + "/feed" + (m == null ? "" : "?token=" + m.token()));
+    String base = mediaWsBase;
+    if (base != null && m != null) o.put("feedUrl", base + "/live/" + r.id + "/feed?token=" + mediaToken(m));
+    else o.put("feedUrl", "/live/" + r.id + "/feed" + (m == null ? "" : "?token=" + m.token()));
     o.put("playlistUrl", "/live/" + r.id + "/index.m3u8");
     o.put("vncUrl", "/rooms/" + r.id + "/vnc");
     return o;
