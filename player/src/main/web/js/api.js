@@ -17,6 +17,9 @@ const FRIENDLY = {
   server_down: 'The Share Space server cannot be reached right now. It may be restarting; try again in a moment.',
   unauthorized: 'Your session in this room has expired. Join again.',
   forbidden: 'You are not allowed to do that.',
+  too_many_attempts: 'Too many wrong passcodes from here. Wait a minute, then try again.',
+  not_in_control: 'You do not hold control any more.',
+  vnc_unavailable: 'The desktop does not accept keyboard and mouse right now. Try again in a moment.',
 };
 
 export function friendlyMessage(err) {
@@ -28,9 +31,11 @@ export function friendlyMessage(err) {
 function toError(op, status, body) {
   const code = body && typeof body.error === 'string' ? body.error : '';
   const message = body && typeof body.message === 'string' ? body.message : `HTTP ${status}`;
+  if (code === 'vnc_unavailable') return new ApiError(code, message, status);
   if (status === 0 || status === 502 || status === 503 || status === 504) return new ApiError('server_down', message, status);
   if (status === 404 || status === 410) return new ApiError('room_gone', message, status);
   if (op === 'join' && (status === 401 || status === 403 || /passcode/.test(code))) return new ApiError('wrong_passcode', message, status);
+  if (status === 429) return new ApiError('too_many_attempts', message, status);
   if (status === 401) return new ApiError('unauthorized', message, status);
   if (status === 403) return new ApiError(code || 'forbidden', message, status);
   return new ApiError(code || 'server_error', message, status);
@@ -62,6 +67,7 @@ export const api = {
   join: (id, passcode, name) => request('join', 'POST', `/api/rooms/${enc(id)}/join`, { body: { passcode, name } }),
   room: (id, token) => request('room', 'GET', `/api/rooms/${enc(id)}`, { token }),
   control: (id, token, action, body = {}) => request('control', 'POST', `/api/rooms/${enc(id)}/control/${action}`, { token, body }),
+  leave: (id, token) => request('leave', 'POST', `/api/rooms/${enc(id)}/leave`, { token, body: {} }),
   vncToken: (id, token) => request('vnc', 'POST', `/api/rooms/${enc(id)}/vnc-token`, { token, body: {} }),
 };
 

@@ -49,8 +49,9 @@ function renderRooms() {
     const meta = document.createElement('span');
     meta.className = 'quiet';
     const bits = [r.id];
-    if (typeof r.members === 'number') bits.push(`${r.members} here`);
-    if (r.live === true || r.state === 'live') bits.push('live');
+    const count = typeof r.memberCount === 'number' ? r.memberCount : r.members;
+    if (typeof count === 'number') bits.push(`${count} member${count === 1 ? '' : 's'}`);
+    if (r.live === true || (r.parts && r.parts.streamLive)) bits.push('live');
     meta.textContent = ` ${bits.join(' · ')}`;
     li.append(meta);
     if (adminRooms) {
@@ -71,7 +72,7 @@ async function loadAdmin() {
   showError($('admin-error'), '');
   try {
     const res = await api.listRooms(adminToken);
-    adminRooms = (Array.isArray(res) ? res : res.rooms || []).map((r) => ({ ...r, members: Array.isArray(r.members) ? r.members.length : r.members }));
+    adminRooms = Array.isArray(res) ? res : res.rooms || [];
     sessionStorage.setItem('sharespace.adminToken', adminToken);
     $('create-form').hidden = false;
     $('admin').open = true;
@@ -110,7 +111,16 @@ $('create-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   showError($('admin-error'), '');
   try {
-    await api.createRoom(adminToken, { id: $('create-id').value.trim(), name: $('create-name').value.trim() || undefined, passcode: $('create-passcode').value });
+    const body = { id: $('create-id').value.trim() || undefined, name: $('create-name').value.trim() || undefined, passcode: $('create-passcode').value || undefined };
+    const res = await api.createRoom(adminToken, body);
+    const room = res.room || res;
+    // The creator gets the room owner's session (the only member who may take control).
+    if (res.owner && res.owner.token) session.set(room.id, { memberId: res.owner.memberId, token: res.owner.token, name: 'Owner', owner: true });
+    remember(room.id, room.name);
+    $('created').hidden = false;
+    $('created-link').href = roomUrl(room.id);
+    $('created-link').textContent = new URL(roomUrl(room.id), location.href).toString();
+    $('created-passcode').textContent = res.passcode || body.passcode || '';
     $('create-form').reset();
     await loadAdmin();
   } catch (err) {

@@ -137,8 +137,8 @@ export class MsePlayer {
   }
 
   #laneFor(trackId) {
-    if (this.mode === 'muxed') return this.lanes.get('muxed');
-    return this.lanes.get(trackId);
+    // One SourceBuffer for everything in 'muxed' mode, and for a stream with a single track in any mode.
+    return this.lanes.get('muxed') || this.lanes.get(trackId);
   }
 
   #resetMediaSource() {

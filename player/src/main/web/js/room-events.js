@@ -4,41 +4,74 @@
 import { Backoff } from './lib/backoff.js';
 import { wsUrl } from './api.js';
 
-/** @typedef {{members: Array<{memberId:string,name:string,admin?:boolean}>, controlHolder: ?string, pending: string[], streamLive: ?boolean, gone?: boolean}} RoomState */
+/**
+ * @typedef {{members: Array<{memberId:string,name:string,owner:boolean,online:boolean}>, controlHolder: ?string,
+ *            pending: string[], streamLive: ?boolean, stream: ?object, parts: ?object, room: ?object,
+ *            gone?: boolean, lastRequest?: ?string}} RoomState
+ */
 
-/** Folds one event into the state (pure; exported for tests). */
-export function applyRoomEvent(state, ev) {
-  const next = { ...state };
-  const room = ev.room && typeof ev.room === 'object' ? ev.room : ev;
-  if (Array.isArray(room.members)) {
-    next.members = room.members.map((m) => (typeof m === 'string' ? { memberId: m, name: m } : { memberId: m.memberId ?? m.id, name: m.name ?? m.memberId ?? m.id, admin: !!m.admin }));
+const memberOf = (m) => ({ memberId: m.id ?? m.memberId, name: m.name ?? m.id ?? m.memberId, owner: !!m.owner, online: m.online !== false });
+
+/** Folds a GetConfiguration (docs/room-api.md) into the state. */
+export function applyRoomConfig(state, room) {
+  const next = { ...state, room };
+  if (Array.isArray(room.members)) next.members = room.members.map(memberOf);
+  if (room.control) {
+    next.controlHolder = room.control.holder ?? null;
+    if (Array.isArray(room.control.pending)) next.pending = [...room.control.pending];
   }
-  const control = room.control && typeof room.control === 'object' ? room.control : room;
-  if ('controlHolder' in control || 'holder' in control) {
-    const h = control.controlHolder ?? control.holder;
-    next.controlHolder = h && typeof h === 'object' ? (h.memberId ?? h.id) : (h || null);
-  }
-  const pend = control.pendingRequests ?? control.pending ?? control.requests;
-  if (Array.isArray(pend)) next.pending = pend.map((p) => (typeof p === 'object' ? (p.memberId ?? p.id) : p));
-  const stream = room.stream && typeof room.stream === 'object' ? room.stream : null;
-  if (stream && 'live' in stream) next.streamLive = !!stream.live;
-  else if (typeof room.streamLive === 'boolean') next.streamLive = room.streamLive;
-  else if (typeof room.state === 'string' && /live|ended|waiting|idle/.test(room.state)) next.streamLive = room.state === 'live';
-  if (ev.type === 'stream' || ev.type === 'stream-live' || ev.type === 'stream-ended') {
-    if (typeof ev.live === 'boolean') next.streamLive = ev.live;
-    if (ev.type === 'stream-live') next.streamLive = true;
-    if (ev.type === 'stream-ended') next.streamLive = false;
-  }
-  if (ev.type === 'deleted' || ev.type === 'room-deleted' || ev.type === 'closed') next.gone = true;
-  if (ev.type === 'kicked' || ev.type === 'removed') next.removed = true;
+  if (room.stream && typeof room.stream.live === 'boolean') { next.streamLive = room.stream.live; next.stream = room.stream; }
+  if (room.parts) { next.parts = room.parts; if (typeof room.parts.streamLive === 'boolean' && !room.stream) next.streamLive = room.parts.streamLive; }
   return next;
 }
 
-export const EMPTY_ROOM_STATE = Object.freeze({ members: [], controlHolder: null, pending: [], streamLive: null });
+/** Folds one event of the room event socket (docs/room-api.md) into the state. Pure; unit-tested. */
+export function applyRoomEvent(state, ev) {
+  let next = { ...state };
+  switch (ev.type) {
+    case 'snapshot':
+      return applyRoomConfig(next, ev.room || {});
+    case 'member-joined':
+      if (ev.member) next.members = [...next.members.filter((m) => m.memberId !== (ev.member.id ?? ev.member.memberId)), memberOf(ev.member)];
+      return next;
+    case 'member-left':
+      next.members = next.members.filter((m) => m.memberId !== ev.memberId);
+      next.pending = next.pending.filter((id) => id !== ev.memberId);
+      return next;
+    case 'presence':
+      next.members = next.members.map((m) => (m.memberId === ev.memberId ? { ...m, online: !!ev.online } : m));
+      return next;
+    case 'control':
+    case 'control-requested':
+      if ('holder' in ev) next.controlHolder = ev.holder ?? null;
+      if (Array.isArray(ev.pending)) next.pending = [...ev.pending];
+      if (ev.type === 'control-requested') next.lastRequest = ev.memberId ?? null;
+      return next;
+    case 'stream':
+      if (typeof ev.live === 'boolean') next.streamLive = ev.live;
+      if (ev.status) next.stream = ev.status;
+      return next;
+    case 'parts':
+      next.parts = ev.parts;
+      return next;
+    case 'room-deleted':
+      next.gone = true;
+      return next;
+    default:
+      // A control API answer {holder, pending} has no type; anything else unknown is ignored.
+      if (!ev.type && ('holder' in ev || Array.isArray(ev.pending))) {
+        if ('holder' in ev) next.controlHolder = ev.holder ?? null;
+        if (Array.isArray(ev.pending)) next.pending = [...ev.pending];
+      }
+      return next;
+  }
+}
+
+export const EMPTY_ROOM_STATE = Object.freeze({ members: [], controlHolder: null, pending: [], streamLive: null, stream: null, parts: null, room: null });
 
 export class RoomEvents {
-  constructor(roomId, tokenProvider, { onState = () => {}, onConnection = () => {}, onFatal = () => {}, log = console } = {}) {
-    Object.assign(this, { roomId, tokenProvider, onState, onConnection, onFatal, log });
+  constructor(roomId, tokenProvider, { url = null, onState = () => {}, onConnection = () => {}, onFatal = () => {}, log = console } = {}) {
+    Object.assign(this, { roomId, tokenProvider, url, onState, onConnection, onFatal, log });
     this.state = { ...EMPTY_ROOM_STATE };
     this.backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
     this.stopped = false;
@@ -54,7 +87,9 @@ export class RoomEvents {
 
   #connect() {
     if (this.stopped) return;
-    const ws = new WebSocket(wsUrl(`/rooms/${encodeURIComponent(this.roomId)}/events?token=${encodeURIComponent(this.tokenProvider())}`));
+    const u = new URL(wsUrl(this.url || `/rooms/${encodeURIComponent(this.roomId)}/events`));
+    u.searchParams.set('token', this.tokenProvider());
+    const ws = new WebSocket(u.toString());
     this.ws = ws;
     ws.onopen = () => { this.backoff.connected(performance.now()); this.onConnection('open'); };
     ws.onmessage = (ev) => {
@@ -67,6 +102,8 @@ export class RoomEvents {
     ws.onclose = (ev) => {
       if (this.ws !== ws || this.stopped) return;
       this.backoff.disconnected(performance.now());
+      // docs/room-api.md close codes: 4401 session over, 4403 wrong room, 4404/4410 room gone; 4008 (too slow)
+      // and everything else: reconnect for a fresh snapshot.
       if (ev.code === 4401 || ev.code === 4403 || ev.code === 4404 || ev.code === 4410) {
         this.onFatal(ev.code === 4404 || ev.code === 4410 ? 'room_gone' : 'unauthorized');
         return;

@@ -9,7 +9,7 @@ import { MsePlayer } from './mse-player.js';
 import { FeedClient } from './feed-client.js';
 import { HlsPlayer, canPlayHls } from './hls-player.js';
 import { sampleServerClock } from './clock-sync.js';
-import { RoomEvents, EMPTY_ROOM_STATE } from './room-events.js';
+import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
 import { DesktopControl } from './control.js';
 
 const $ = (id) => document.getElementById(id);
@@ -59,7 +59,7 @@ $('join-form').addEventListener('submit', async (e) => {
   try {
     const res = await api.join(roomId, passcode, name);
     localStorage.setItem('sharespace.name', name);
-    member = { memberId: res.memberId, token: res.token, name, admin: !!res.admin };
+    member = { memberId: res.memberId, token: res.token, name, owner: !!(res.room && res.room.you && res.room.you.owner) };
     room = res.room || null;
     session.set(roomId, member);
     $('join-passcode').value = '';
@@ -103,8 +103,11 @@ async function enterRoom() {
     }
   }
   room = room.room || room;
+  if (room.you) member.owner = !!room.you.owner;
+  ui.roomState = applyRoomConfig(ui.roomState, room);
   document.title = `${room.name || roomId} · Share Space`;
   events = new RoomEvents(roomId, () => member.token, {
+    url: room.urls && room.urls.events,
     onState: (s) => { ui.roomState = s; onRoomState(); },
     onConnection: (c) => { ui.events = c; render(); },
     onFatal: (code) => fatal(code),
@@ -125,12 +128,12 @@ function stopMedia() {
 function startVideo() {
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
-  if (!forceHls && 'MediaSource' in window && room.feedUrl) {
+  if (!forceHls && 'MediaSource' in window && feedUrlOf(room)) {
     player = new MsePlayer(video, { mode: mseMode, liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
       if (attempts++ > 0) { try { const r = await api.room(roomId, member.token); room = r.room || r; } catch (e) { if (e.code !== 'server_down') throw e; } }
-      return wsUrl(room.feedUrl);
+      return wsUrl(feedUrlOf(room));
     }, player, {
       log,
       onState: (s) => { ui.feed = s; render(); },
@@ -152,11 +155,15 @@ function startVideo() {
   }
 }
 
+/** GetConfiguration carries urls.feed / urls.playlist (docs/room-api.md). */
+const feedUrlOf = (r) => (r.urls && r.urls.feed) || r.feedUrl;
+const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
+
 function startHls() {
   stopMedia();
-  if (!room.playlistUrl || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
+  if (!playlistUrlOf(room) || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
   ui.feed = 'connecting';
-  player = new HlsPlayer(video, new URL(room.playlistUrl, location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });
+  player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });
 }
 
 function onPlayerEvent(ev) {
@@ -179,7 +186,7 @@ async function onRoomState() {
     ui.vncPending = true;
     try {
       const t = await api.vncToken(roomId, member.token);
-      control.connect(roomId, t.token, t.vncUrl || (room && room.vncUrl));
+      control.connect(roomId, t.token, t.url || (room && room.urls && room.urls.vnc));
     } catch (err) {
       log.warn(`vnc token refused: ${err.message}`);
       toast(friendlyMessage(err));
@@ -197,9 +204,8 @@ async function controlAction(action, body) {
   render();
   try {
     const res = await api.control(roomId, member.token, action, body);
-    if (res && (res.controlHolder !== undefined || res.control || res.members)) {
-      const { applyRoomEvent } = await import('./room-events.js');
-      ui.roomState = applyRoomEvent(ui.roomState, res);
+    if (res && typeof res === 'object') {
+      ui.roomState = applyRoomEvent(ui.roomState, res); // {holder, pending}
       await onRoomState();
     }
   } catch (err) {
@@ -241,7 +247,12 @@ $('unmute-btn').addEventListener('click', () => {
 video.addEventListener('volumechange', () => render());
 $('fullscreen-btn').addEventListener('click', toggleFullscreen);
 $('stats-btn').addEventListener('click', toggleStats);
-$('leave-btn').addEventListener('click', () => { session.clear(roomId); location.href = './'; });
+$('leave-btn').addEventListener('click', async () => {
+  control.disconnect();
+  try { await api.leave(roomId, member.token); } catch (e) { log.warn(`leave: ${e.message}`); }
+  session.clear(roomId);
+  location.href = './';
+});
 $('retry-btn').addEventListener('click', () => enterRoom());
 
 function toggleFullscreen() {
@@ -338,7 +349,7 @@ function render() {
   btn.textContent = holding ? 'Release control' : requested ? 'Control requested…' : 'Request control';
   btn.disabled = ui.busy || (requested && !holding);
   btn.classList.toggle('holding', holding);
-  $('take-btn').hidden = !(member && member.admin) || holding;
+  $('take-btn').hidden = !(member && member.owner) || holding;
   $('control-tools').hidden = !holding;
   $('control-holder').textContent = s.controlHolder ? (holding ? 'You are in control' : `${nameOf(s.controlHolder)} is in control`) : 'Nobody is in control';
   $('vnc-state').textContent = holding ? ({ connecting: 'connecting the keyboard and mouse…', connected: 'your keyboard and mouse go to the desktop', failed: 'control connection failed', disconnected: 'control connection closed' }[ui.vnc] || '') : '';
@@ -351,14 +362,15 @@ function render() {
     $('prompt-text').textContent = `${nameOf(asking[0])} asks for control.`;
   }
   const list = $('people-list');
-  list.replaceChildren(...s.members.map((m) => {
+  const here = s.members.filter((m) => m.online || m.memberId === me());
+  list.replaceChildren(...here.map((m) => {
     const li = document.createElement('li');
-    li.textContent = m.name + (m.memberId === me() ? ' (you)' : '');
+    li.textContent = m.name + (m.memberId === me() ? ' (you)' : '') + (m.owner ? ' · owner' : '');
     if (m.memberId === s.controlHolder) { const b = document.createElement('span'); b.className = 'badge'; b.textContent = 'in control'; li.append(' ', b); }
     if (s.pending.includes(m.memberId)) { const b = document.createElement('span'); b.className = 'badge ask'; b.textContent = 'asking'; li.append(' ', b); }
     return li;
   }));
-  $('people-count').textContent = String(s.members.length);
+  $('people-count').textContent = String(here.length);
 }
 
 let toastTimer;

@@ -67,14 +67,23 @@ abstract class PageTestBase {
   }
 
   void join(String name, String passcode) {
-    chromium.driver.get(servers.baseUrl() + "room.html?room=room1" + extraQuery);
-    chromium.js("sessionStorage.clear()"); // a fresh member every time
-    chromium.driver.navigate().refresh();
-    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
-    chromium.driver.findElement(By.id("join-name")).clear();
-    chromium.driver.findElement(By.id("join-name")).sendKeys(name);
-    chromium.driver.findElement(By.id("join-passcode")).sendKeys(passcode);
-    chromium.driver.findElement(By.id("join-submit")).click();
+    joinAs(chromium, name, passcode);
+  }
+
+  /** Opens the room page as a fresh member of this browser and submits the join form. */
+  void joinAs(Chromium c, String name, String passcode) {
+    c.driver.get(servers.baseUrl() + "room.html?room=room1" + extraQuery);
+    c.js("sessionStorage.clear()"); // a fresh member every time
+    c.driver.navigate().refresh();
+    wait(c, 10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    c.driver.findElement(By.id("join-name")).clear();
+    c.driver.findElement(By.id("join-name")).sendKeys(name);
+    c.driver.findElement(By.id("join-passcode")).sendKeys(passcode);
+    c.driver.findElement(By.id("join-submit")).click();
+  }
+
+  WebDriverWait wait(Chromium c, int seconds) {
+    return new WebDriverWait(c.driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
   }
 
   String extraQuery = "";

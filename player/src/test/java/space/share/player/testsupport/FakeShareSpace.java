@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in for the room controller (and the media server's feed) until the real ones land: serves the
- * built pages, the room API of docs/room-api.md as the player expects it, the events socket, a
+ * built pages, the room API in the shapes of docs/room-api.md (room-controller branch), the events socket, a
  * WebSocket-to-TCP VNC proxy to a real x11vnc, and the feed of a {@link FeedHub}. All on one Jetty on
  * 127.0.0.1, port 0. Its Date header can run on a skewed clock, like the feed's prft.
  * Thread-safe: Jetty threads call in; room state is guarded by the instance lock.
@@ -162,7 +162,10 @@ public final class FakeShareSpace implements AutoCloseable {
   public synchronized void deleteRoom(String id) {
     RoomState r = rooms.remove(id);
     if (r != null) {
-      for (Session s : r.eventSessions) s.sendText("{\"type\":\"deleted\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
+      for (Session s : r.eventSessions) {
+        s.sendText("{\"type\":\"room-deleted\",\"roomId\":\"" + id + "\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        s.close(4410, "room_deleted: room deleted", org.eclipse.jetty.websocket.api.Callback.NOOP);
+      }
       r.members.forEach(m -> membersByToken.remove(m.token()));
     }
   }
@@ -216,7 +219,7 @@ public final class FakeShareSpace implements AutoCloseable {
         if (!ADMIN_TOKEN.equals(bearer)) { error(response, callback, 401, "unauthorized", "admin token required"); return; }
         if (method.equals("GET")) {
           ArrayNode list = JSON.createArrayNode();
-          for (RoomState r : rooms.values()) list.add(JSON.createObjectNode().put("id", r.id).put("name", r.name).put("members", r.members.size()));
+          for (RoomState r : rooms.values()) list.add(adminRoomJson(r));
           json(response, callback, 200, list);
           return;
         }
@@ -224,8 +227,12 @@ public final class FakeShareSpace implements AutoCloseable {
           String id = in.path("id").asText();
           if (!id.matches("[a-z0-9-]{1,64}")) { error(response, callback, 400, "bad_request", "room id must match [a-z0-9-]{1,64}"); return; }
           if (rooms.containsKey(id)) { error(response, callback, 409, "conflict", "room exists"); return; }
-          addRoom(id, in.path("name").asText(id), in.path("passcode").asText());
-          json(response, callback, 201, roomJson(rooms.get(id), null));
+          String passcode = in.path("passcode").asText("pass" + UUID.randomUUID().toString().substring(0, 4));
+          addRoom(id, in.path("name").asText(id), passcode);
+          ObjectNode out = JSON.createObjectNode();
+          out.set("room", adminRoomJson(rooms.get(id)));
+          out.put("passcode", passcode);
+          json(response, callback, 201, out);
           return;
         }
       }
@@ -235,8 +242,7 @@ public final class FakeShareSpace implements AutoCloseable {
         if (!ADMIN_TOKEN.equals(bearer)) { error(response, callback, 401, "unauthorized", "admin token required"); return; }
         if (room == null) { error(response, callback, 404, "not_found", "no such room"); return; }
         deleteRoom(room.id);
-        response.setStatus(204);
-        callback.succeeded();
+        json(response, callback, 200, JSON.createObjectNode().put("deleted", room.id));
         return;
       }
       if (room == null) { error(response, callback, 404, "not_found", "no such room"); return; }
@@ -249,17 +255,25 @@ public final class FakeShareSpace implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode().put("memberId", m.memberId()).put("token", m.token());
         out.set("room", roomJson(room, m));
         json(response, callback, 200, out);
-        broadcast(room);
+        ObjectNode joined = JSON.createObjectNode().put("type", "member-joined");
+        joined.set("member", memberJson(m));
+        broadcast(room, joined);
         return;
       }
       Member me = bearer == null ? null : membersByToken.get(bearer);
       if (me == null || !me.roomId().equals(room.id)) { error(response, callback, 401, "unauthorized", "member token required"); return; }
       if (parts.length == 3 && method.equals("GET")) { json(response, callback, 200, roomJson(room, me)); return; }
       if (parts.length == 5 && parts[3].equals("control")) {
+        String before = room.holder;
+        String reason = parts[4];
         switch (parts[4]) {
           case "request" -> {
             if (room.holder == null) room.holder = me.memberId();
-            else if (!room.holder.equals(me.memberId()) && !room.pending.contains(me.memberId())) room.pending.add(me.memberId());
+            else if (!room.holder.equals(me.memberId()) && !room.pending.contains(me.memberId())) {
+              room.pending.add(me.memberId());
+              ObjectNode asked = controlJson(room).put("type", "control-requested").put("memberId", me.memberId());
+              broadcast(room, asked);
+            }
           }
           case "release" -> {
             if (me.memberId().equals(room.holder)) room.holder = null;
@@ -273,44 +287,60 @@ public final class FakeShareSpace implements AutoCloseable {
           }
           default -> { error(response, callback, 404, "not_found", "no such control action"); return; }
         }
-        json(response, callback, 200, stateJson(room));
-        broadcast(room);
+        json(response, callback, 200, controlJson(room));
+        if (!java.util.Objects.equals(before, room.holder)) {
+          broadcast(room, controlJson(room).put("type", "control").put("previousHolder", before).put("reason", reason));
+        }
         return;
       }
       if (parts.length == 4 && parts[3].equals("vnc-token") && method.equals("POST")) {
-        if (!me.memberId().equals(room.holder)) { error(response, callback, 403, "not_holder", "only the member in control gets a VNC token"); return; }
+        if (!me.memberId().equals(room.holder)) { error(response, callback, 403, "not_in_control", "only the member in control gets a VNC token"); return; }
         String t = UUID.randomUUID().toString();
         vncTokens.put(t, me);
-        json(response, callback, 200, JSON.createObjectNode().put("token", t).put("expiresInSeconds", 30));
+        json(response, callback, 200, JSON.createObjectNode().put("token", t)
+            .put("url", "ws://127.0.0.1:" + connector.getLocalPort() + "/rooms/" + room.id + "/vnc?token=" + t).put("expiresInMs", 10000));
         return;
       }
       error(response, callback, 404, "not_found", "no such API");
     }
   }
 
+  /** GetConfiguration of docs/room-api.md. */
   private ObjectNode roomJson(RoomState r, Member m) {
     ObjectNode o = JSON.createObjectNode().put("id", r.id).put("name", r.name);
+    if (m != null) o.set("you", memberJson(m));
+    ObjectNode urls = o.putObject("urls");
     String base = mediaWsBase;
-    if (base != null && m != null) o.put("feedUrl", base + "/live/" + r.id + "/feed?token=" + mediaToken(m));
-    else o.put("feedUrl", "/live/" + r.id + "/feed" + (m == null ? "" : "?token=" + m.token()));
-    o.put("playlistUrl", "/live/" + r.id + "/index.m3u8");
-    o.put("vncUrl", "/rooms/" + r.id + "/vnc");
-    return o;
-  }
-
-  private ObjectNode stateJson(RoomState r) {
-    ObjectNode o = JSON.createObjectNode().put("type", "state");
+    if (base != null && m != null) urls.put("feed", base + "/live/" + r.id + "/feed?token=" + mediaToken(m));
+    else urls.put("feed", "ws://127.0.0.1:" + connector.getLocalPort() + "/live/" + r.id + "/feed" + (m == null ? "" : "?token=" + m.token()));
+    urls.put("playlist", "http://127.0.0.1:" + connector.getLocalPort() + "/live/" + r.id + "/index.m3u8");
+    urls.put("events", "ws://127.0.0.1:" + connector.getLocalPort() + "/rooms/" + r.id + "/events");
+    urls.put("vnc", "ws://127.0.0.1:" + connector.getLocalPort() + "/rooms/" + r.id + "/vnc");
+    o.set("control", controlJson(r));
     ArrayNode members = o.putArray("members");
-    for (Member m : r.members) members.add(JSON.createObjectNode().put("memberId", m.memberId()).put("name", m.name()));
-    o.put("controlHolder", r.holder);
-    ArrayNode pending = o.putArray("pendingRequests");
-    r.pending.forEach(pending::add);
-    o.putObject("stream").put("live", feed.viewerCount() >= 0);
+    for (Member x : r.members) members.add(memberJson(x));
     return o;
   }
 
-  private void broadcast(RoomState r) {
-    String text = stateJson(r).toString();
+  private ObjectNode adminRoomJson(RoomState r) {
+    ObjectNode o = JSON.createObjectNode().put("id", r.id).put("name", r.name).put("memberCount", r.members.size());
+    o.set("control", controlJson(r));
+    return o;
+  }
+
+  private static ObjectNode memberJson(Member m) {
+    return JSON.createObjectNode().put("id", m.memberId()).put("name", m.name()).put("owner", false).put("online", true);
+  }
+
+  private static ObjectNode controlJson(RoomState r) {
+    ObjectNode o = JSON.createObjectNode().put("holder", r.holder);
+    ArrayNode pending = o.putArray("pending");
+    r.pending.forEach(pending::add);
+    return o;
+  }
+
+  private void broadcast(RoomState r, ObjectNode event) {
+    String text = event.toString();
     for (Session s : r.eventSessions) s.sendText(text, org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
 
@@ -356,7 +386,9 @@ public final class FakeShareSpace implements AutoCloseable {
           return;
         }
         r.eventSessions.add(s);
-        s.sendText(stateJson(r).toString(), org.eclipse.jetty.websocket.api.Callback.NOOP);
+        ObjectNode snapshot = JSON.createObjectNode().put("type", "snapshot");
+        snapshot.set("room", roomJson(r, member));
+        s.sendText(snapshot.toString(), org.eclipse.jetty.websocket.api.Callback.NOOP);
       }
     }
 
