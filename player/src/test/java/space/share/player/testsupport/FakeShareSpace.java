@@ -69,6 +69,7 @@ public final class FakeShareSpace implements AutoCloseable {
   private volatile String mediaSecret;
 
   private final Map<String, RoomState> rooms = new LinkedHashMap<>();
+  private final Set<String> deletedRooms = ConcurrentHashMap.newKeySet();
   private final Map<String, Member> membersByToken = new ConcurrentHashMap<>();
   private final Map<String, Member> vncTokens = new ConcurrentHashMap<>();
   public final List<String> log = new CopyOnWriteArrayList<>();
@@ -166,7 +167,7 @@ public final class FakeShareSpace implements AutoCloseable {
         s.sendText("{\"type\":\"room-deleted\",\"roomId\":\"" + id + "\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
         s.close(4410, "room_deleted: room deleted", org.eclipse.jetty.websocket.api.Callback.NOOP);
       }
-      r.members.forEach(m -> membersByToken.remove(m.token()));
+      deletedRooms.add(id);
     }
   }
 
@@ -245,6 +246,7 @@ public final class FakeShareSpace implements AutoCloseable {
         json(response, callback, 200, JSON.createObjectNode().put("deleted", room.id));
         return;
       }
+      if (room == null && deletedRooms.contains(parts[2])) { error(response, callback, 410, "room_deleted", "room deleted"); return; }
       if (room == null) { error(response, callback, 404, "not_found", "no such room"); return; }
       if (parts.length == 4 && parts[3].equals("join") && method.equals("POST")) {
         if (!room.passcode.equals(in.path("passcode").asText())) { error(response, callback, 403, "wrong_passcode", "wrong passcode"); return; }
@@ -382,7 +384,8 @@ public final class FakeShareSpace implements AutoCloseable {
       synchronized (FakeShareSpace.this) {
         RoomState r = member == null ? null : rooms.get(member.roomId());
         if (r == null) {
-          s.close(4403, "bad token", org.eclipse.jetty.websocket.api.Callback.NOOP);
+          boolean deleted = member != null && deletedRooms.contains(member.roomId());
+          s.close(deleted ? 4410 : 4401, deleted ? "room_deleted: room deleted" : "unauthorized: unknown token", org.eclipse.jetty.websocket.api.Callback.NOOP);
           return;
         }
         r.eventSessions.add(s);
