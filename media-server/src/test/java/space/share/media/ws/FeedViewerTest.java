@@ -67,7 +67,7 @@ class FeedViewerTest {
 
   @BeforeEach
   void open() {
-    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer");
+    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer", Runnable::run);
     viewer.onWebSocketOpen(socket.session());
   }
 
@@ -76,15 +76,16 @@ class FeedViewerTest {
   }
 
   @Test
-  void onFragment_oneSendInFlight_queuesTheRestInOrder() {
+  void onFragment_oneSendInFlight_queuesTheRestAndSendsThemAsOneMessage() {
     assertEquals("{\"type\":\"waiting\"}", socket.sent.get(0));
     viewer.onFragment(fragment(true, 100));
-    viewer.onFragment(fragment(false, 100));
+    viewer.onFragment(fragment(false, 150));
     assertEquals(1, socket.sent.size(), "a second send started before the first completed");
-    socket.completeAll(); // waiting done → fragment 1
-    socket.completeAll(); // fragment 1 done → fragment 2
+    assertEquals(250, viewer.queuedBytes() - "{\"type\":\"waiting\"}".length());
+    socket.completeAll(); // waiting done → both queued fragments, joined
     socket.completeAll();
-    assertEquals(3, socket.sent.size());
+    assertEquals(2, socket.sent.size());
+    assertEquals(250, ((ByteBuffer) socket.sent.get(1)).remaining());
     assertEquals(0, viewer.queuedBytes());
   }
 
