@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { boxes, readFragment, readInit, readPrft, splitInitByTrack, ntpToUnixMs, Mp4Error } from '../../main/web/js/lib/mp4.js';
+import { boxes, readFragment, readInit, readPrft, splitChunks, splitInitByTrack, ntpToUnixMs, Mp4Error } from '../../main/web/js/lib/mp4.js';
 import { box, u32, u64, prft, u8 } from './boxes.js';
 
 const golden = (name) => u8(readFileSync(new URL(`../resources/golden/${name}`, import.meta.url)));
@@ -91,4 +91,22 @@ test('splitInitByTrack_videoOnly_keepsOneTrakAndOneTrex', () => {
     assert.equal(trex.length, 1);
   }
   assert.ok(video.byteLength < init.byteLength && audio.byteLength < init.byteLength);
+});
+
+test('splitChunks_batchOfPrftMoofMdat_givesOneChunkPerTrackFragment', () => {
+  const a = golden('ffmpeg-fragment-1.m4s');
+  const b = golden('ffmpeg-fragment-2.m4s');
+  const pa = prft(1, 1000, 0);
+  const pb = prft(2, 1001, 0);
+  const batch = u8(Buffer.concat([pa, Buffer.from(a), pb, Buffer.from(b), Buffer.from(a)]));
+  const chunks = splitChunks(batch);
+  assert.deepEqual(chunks.map((c) => c.byteLength), [pa.length + a.byteLength, pb.length + b.byteLength, a.byteLength]);
+  assert.equal(readFragment(chunks[1]).prft.referenceTrackId, 2);
+  assert.equal(readFragment(chunks[2]).prft, null);
+});
+
+test('splitChunks_singleFragment_isOneChunk', () => {
+  const a = golden('ffmpeg-fragment-1.m4s');
+  assert.equal(splitChunks(a).length, 1);
+  assert.equal(splitChunks(a)[0].byteLength, a.byteLength);
 });

@@ -20,7 +20,7 @@ export class FeedClient {
    * @param {object} player MsePlayer-like sink: onHeader, onInit, onFragment, onEnded, reset
    * @param {{onState?: Function, onFatal?: Function, onHeader?: Function, log?: Console, maxFailedConnects?: number}} options
    */
-  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 6 } = {}) {
+  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 3 } = {}) {
     Object.assign(this, { urlProvider, player, onState, onFatal, onHeader, log, maxFailedConnects });
     this.backoff = new Backoff();
     this.socket = null;

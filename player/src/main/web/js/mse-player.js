@@ -1,7 +1,7 @@
 // Plays the WebSocket fMP4 feed through MediaSource and holds it at the live edge.
 // One instance per <video>; all calls come from the page's main thread (event handlers and timers).
 // Policy and figures: docs/player.md.
-import { readFragment, readInit, splitInitByTrack } from './lib/mp4.js';
+import { readFragment, readInit, splitChunks, splitInitByTrack } from './lib/mp4.js';
 import { liveEdgeAction, trimRange, LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
 
@@ -87,7 +87,7 @@ export class MsePlayer {
 
   /** A header arrived: a new generation or new codecs need a fresh MediaSource; a reconnect does not. */
   onHeader(header) {
-    const same = this.header && this.mediaSource && this.mediaSource.readyState === 'open'
+    const same = this.header && this.mediaSource && this.mediaSource.readyState === 'open' && this.lanes.size > 0
       && header.generation === this.header.generation && header.mimeType === this.header.mimeType;
     this.header = header;
     if (same) return; // same timeline: the next init is appended to the buffers we have
@@ -103,21 +103,28 @@ export class MsePlayer {
     this.#appendInit(data);
   }
 
-  /** @param receivedAtMs wall clock (ms) when the message arrived */
+  /**
+   * One feed message: a fragment, or several in a row (the server batches when a viewer fell behind).
+   * @param receivedAtMs wall clock (ms) when the message arrived
+   */
   onFragment(data, receivedAtMs) {
     if (!this.mediaSource || !this.tracks.size) return; // no init yet: nothing to decode this with
     this.bytesIn.add(data.byteLength, receivedAtMs);
-    const frag = readFragment(data);
+    for (const chunk of splitChunks(data)) this.#onChunk(chunk, receivedAtMs);
+  }
+
+  #onChunk(chunk, receivedAtMs) {
+    const frag = readFragment(chunk);
     const traf = frag.trafs[0];
     if (frag.prft && this.clock) this.clock.addOneWay(frag.prft.wallClockMs, receivedAtMs);
     if (traf && frag.prft && traf.trackId === this.videoTrackId) {
       const timescale = this.tracks.get(traf.trackId)?.timescale;
       if (timescale) this.wallClock.add(traf.baseDecodeTimeTicks / timescale, frag.prft.wallClockMs);
     }
-    if (this.pendingInit) { this.pendingFragments.push(data); return; } // MediaSource not open yet
+    if (this.pendingInit) { this.pendingFragments.push(chunk); return; } // MediaSource not open yet
     const lane = this.#laneFor(traf ? traf.trackId : null);
     if (!lane) return; // e.g. audio in 'video' mode
-    lane.append(data);
+    lane.append(chunk);
     if (lane.queue.length > MAX_QUEUED_APPENDS) {
       this.log.warn(`player: ${lane.queue.length} appends queued, starting over at the next keyframe`);
       this.onEvent({ type: 'overflow' });
@@ -127,8 +134,16 @@ export class MsePlayer {
   /** The publisher left: keep showing the last frame. */
   onEnded() { this.video.playbackRate = 1; }
 
-  /** Drops everything (used when the socket must start over). */
-  reset() { this.header = null; this.#resetMediaSource(); }
+  /** Drops everything (the socket starts over); the next header builds a fresh MediaSource. */
+  reset() {
+    this.header = null;
+    this.tracks = new Map();
+    for (const lane of this.lanes.values()) lane.queue.length = 0;
+    this.lanes.clear();
+    this.pendingInit = null;
+    this.pendingFragments = [];
+    this.mediaSource = null;
+  }
 
   destroy() {
     clearInterval(this.timer);

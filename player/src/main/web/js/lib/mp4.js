@@ -272,3 +272,28 @@ export function splitInitByTrack(u8, trackId) {
   for (const p of parts) { out.set(p, at); at += p.byteLength; }
   return out;
 }
+
+/**
+ * Splits one feed message into its chunks ([prft] moof mdat each). The media server may send several
+ * chunks in one message when a viewer fell briefly behind; each chunk has one track, so the chunks of a
+ * message can belong to different SourceBuffers.
+ * @returns {Array<Uint8Array>} views into u8 (no copy)
+ */
+export function splitChunks(u8) {
+  const chunks = [];
+  let start = -1;
+  let hasMoof = false;
+  let end = 0;
+  for (const box of boxes(u8)) {
+    const startsChunk = box.type === 'prft' || (box.type === 'moof' && hasMoof);
+    if (start === -1 || startsChunk) {
+      if (start !== -1) chunks.push(u8.subarray(start, box.start));
+      start = box.start;
+      hasMoof = false;
+    }
+    if (box.type === 'moof') hasMoof = true;
+    end = box.end;
+  }
+  if (start !== -1) chunks.push(u8.subarray(start, end));
+  return chunks;
+}

@@ -64,6 +64,11 @@ public final class FakeShareSpace implements AutoCloseable {
   private final ServerConnector connector;
   private final long clockSkewMs;
   private volatile InetSocketAddress vncTarget;
+  /** When set, the feed URL every room hands out (e.g. a dead port, to make the page fall back to HLS). */
+  private volatile String feedUrlOverride;
+  /** When set, /live/{id}/* is served from this directory (an HLS stream ffmpeg writes). */
+  private volatile Path hlsDir;
+
   /** When set, feeds come from a real media server at this ws:// base, with HMAC member tokens. */
   private volatile String mediaWsBase;
   private volatile String mediaSecret;
@@ -112,6 +117,17 @@ public final class FakeShareSpace implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
+        Path hls = hlsDir;
+        if (hls != null && path.startsWith("/live/")) {
+          Path file = hls.resolve(path.substring(path.lastIndexOf('/') + 1)).normalize();
+          if (!file.startsWith(hls) || !java.nio.file.Files.isRegularFile(file)) {
+            error(response, callback, 404, "not_found", "no such HLS file");
+            return true;
+          }
+          response.getHeaders().put(HttpHeader.CONTENT_TYPE, path.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp4");
+          response.write(true, ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)), callback);
+          return true;
+        }
         if (!path.startsWith("/api/")) return super.handle(request, response, callback);
         handleApi(request, response, callback, path);
         return true;
@@ -169,6 +185,14 @@ public final class FakeShareSpace implements AutoCloseable {
       }
       deletedRooms.add(id);
     }
+  }
+
+  public void overrideFeedUrl(String url) {
+    feedUrlOverride = url;
+  }
+
+  public void serveHls(Path dir) {
+    hlsDir = dir;
   }
 
   /** Points the rooms' feeds at a real media server sharing this HMAC secret (docs/protocol.md). */
@@ -313,7 +337,8 @@ public final class FakeShareSpace implements AutoCloseable {
     if (m != null) o.set("you", memberJson(m));
     ObjectNode urls = o.putObject("urls");
     String base = mediaWsBase;
-    if (base != null && m != null) urls.put("feed", base + "/live/" + r.id + "/feed?token=" + mediaToken(m));
+    if (feedUrlOverride != null) urls.put("feed", feedUrlOverride);
+    else if (base != null && m != null) urls.put("feed", base + "/live/" + r.id + "/feed?token=" + mediaToken(m));
     else urls.put("feed", "ws://127.0.0.1:" + connector.getLocalPort() + "/live/" + r.id + "/feed" + (m == null ? "" : "?token=" + m.token()));
     urls.put("playlist", "http://127.0.0.1:" + connector.getLocalPort() + "/live/" + r.id + "/index.m3u8");
     urls.put("events", "ws://127.0.0.1:" + connector.getLocalPort() + "/rooms/" + r.id + "/events");
