@@ -15,8 +15,12 @@ import { DesktopControl } from './control.js';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
-/** MSE layout; see docs/player.md. Overridable with ?mse=split|muxed|video for measurements. */
-const mseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : 'split';
+/**
+ * MSE layout; see docs/player.md. Default: video only while muted (the lowest delay measured here), video
+ * and audio in separate SourceBuffers once the member turns sound on. ?mse=split|muxed|video fixes it.
+ */
+const fixedMseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : null;
+const mseModeNow = () => fixedMseMode || (video.muted ? 'video' : 'split');
 const log = console;
 /** Live-edge tuning for measurements: ?edge=seekAboveLagSec:0.5,nudgeRate:1.06 (names of LIVE_EDGE_DEFAULTS). */
 const liveEdge = { ...LIVE_EDGE_DEFAULTS };
@@ -129,7 +133,7 @@ function startVideo() {
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
   if (!forceHls && 'MediaSource' in window && feedUrlOf(room)) {
-    player = new MsePlayer(video, { mode: mseMode, liveEdge, clock, log, onEvent: onPlayerEvent });
+    player = new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
       if (attempts++ > 0) { try { const r = await api.room(roomId, member.token); room = r.room || r; } catch (e) { if (e.code !== 'server_down') throw e; } }
@@ -242,6 +246,12 @@ $('clipboard-send').addEventListener('click', () => {
 $('unmute-btn').addEventListener('click', () => {
   video.muted = !video.muted;
   if (!video.muted) video.play().catch(() => {});
+  // Sound on: the audio track joins (a fresh MediaSource from the next keyframe). Muting again keeps it, so
+  // toggling does not restart the video each time.
+  if (!video.muted && player instanceof MsePlayer && player.mode === 'video' && !fixedMseMode && feed) {
+    player.mode = 'split';
+    feed.restart('sound on');
+  }
   render();
 });
 video.addEventListener('volumechange', () => render());

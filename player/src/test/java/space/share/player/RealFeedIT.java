@@ -23,7 +23,7 @@ class RealFeedIT extends RealMediaBase {
     chromium.js("document.getElementById('stats-btn').click()");
     Measured m = measure(10_000);
     screenshot("room-real-media-server");
-    System.out.println("real media server, split, muted: " + m.line());
+    System.out.println("real media server, muted (video-only MSE): " + m.line());
     assertTrue(m.stamped().size() > 150, "stamped frames read " + m.stamped().size() + " " + FfmpegPublisher.tail(ffmpegLog));
     assertEquals(1280L, ((Number) m.stats().get("width")).longValue());
     double stampedP50 = m.stampedP(50);
@@ -53,5 +53,22 @@ class RealFeedIT extends RealMediaBase {
     Thread.sleep(2000);
     double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
     assertTrue(t1 - t0 > 1.0, "video advances after republish: " + t0 + " -> " + t1);
+  }
+
+  @Test
+  void unmute_addsTheAudioTrackAndKeepsPlaying() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    assertEquals("video", stats().get("mode"), "muted: video only");
+    chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).click();
+    wait(15).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+    assertEquals(Boolean.FALSE, chromium.js("return document.getElementById('video').muted"));
+    wait(15).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return v.buffered.length && !v.paused ? v.currentTime : 0")).doubleValue() > 1);
+    double t0 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    Thread.sleep(2000);
+    double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    assertTrue(t1 - t0 > 1.0, "plays with sound: " + t0 + " -> " + t1);
+    assertEquals("Sound on", chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).getText());
   }
 }
