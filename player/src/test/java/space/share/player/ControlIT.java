@@ -112,14 +112,14 @@ class ControlIT extends RealMediaBase {
   }
 
   /** Waits until the X pointer is within tolerancePx of (x, y). */
-  void awaitPointer(int x, int y, int tolerancePx) throws InterruptedException {
+  static void awaitPointer(XDesktop desktop, int x, int y, int tolerancePx) throws InterruptedException {
     XDesktop.waitFor(() -> {
       int[] p = desktop.pointer();
       return Math.abs(p[0] - x) <= tolerancePx && Math.abs(p[1] - y) <= tolerancePx;
     }, 5000, "X pointer at " + x + "," + y + " (±" + tolerancePx + "), is " + java.util.Arrays.toString(desktop.pointer()));
   }
 
-  String vncState(Chromium c) {
+  static String vncState(Chromium c) {
     return String.valueOf(((Map<?, ?>) c.js("return window.shareSpace.state()")).get("vnc"));
   }
 
@@ -156,10 +156,10 @@ class ControlIT extends RealMediaBase {
     assertEquals("Release control", chromium.driver.findElement(By.id("control-btn")).getText());
 
     // A click lands on the same desktop pixel, at two window sizes (letterboxed differently).
-    awaitPointer(400, 300, clickDesktop(chromium, 400, 300));
+    awaitPointer(desktop, 400, 300, clickDesktop(chromium, 400, 300));
     chromium.driver.manage().window().setSize(new Dimension(900, 900));
     Thread.sleep(500);
-    awaitPointer(123, 456, clickDesktop(chromium, 123, 456));
+    awaitPointer(desktop, 123, 456, clickDesktop(chromium, 123, 456));
     chromium.driver.manage().window().setSize(new Dimension(1280, 800));
     Thread.sleep(500);
 
@@ -205,7 +205,7 @@ class ControlIT extends RealMediaBase {
     chromium.driver.findElement(By.id("give-btn")).click();
     wait(bob, 10).until(d -> vncState(bob).equals("connected"));
     wait(10).until(d -> !vncState(chromium).equals("connected"));
-    awaitPointer(640, 360, clickDesktop(bob, 640, 360));
+    awaitPointer(desktop, 640, 360, clickDesktop(bob, 640, 360));
     java.nio.file.Files.write(REPORTS.resolve("room-second-member.png"), bob.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
   }
 }

@@ -1,0 +1,160 @@
+package space.share.player;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import space.share.player.testsupport.Chromium;
+import space.share.player.testsupport.RtmpPublisher;
+import space.share.player.testsupport.XDesktop;
+
+/**
+ * End to end with every real part: the room controller (a separate JVM, serving these pages from the
+ * classpath folder player/), the media server, Xvfb + x11vnc + xterm, ffmpeg publishing the display with the
+ * room's stream key, two Chromium members. Until the room controller is on main this runs only when
+ * {@code -Droom.controller.classpath=...} names its classpath (the player's target/classes is added); once it
+ * lands, this moves to room-controller's integration tests and starts the controller in-process.
+ */
+@EnabledIfSystemProperty(named = "room.controller.classpath", matches = ".+")
+class RealServersIT extends RealMediaBase {
+  static final String ADMIN = "admin-token-e2e";
+  static final ObjectMapper JSON = new ObjectMapper();
+  Process controller;
+  XDesktop desktop;
+  Chromium bob;
+  String base;
+  Path dataDir;
+
+  @BeforeEach
+  void startAll() throws Exception {
+    desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    base = "http://127.0.0.1:" + port + "/";
+    dataDir = Files.createTempDirectory("rooms-");
+    String media = "http://127.0.0.1:" + media().httpPort();
+    ProcessBuilder pb = new ProcessBuilder("java", "-cp",
+        System.getProperty("room.controller.classpath") + ":" + BUILT.getParent().toAbsolutePath(), "space.share.room.RoomController")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile("room-controller-", ".log").toFile()));
+    Map<String, String> env = pb.environment();
+    env.put("SHARE_SPACE_SECRET", SECRET);
+    env.put("SHARE_SPACE_ROOM_ADMIN_TOKEN", ADMIN);
+    env.put("SHARE_SPACE_ROOM_HTTP_HOST", "127.0.0.1");
+    env.put("SHARE_SPACE_ROOM_HTTP_PORT", String.valueOf(port));
+    env.put("SHARE_SPACE_ROOM_PUBLIC_URL", base.substring(0, base.length() - 1));
+    env.put("SHARE_SPACE_ROOM_MEDIA_PUBLIC_URL", media);
+    env.put("SHARE_SPACE_ROOM_MEDIA_INTERNAL_URL", media);
+    env.put("SHARE_SPACE_ROOM_MEDIA_RTMP_URL", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
+    env.put("SHARE_SPACE_ROOM_DATA_DIR", dataDir.toString());
+    env.put("SHARE_SPACE_ROOM_PASSCODE_BCRYPT_COST", "6");
+    env.put("SHARE_SPACE_ROOM_VNC_STATIC_TARGET", "127.0.0.1:" + desktop.vncPort);
+    controller = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    XDesktop.waitFor(() -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 30_000, "room controller on " + base);
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try (XDesktop d = desktop; Chromium b = bob) {
+      if (rtmp != null) rtmp.close();
+      rtmp = null;
+      controller.destroy();
+      if (!controller.waitFor(10, TimeUnit.SECONDS)) controller.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  JsonNode admin(String method, String path, String body) throws Exception {
+    HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10));
+    rq.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> res = HttpClient.newHttpClient().send(rq.build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(res.statusCode() < 300, method + " " + path + " -> " + res.statusCode() + " " + res.body());
+    return JSON.readTree(res.body());
+  }
+
+  void joinRoom(Chromium c, String name, String passcode) {
+    c.driver.get(base + "room.html?room=e2e");
+    c.js("sessionStorage.clear()");
+    c.driver.navigate().refresh();
+    wait(c, 10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    c.driver.findElement(By.id("join-name")).sendKeys(name);
+    c.driver.findElement(By.id("join-passcode")).sendKeys(passcode);
+    c.driver.findElement(By.id("join-submit")).click();
+  }
+
+  static String pill(Chromium c) {
+    return c.driver.findElement(By.id("conn-state")).getText();
+  }
+
+  @Test
+  void everyRealPart_joinWatchControlTypeAndRefuse() throws Exception {
+    JsonNode created = admin("POST", "api/rooms", "{\"id\":\"e2e\",\"name\":\"E2E room\",\"passcode\":\"opensesame\"}");
+    String publishUrl = created.path("room").path("publishUrl").asText();
+    rtmp = new RtmpPublisher(desktop.captureArgs(), false, publishUrl, null, ffmpegLog);
+
+    // A wrong passcode is refused with its message.
+    joinRoom(chromium, "Mallory", "not-the-passcode");
+    wait(10).until(d -> d.findElement(By.id("join-error")).isDisplayed());
+    assertEquals("wrong_passcode", chromium.driver.findElement(By.id("join-error")).getAttribute("data-code"));
+    screenshot("e2e-wrong-passcode");
+
+    // Alice joins and sees the desktop live; its pixels match the X display.
+    joinRoom(chromium, "Alice", "opensesame");
+    wait(30).until(d -> pill(chromium).equals("live"));
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 20);
+    byte[] frame = desktop.grabGray();
+    Thread.sleep(1000);
+    double diff = ControlIT.meanAbsDiff(ControlIT.videoBlocks(chromium, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16),
+        ControlIT.desktopBlocks(frame, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16));
+    System.out.printf("e2e: video vs desktop %.3f, stats %s%n", diff, stats());
+    assertTrue(diff < 12, "video matches the desktop: " + diff);
+
+    // Alice takes control and types into the xterm: the X display shows it.
+    chromium.driver.findElement(By.id("control-btn")).click();
+    wait(10).until(d -> ControlIT.vncState(chromium).equals("connected"));
+    ControlIT.awaitPointer(desktop, 300, 200, ControlIT.clickDesktop(chromium, 300, 200));
+    new Actions(chromium.driver).sendKeys("real-servers-typing" + Keys.ENTER).perform();
+    XDesktop.waitFor(() -> !desktop.xdotool("search", "--name", "^typed:real-servers-typing$").isBlank(), 10_000, "typed title");
+    screenshot("e2e-in-control");
+
+    // Bob, without control, moves nothing.
+    bob = new Chromium(1000, 700);
+    joinRoom(bob, "Bob", "opensesame");
+    new WebDriverWait(bob.driver, Duration.ofSeconds(30)).until(d -> pill(bob).equals("live"));
+    int[] before = desktop.pointer();
+    WebElement video = bob.driver.findElement(By.id("video"));
+    new Actions(bob.driver).moveToElement(video, -150, -60).click().sendKeys("bob" + Keys.ENTER).perform();
+    Thread.sleep(1500);
+    assertArrayEquals(before, desktop.pointer());
+    Files.write(REPORTS.resolve("e2e-second-member.png"), bob.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+  }
+}
