@@ -170,6 +170,14 @@ class ControlIT extends RealMediaBase {
         "xterm titled typed:hello-share-space");
     screenshot("room-in-control");
 
+    // Clipboard: text sent from the page lands in the desktop's selection; Shift+Insert pastes it in the xterm.
+    chromium.driver.findElement(By.id("clipboard-text")).sendKeys("from-the-clipboard");
+    chromium.driver.findElement(By.id("clipboard-send")).click();
+    awaitPointer(desktop, 300, 200, clickDesktop(chromium, 300, 200));
+    new Actions(chromium.driver).keyDown(Keys.SHIFT).sendKeys(Keys.INSERT).keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
+    XDesktop.waitFor(() -> !desktop.xdotool("search", "--name", "^typed:from-the-clipboard$").isBlank(), 10_000,
+        "xterm titled typed:from-the-clipboard");
+
     // ...and then the video: the text rows of the xterm change, and the video matches the desktop again.
     Thread.sleep(500);
     byte[] after = desktop.grabGray();
