@@ -28,7 +28,7 @@ export function friendlyMessage(err) {
 }
 
 /** Maps an HTTP failure of a given operation to an ApiError. */
-function toError(op, status, body) {
+export function toError(op, status, body) {
   const code = body && typeof body.error === 'string' ? body.error : '';
   const message = body && typeof body.message === 'string' ? body.message : `HTTP ${status}`;
   if (code === 'vnc_unavailable') return new ApiError(code, message, status);

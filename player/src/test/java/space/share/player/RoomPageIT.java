@@ -33,4 +33,24 @@ class RoomPageIT extends PageTestBase {
     assertTrue(pageP50 <= stampedP50 + 40, "in-page " + pageP50 + " vs stamped " + stampedP50);
     assertTrue(stampedP50 - pageP50 < 250, "in-page " + pageP50 + " vs stamped " + stampedP50);
   }
+
+  @Test
+  void feed_waitingThenDroppedSocket_showsStatesAndRecoversByItself() throws Exception {
+    join("Alice", "secret");
+    wait(15).until(d -> pill().equals("waiting for the desktop"));
+    publishStamped(true);
+    wait(20).until(d -> pill().equals("live"));
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 10);
+    servers.feed.dropAllViewers(); // the TCP connection dies without a close frame
+    wait(10).until(d -> pill().equals("reconnecting…"));
+    screenshot("room-reconnecting");
+    wait(20).until(d -> pill().equals("live"));
+    chromium.js("window.shareSpace.resetDelays()");
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 30);
+    double t0 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    Thread.sleep(2000);
+    double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    assertTrue(t1 - t0 > 1.0, "plays again after the reconnect: " + t0 + " -> " + t1);
+    assertTrue(((Number) stats().get("delayP50Ms")).doubleValue() < 1500, "back near the live edge: " + stats());
+  }
 }
