@@ -26,7 +26,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import space.share.player.testsupport.Chromium;
-import space.share.player.testsupport.RtmpPublisher;
 import space.share.player.testsupport.XDesktop;
 
 /**
@@ -48,7 +47,8 @@ class RealServersIT extends RealMediaBase {
 
   @BeforeEach
   void startAll() throws Exception {
-    desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"));
+    // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
+    desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"), Path.of("..", "desktop").toAbsolutePath().normalize());
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -85,8 +85,6 @@ class RealServersIT extends RealMediaBase {
   @AfterEach
   void stopAll() throws Exception {
     try (XDesktop d = desktop; Chromium b = bob) {
-      if (rtmp != null) rtmp.close();
-      rtmp = null;
       controller.destroy();
       if (!controller.waitFor(10, TimeUnit.SECONDS)) controller.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
@@ -119,7 +117,7 @@ class RealServersIT extends RealMediaBase {
   void everyRealPart_joinWatchControlTypeAndRefuse() throws Exception {
     JsonNode created = admin("POST", "api/rooms", "{\"id\":\"e2e\",\"name\":\"E2E room\",\"passcode\":\"opensesame\"}");
     String publishUrl = created.path("room").path("publishUrl").asText();
-    rtmp = new RtmpPublisher(desktop.captureArgs(), false, publishUrl, null, ffmpegLog);
+    desktop.startEncoder(publishUrl);
 
     // A wrong passcode is refused with its message.
     joinRoom(chromium, "Mallory", "not-the-passcode");
@@ -135,8 +133,15 @@ class RealServersIT extends RealMediaBase {
     Thread.sleep(1000);
     double diff = ControlIT.meanAbsDiff(ControlIT.videoBlocks(chromium, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16),
         ControlIT.desktopBlocks(frame, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16));
-    System.out.printf("e2e: video vs desktop %.3f, stats %s%n", diff, stats());
+    System.out.printf("e2e: video vs desktop %.3f, stats %s, header %s%n", diff, stats(),
+        chromium.js("return document.getElementById('video').videoWidth + 'x' + document.getElementById('video').videoHeight"));
+    assertTrue(((Number) stats().get("generation")).intValue() >= 1);
     assertTrue(diff < 12, "video matches the desktop: " + diff);
+
+    // Sound from the room's PulseAudio: one click, and the audio track joins.
+    chromium.driver.findElement(By.id("unmute-btn")).click();
+    wait(20).until(d -> "split".equals(stats().get("mode")) && pill(chromium).equals("live"));
+    wait(20).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return v.paused ? 0 : v.currentTime")).doubleValue() > 1);
 
     // Alice takes control and types into the xterm: the X display shows it.
     chromium.driver.findElement(By.id("control-btn")).click();

@@ -28,18 +28,37 @@ public final class XDesktop implements AutoCloseable {
   public final int vncPort;
   private final List<Process> processes = new ArrayList<>();
   private final Path log;
+  private final Path scripts;
+  private final Path runtimeDir;
+  private final int displayNum;
 
   public XDesktop(Path log) throws Exception {
+    this(log, null);
+  }
+
+  /**
+   * @param roomScripts the project's desktop/ folder: x11vnc (with -nofb) and PulseAudio are then started by
+   *     its vnc.sh and pulse.sh, as in a room, and {@link #startEncoder} runs its encode.sh; null: a plain x11vnc
+   */
+  public XDesktop(Path log, Path roomScripts) throws Exception {
     this.log = log;
+    this.scripts = roomScripts;
     int n = freeDisplay();
+    displayNum = n;
+    runtimeDir = Files.createTempDirectory("desktop-runtime-");
     display = ":" + n;
     start("Xvfb", display, "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp", "-noreset");
     waitFor(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)), 10_000, "Xvfb " + display);
     try (ServerSocket s = new ServerSocket(0)) {
       vncPort = s.getLocalPort();
     }
-    start("x11vnc", "-display", display, "-rfbport", String.valueOf(vncPort), "-localhost", "-nopw", "-forever", "-shared",
-        "-noxdamage", "-quiet");
+    if (scripts == null) {
+      start("x11vnc", "-display", display, "-rfbport", String.valueOf(vncPort), "-localhost", "-nopw", "-forever", "-shared",
+          "-noxdamage", "-quiet");
+    } else {
+      startScript("vnc.sh", java.util.Map.of());
+      startScript("pulse.sh", java.util.Map.of());
+    }
     waitFor(() -> {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", vncPort), 200);
@@ -52,6 +71,26 @@ public final class XDesktop implements AutoCloseable {
     start("xterm", "-display", display, "-geometry", "100x30+0+0", "-fn", "10x20", "-bg", "white", "-fg", "black",
         "-title", "ready", "-e", "sh", "-c", "while read line; do printf '\\033]0;typed:%s\\007' \"$line\"; done");
     waitFor(() -> xdotool("search", "--name", "^ready$").contains("\n") || !xdotool("search", "--name", "^ready$").isBlank(), 10_000, "xterm");
+  }
+
+  private Process startScript(String name, java.util.Map<String, String> extraEnv) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("bash", scripts.resolve(name).toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("DESKTOP_DISPLAY_NUM", String.valueOf(displayNum));
+    pb.environment().put("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
+    pb.environment().put("DESKTOP_VNC_PORT", String.valueOf(vncPort));
+    pb.environment().put("DESKTOP_WIDTH", String.valueOf(WIDTH));
+    pb.environment().put("DESKTOP_HEIGHT", String.valueOf(HEIGHT));
+    pb.environment().putAll(extraEnv);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  /** The room's own publisher (desktop/encode.sh: x264 4:4:4 screen-content settings, AAC from PulseAudio). */
+  public void startEncoder(String rtmpUrl) throws IOException {
+    if (scripts == null) throw new IllegalStateException("no room scripts");
+    startScript("encode.sh", java.util.Map.of("DESKTOP_RTMP_URL", rtmpUrl, "DESKTOP_BITRATE_KBPS", "3000"));
   }
 
   private static int freeDisplay() {
@@ -128,6 +167,11 @@ public final class XDesktop implements AutoCloseable {
       Process p = processes.get(i);
       p.destroy();
       if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    try (var walk = Files.walk(runtimeDir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp dir is harmless
     }
   }
 }
