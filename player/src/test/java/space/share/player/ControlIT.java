@@ -173,6 +173,9 @@ class ControlIT extends RealMediaBase {
     // Clipboard: text sent from the page lands in the desktop's selection; Shift+Insert pastes it in the xterm.
     chromium.driver.findElement(By.id("clipboard-text")).sendKeys("from-the-clipboard");
     chromium.driver.findElement(By.id("clipboard-send")).click();
+    // x11vnc takes the X selection in its own main loop, while key events go straight to XTEST: give it a
+    // moment, or xterm may paste the old selection.
+    Thread.sleep(1000);
     awaitPointer(desktop, 300, 200, clickDesktop(chromium, 300, 200));
     new Actions(chromium.driver).keyDown(Keys.SHIFT).sendKeys(Keys.INSERT).keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
     XDesktop.waitFor(() -> !desktop.xdotool("search", "--name", "^typed:from-the-clipboard$").isBlank(), 10_000,
