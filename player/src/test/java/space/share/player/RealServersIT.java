@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -27,19 +25,19 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import space.share.player.testsupport.Chromium;
 import space.share.player.testsupport.XDesktop;
+import space.share.room.RoomConfig;
+import space.share.room.RoomController;
 
 /**
- * End to end with every real part: the room controller (a separate JVM, serving these pages from the
- * classpath folder player/), the media server, Xvfb + x11vnc + xterm, ffmpeg publishing the display with the
- * room's stream key, two Chromium members. Until the room controller is on main this runs only when
- * {@code -Droom.controller.classpath=...} names its classpath (the player's target/classes is added); once it
- * lands, this moves to room-controller's integration tests and starts the controller in-process.
+ * End to end with every real part: the room controller (in-process, serving these pages from the classpath
+ * folder player/), the media server, Xvfb + xterm with the room's own desktop scripts (x11vnc -nofb,
+ * PulseAudio, encode.sh) publishing with the room's stream key, two Chromium members. Written to move into
+ * room-controller's integration tests once room-controller depends on player for its assets.
  */
-@EnabledIfSystemProperty(named = "room.controller.classpath", matches = ".+")
 class RealServersIT extends RealMediaBase {
   static final String ADMIN = "admin-token-e2e";
   static final ObjectMapper JSON = new ObjectMapper();
-  Process controller;
+  RoomController controller;
   XDesktop desktop;
   Chromium bob;
   String base;
@@ -49,44 +47,33 @@ class RealServersIT extends RealMediaBase {
   void startAll() throws Exception {
     // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
     desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"), Path.of("..", "desktop").toAbsolutePath().normalize());
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    base = "http://127.0.0.1:" + port + "/";
     dataDir = Files.createTempDirectory("rooms-");
     String media = "http://127.0.0.1:" + media().httpPort();
-    ProcessBuilder pb = new ProcessBuilder("java", "-cp",
-        System.getProperty("room.controller.classpath") + ":" + BUILT.getParent().toAbsolutePath(), "space.share.room.RoomController")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(Files.createTempFile("room-controller-", ".log").toFile()));
-    Map<String, String> env = pb.environment();
-    env.put("SHARE_SPACE_SECRET", SECRET);
-    env.put("SHARE_SPACE_ROOM_ADMIN_TOKEN", ADMIN);
-    env.put("SHARE_SPACE_ROOM_HTTP_HOST", "127.0.0.1");
-    env.put("SHARE_SPACE_ROOM_HTTP_PORT", String.valueOf(port));
-    env.put("SHARE_SPACE_ROOM_PUBLIC_URL", base.substring(0, base.length() - 1));
-    env.put("SHARE_SPACE_ROOM_MEDIA_PUBLIC_URL", media);
-    env.put("SHARE_SPACE_ROOM_MEDIA_INTERNAL_URL", media);
-    env.put("SHARE_SPACE_ROOM_MEDIA_RTMP_URL", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
-    env.put("SHARE_SPACE_ROOM_DATA_DIR", dataDir.toString());
-    env.put("SHARE_SPACE_ROOM_PASSCODE_BCRYPT_COST", "6");
-    env.put("SHARE_SPACE_ROOM_VNC_STATIC_TARGET", "127.0.0.1:" + desktop.vncPort);
-    controller = pb.start();
-    HttpClient http = HttpClient.newHttpClient();
-    XDesktop.waitFor(() -> {
-      try {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-      } catch (Exception e) {
-        return false;
-      }
-    }, 30_000, "room controller on " + base);
+    Properties p = new Properties();
+    p.setProperty("secret", SECRET);
+    p.setProperty("room.admin-token", ADMIN);
+    p.setProperty("room.http.host", "127.0.0.1");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort(); // known before start: room.public-url (event and VNC socket URLs) needs it
+    }
+    p.setProperty("room.http.port", String.valueOf(port));
+    p.setProperty("room.public-url", "http://127.0.0.1:" + port);
+    p.setProperty("room.data-dir", dataDir.toString());
+    p.setProperty("room.passcode.bcrypt-cost", "4");
+    p.setProperty("room.media.public-url", media);
+    p.setProperty("room.media.internal-url", media);
+    p.setProperty("room.media.rtmp-url", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
+    p.setProperty("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort);
+    controller = new RoomController(new RoomConfig(p, Map.of()));
+    controller.start();
+    base = "http://127.0.0.1:" + controller.port() + "/";
   }
 
   @AfterEach
   void stopAll() throws Exception {
     try (XDesktop d = desktop; Chromium b = bob) {
-      controller.destroy();
-      if (!controller.waitFor(10, TimeUnit.SECONDS)) controller.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      controller.stop();
     }
   }
 

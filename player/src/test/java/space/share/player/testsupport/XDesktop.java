@@ -53,8 +53,10 @@ public final class XDesktop implements AutoCloseable {
       vncPort = s.getLocalPort();
     }
     if (scripts == null) {
+      // -nofb as in a room (desktop/vnc.sh): the page never shows VNC pixels, and without screen polling
+      // x11vnc's main loop (which also hands client cut text to the X selection) stays quick on a busy machine.
       start("x11vnc", "-display", display, "-rfbport", String.valueOf(vncPort), "-localhost", "-nopw", "-forever", "-shared",
-          "-noxdamage", "-quiet");
+          "-noxdamage", "-nofb", "-quiet");
     } else {
       startScript("vnc.sh", java.util.Map.of());
       startScript("pulse.sh", java.util.Map.of());
