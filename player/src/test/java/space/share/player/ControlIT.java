@@ -29,11 +29,13 @@ import space.share.player.testsupport.XDesktop;
  */
 class ControlIT extends RealMediaBase {
   XDesktop desktop;
+  java.nio.file.Path desktopLog;
   Chromium bob;
 
   @BeforeEach
   void startDesktop() throws Exception {
-    desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"));
+    desktopLog = Files.createTempFile("xdesktop-", ".log");
+    desktop = new XDesktop(desktopLog);
     servers.setVncTarget(new InetSocketAddress("127.0.0.1", desktop.vncPort));
     rtmp = new RtmpPublisher(desktop.captureArgs(), false, rtmpUrl("room1"), null, ffmpegLog);
   }
@@ -43,6 +45,8 @@ class ControlIT extends RealMediaBase {
     try (XDesktop d = desktop; Chromium b = bob) {
       if (rtmp != null) rtmp.close();
       rtmp = null;
+    } finally {
+      Files.deleteIfExists(desktopLog);
     }
   }
 

@@ -57,6 +57,8 @@ abstract class PageTestBase {
     System.out.println("browser console:\n" + chromium.console());
     try (Chromium c = chromium; FakeShareSpace s = servers) {
       if (publisher != null) publisher.close();
+    } finally {
+      Files.deleteIfExists(ffmpegLog);
     }
   }
 

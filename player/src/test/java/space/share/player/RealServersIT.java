@@ -39,6 +39,7 @@ class RealServersIT extends RealMediaBase {
   static final ObjectMapper JSON = new ObjectMapper();
   RoomController controller;
   XDesktop desktop;
+  java.nio.file.Path desktopLog;
   Chromium bob;
   String base;
   Path dataDir;
@@ -46,7 +47,8 @@ class RealServersIT extends RealMediaBase {
   @BeforeEach
   void startAll() throws Exception {
     // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
-    desktop = new XDesktop(Files.createTempFile("xdesktop-", ".log"), Path.of("..", "desktop").toAbsolutePath().normalize());
+    desktopLog = Files.createTempFile("xdesktop-", ".log");
+    desktop = new XDesktop(desktopLog, Path.of("..", "desktop").toAbsolutePath().normalize());
     dataDir = Files.createTempDirectory("rooms-");
     String media = "http://127.0.0.1:" + media().httpPort();
     Properties p = new Properties();
@@ -74,6 +76,11 @@ class RealServersIT extends RealMediaBase {
   void stopAll() throws Exception {
     try (XDesktop d = desktop; Chromium b = bob) {
       controller.stop();
+    } finally {
+      Files.deleteIfExists(desktopLog);
+      try (var walk = Files.walk(dataDir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
