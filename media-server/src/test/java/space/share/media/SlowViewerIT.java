@@ -52,6 +52,14 @@ class SlowViewerIT {
     }
   }
 
+  private static void awaitSubscribers(int count, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (server.streams().stream("slow").subscriberCount() != count) {
+      assertTrue(System.currentTimeMillis() < deadline, "subscribers never became " + count);
+      Thread.sleep(50);
+    }
+  }
+
   @Test
   void stalledViewer_isClosedWithTooSlow_andOtherViewerMissesNothing() throws Exception {
     String feed = "ws://127.0.0.1:" + server.httpPort() + "/live/slow/feed";
@@ -66,12 +74,10 @@ class SlowViewerIT {
     try (FeedClient healthy = FeedClient.connect(feed)) {
       StalledViewer stalled = new StalledViewer();
       stalledClient.connect(stalled, URI.create(feed)).get(10, TimeUnit.SECONDS);
+      awaitSubscribers(2, 10_000);
+      healthy.await(m -> m.isType("header"), 15_000);
       // It never reads the close frame either: the server drops its connection, leaving one subscriber.
-      long deadline = System.currentTimeMillis() + 40_000;
-      while (server.streams().stream("slow").subscriberCount() > 1) {
-        assertTrue(System.currentTimeMillis() < deadline, "stalled viewer was never dropped");
-        Thread.sleep(100);
-      }
+      awaitSubscribers(1, 40_000);
 
       publisher.destroy();
       healthy.await(m -> m.isType("ended"), 10_000);
