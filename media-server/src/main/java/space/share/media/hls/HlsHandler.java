@@ -64,6 +64,13 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
       return false;
     }
     response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    if (log.isTraceEnabled()) {
+      // How long each request was held (blocking reloads, streamed parts): the first thing to look at.
+      long startNanos = System.nanoTime();
+      String what = request.getHttpURI().getPathQuery();
+      callback = Callback.from(callback, () -> log.trace("{} answered after {} ms", what,
+          (System.nanoTime() - startNanos) / 1_000_000));
+    }
     String streamId = path.group(1);
     String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
     Fields query = Request.extractQueryParameters(request);

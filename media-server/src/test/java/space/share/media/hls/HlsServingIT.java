@@ -66,6 +66,17 @@ class HlsServingIT {
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
+  /** {@link #awaitPlaylist} against any server. */
+  static String awaitPlaylistOn(MediaServer other, String streamId, int segments) throws Exception {
+    MediaServer saved = server;
+    server = other;
+    try {
+      return awaitPlaylist(streamId, segments, "");
+    } finally {
+      server = saved;
+    }
+  }
+
   /** Polls the media playlist until it lists at least {@code segments} finished segments (bounded). */
   static String awaitPlaylist(String streamId, int segments, String query) throws Exception {
     long deadline = System.currentTimeMillis() + 20_000;
