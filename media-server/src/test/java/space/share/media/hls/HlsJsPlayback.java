@@ -37,6 +37,13 @@ final class HlsJsPlayback {
     }
   }
 
+  /**
+   * lowLatencyMode plus a live-edge policy: hold 0.7 s behind the edge, seek back to it past 1.1 s, speed up to
+   * 1.1x in between. hls.js's defaults never catch up after a late start or a stall (see docs/hls.md); the tests use
+   * this so that a CPU shared with other test runs does not decide the outcome.
+   */
+  static final String LOW_LATENCY_TUNED = "ll&sync=0.7&max=1.1&catchup=1.1";
+
   private HlsJsPlayback() {}
 
   /**

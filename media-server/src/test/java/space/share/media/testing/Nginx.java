@@ -28,6 +28,14 @@ public final class Nginx implements AutoCloseable {
 
   /** Starts nginx from {@code template} as a proxy for {@code origin} ({@code host:port}). */
   public static Nginx start(Path template, String origin) throws Exception {
+    return start(template, Map.of("SS_ORIGIN", origin));
+  }
+
+  /**
+   * Starts nginx from {@code template}; {@code SS_LISTEN} (127.0.0.1:port), {@code SS_LISTEN_PORT},
+   * {@code SS_CACHE_DIR} and {@code SS_PREFIX} are provided, {@code values} adds the rest.
+   */
+  public static Nginx start(Path template, Map<String, String> values) throws Exception {
     Path prefix = Files.createTempDirectory("nginx-llhls");
     Path cache = Files.createDirectories(prefix.resolve("cache"));
     // nginx's workers run as nobody when the master is root: let them write their cache and temp files.
@@ -39,8 +47,10 @@ public final class Nginx implements AutoCloseable {
       port = probe.getLocalPort();
     }
     String config = Files.readString(template);
-    for (Map.Entry<String, String> entry : Map.of("SS_LISTEN", "127.0.0.1:" + port, "SS_ORIGIN", origin,
-        "SS_CACHE_DIR", cache.toString(), "SS_PREFIX", prefix.toString()).entrySet()) {
+    Map<String, String> all = new java.util.HashMap<>(values);
+    all.putAll(Map.of("SS_LISTEN", "127.0.0.1:" + port, "SS_LISTEN_PORT", String.valueOf(port),
+        "SS_CACHE_DIR", cache.toString(), "SS_PREFIX", prefix.toString()));
+    for (Map.Entry<String, String> entry : all.entrySet()) {
       config = config.replace("${" + entry.getKey() + "}", entry.getValue());
     }
     Path conf = prefix.resolve("nginx.conf");
@@ -64,6 +74,17 @@ public final class Nginx implements AutoCloseable {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** A free loopback port (for a second listener in a template, e.g. nginx-rtmp's). */
+  public static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+
+  public Path prefix() {
+    return prefix;
   }
 
   public int port() {

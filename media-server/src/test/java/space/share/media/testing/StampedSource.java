@@ -46,8 +46,11 @@ public final class StampedSource implements AutoCloseable {
   private volatile boolean running = true;
   private volatile long framesWritten;
 
-  private StampedSource(Process ffmpeg, Path fifoDir) {
+  private final boolean noise;
+
+  private StampedSource(Process ffmpeg, Path fifoDir, boolean noise) {
     this.ffmpeg = ffmpeg;
+    this.noise = noise;
     this.fifoDir = fifoDir;
     this.writer = new Thread(this::writeFrames, "stamped-source");
     this.writer.setDaemon(true);
@@ -63,6 +66,14 @@ public final class StampedSource implements AutoCloseable {
    * @param withAudio adds a 440 Hz AAC tone, captured in step with the video
    */
   public static StampedSource publish(String rtmpUrl, boolean withAudio) throws IOException {
+    return publish(rtmpUrl, withAudio, /* noise= */ true);
+  }
+
+  /**
+   * @param noise moving noise behind the stamp, so x264 really spends its 3 Mbit/s (benchmarks); without it a flat
+   *     background with a moving square, cheap to encode and decode (functional tests on a shared machine)
+   */
+  public static StampedSource publish(String rtmpUrl, boolean withAudio, boolean noise) throws IOException {
     List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error",
         "-thread_queue_size", "64",
         "-f", "rawvideo", "-pix_fmt", "gray", "-s", WIDTH + "x" + HEIGHT, "-r", String.valueOf(FPS), "-i", "-"));
@@ -87,7 +98,7 @@ public final class StampedSource implements AutoCloseable {
     command.addAll(List.of("-f", "flv", rtmpUrl));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    StampedSource source = new StampedSource(process, fifoDir);
+    StampedSource source = new StampedSource(process, fifoDir, noise);
     source.writer.start();
     if (source.audioWriter != null) {
       source.audioWriter.start();
@@ -105,9 +116,13 @@ public final class StampedSource implements AutoCloseable {
 
   private void writeFrames() {
     Random random = new Random(42);
-    byte[][] noise = new byte[NOISE_FRAMES][WIDTH * HEIGHT];
-    for (byte[] frame : noise) {
-      random.nextBytes(frame);
+    byte[][] backgrounds = new byte[noise ? NOISE_FRAMES : 1][WIDTH * HEIGHT];
+    for (byte[] background : backgrounds) {
+      if (noise) {
+        random.nextBytes(background);
+      } else {
+        java.util.Arrays.fill(background, (byte) 64);
+      }
     }
     byte[] frame = new byte[WIDTH * HEIGHT];
     try (OutputStream out = ffmpeg.getOutputStream()) {
@@ -117,7 +132,13 @@ public final class StampedSource implements AutoCloseable {
         if (sleepNanos > 0) {
           TimeUnit.NANOSECONDS.sleep(sleepNanos);
         }
-        System.arraycopy(noise[(int) (index % NOISE_FRAMES)], 0, frame, 0, frame.length);
+        System.arraycopy(backgrounds[(int) (index % backgrounds.length)], 0, frame, 0, frame.length);
+        if (!noise) {
+          int x = (int) (index * 8 % (WIDTH - 64));
+          for (int y = 300; y < 364; y++) {
+            java.util.Arrays.fill(frame, y * WIDTH + x, y * WIDTH + x + 64, (byte) 230);
+          }
+        }
         stamp(frame, WIDTH, System.currentTimeMillis());
         out.write(frame);
         out.flush();
