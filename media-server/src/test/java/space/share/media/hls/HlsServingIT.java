@@ -37,7 +37,7 @@ class HlsServingIT {
   @BeforeAll
   static void start() throws Exception {
     Map<String, StaticStream> streams = new HashMap<>();
-    for (String id : List.of("probe", "block", "again")) {
+    for (String id : List.of("probe", "block", "again", "stall")) {
       streams.put(id, new StaticStream(id, id + "-key", /* open= */ true));
     }
     streams.put("members", new StaticStream("members", "members-key", /* open= */ false));
@@ -246,6 +246,35 @@ class HlsServingIT {
       assertEquals(200, get(url("members", uris.get(0))).statusCode());
     } finally {
       Ffmpeg.await(publish, 30_000);
+    }
+  }
+
+  @Test
+  void media_publisherStallsWithoutLeaving_blockingReloadTimesOutWith503AfterThreeTargetDurations() throws Exception {
+    Process publish = Ffmpeg.publishTestPattern(rtmp("stall-key"), "320x240", 30, 20, List.of());
+    try {
+      String playlist = awaitPlaylist("stall", 1, "");
+      Matcher hint = HINT.matcher(playlist);
+      assertTrue(hint.find(), playlist);
+      // Freeze the publisher: its connection stays open, nothing new arrives.
+      Ffmpeg.run(5_000, "kill", "-STOP", String.valueOf(publish.pid()));
+      Thread.sleep(500);
+      String stalled = text(get(url("stall", "media.m3u8")));
+      Matcher next = HINT.matcher(stalled);
+      assertTrue(next.find(), stalled);
+      long startNanos = System.nanoTime();
+      HttpResponse<byte[]> response = get(url("stall", "media.m3u8?_HLS_msn=" + next.group(1) + "&_HLS_part="
+          + next.group(2)));
+      long waitedMs = (System.nanoTime() - startNanos) / 1_000_000;
+      assertEquals(503, response.statusCode(), text(response));
+      assertTrue(text(response).contains("\"error\":\"playlist_timeout\""), text(response));
+      assertTrue(waitedMs >= 5_500 && waitedMs < 9_000, "answered after " + waitedMs + " ms");
+    } finally {
+      Ffmpeg.run(5_000, "kill", "-CONT", String.valueOf(publish.pid()));
+      publish.destroy();
+      if (!publish.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        publish.destroyForcibly();
+      }
     }
   }
 
