@@ -106,7 +106,9 @@ class HlsNginxIT {
       assertTrue(result.playedS() > 8, "playback stalled: " + result.summary());
       assertTrue(result.alwaysLowLatency(), result.summary());
       assertTrue(result.partLoads() > 20, result.summary());
-      assertTrue(result.hlsLatencyPercentileS(50) < 2.5, result.summary());
+      // Holding the live edge, not a latency target (bench/hls.sh measures that): a player that lost the edge
+      // drifts several seconds behind; a loaded CI machine adds a second at most.
+      assertTrue(result.hlsLatencyPercentileS(50) < 4.0, result.summary());
       assertTrue(nginx.accessLog().contains("cache=HIT") || nginx.accessLog().contains("cache=MISS"));
     }
   }
