@@ -34,7 +34,7 @@ class MediaServerIT {
   @BeforeAll
   static void start() throws Exception {
     Map<String, StaticStream> streams = new HashMap<>();
-    for (String id : List.of("count", "late", "busy", "again", "badkey")) {
+    for (String id : List.of("count", "late", "busy", "again", "badkey", "bframes")) {
       streams.put(id, new StaticStream(id, id + "-key", /* open= */ true));
     }
     streams.put("private", new StaticStream("private", "private-key", /* open= */ false));
@@ -89,6 +89,29 @@ class MediaServerIT {
           .mapToDouble(Double::parseDouble).sorted().toArray();
       for (int i = 1; i < pts.length; i++) {
         assertEquals(1.0 / 30, pts[i] - pts[i - 1], 0.0015, "frame interval before frame " + i);
+      }
+    }
+  }
+
+  @Test
+  void feed_publisherWithBFrames_keepsCompositionOffsetsAndFrameOrder() throws Exception {
+    try (FeedClient viewer = FeedClient.connect(feed("bframes"))) {
+      // Like OBS's default x264 settings: B-frames, so presentation order differs from decode order.
+      Ffmpeg.Result publish = Ffmpeg.await(Ffmpeg.publishTestPattern(rtmp("bframes-key"), "320x240", 30, 3,
+          List.of("-preset", "veryfast", "-tune", "film", "-bf", "2", "-profile:v", "high")), 30_000);
+      assertEquals(0, publish.exitCode(), publish.output());
+      viewer.await(m -> m.isType("ended"), 10_000);
+      Path mp4 = viewer.writeGeneration(1, dir.resolve("bframes.mp4"));
+      assertEquals("", Ffmpeg.run(60_000, "ffmpeg", "-v", "error", "-i", mp4.toString(), "-f", "null", "-").trim());
+      String types = Ffmpeg.run(60_000, "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+          "frame=pict_type", "-of", "csv=p=0", mp4.toString());
+      assertTrue(types.contains("B"), "no B-frames were published");
+      double[] pts = Arrays.stream(Ffmpeg.run(60_000, "ffprobe", "-v", "error", "-select_streams", "v:0",
+              "-show_entries", "frame=pts_time", "-of", "csv=p=0", mp4.toString()).trim().split("[,\\s]+"))
+          .mapToDouble(Double::parseDouble).toArray();
+      // Decoded frames come out in presentation order, evenly spaced: the signed offsets put each one in place.
+      for (int i = 1; i < pts.length; i++) {
+        assertEquals(1.0 / 30, pts[i] - pts[i - 1], 0.0015, "presentation interval before frame " + i);
       }
     }
   }

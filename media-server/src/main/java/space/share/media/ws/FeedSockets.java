@@ -2,6 +2,9 @@ package space.share.media.ws;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
@@ -20,12 +23,21 @@ import space.share.media.stream.StreamRegistry;
 /** Maps {@code /live/{streamId}/feed} to {@link FeedViewer}s, checking each viewer's token first. */
 public final class FeedSockets {
   private static final Logger log = LoggerFactory.getLogger(FeedSockets.class);
+  private static final AtomicInteger SENDER_IDS = new AtomicInteger();
   private static final Pattern FEED_PATH = Pattern.compile("^/live/([A-Za-z0-9_-]{1,64})/feed$");
 
   private FeedSockets() {}
 
   public static WebSocketUpgradeHandler handler(Server server, StreamRegistry streams, AccessPolicy access,
       int maxQueueBytes) {
+    // Writes to viewers start on a few threads, one per core: a thread per busy viewer would only compete with the
+    // ingest thread for the CPU. Writes that cannot finish at once continue on Jetty's selector-driven threads.
+    ScheduledExecutorService senders = Executors.newScheduledThreadPool(Runtime.getRuntime().availableProcessors(),
+        runnable -> {
+      Thread thread = new Thread(runnable, "feed-sender-" + SENDER_IDS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     return WebSocketUpgradeHandler.from(server, container -> {
       // Viewers only receive; a feed waiting for its publisher may be silent for a long time.
       container.setIdleTimeout(Duration.ofHours(1));
@@ -40,7 +52,7 @@ public final class FeedSockets {
         String streamId = path.group(1);
         String token = token(request);
         return switch (access.canView(streamId, token)) {
-          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer);
+          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders);
           case FORBIDDEN -> {
             log.info("feed {} refused to {}: {} token", streamId, peer, token == null ? "missing" : "invalid");
             yield new Refusal(MediaStatus.FORBIDDEN, token == null ? "a member token is required" : "invalid token");

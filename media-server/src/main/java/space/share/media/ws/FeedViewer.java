@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -25,20 +29,29 @@ import space.share.media.stream.StreamSubscriber;
  * skip {@value #MAX_SKIPS} times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}.
  * Nothing it does slows the ingest or any other viewer.
  *
- * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread; send completions from Jetty's
- * threads. State is guarded by {@code this}; the socket write itself is started outside the lock.
+ * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
+ * {@code scheduler} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
+ * write itself is started outside the lock.
  */
 public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
   private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
   static final int MAX_SKIPS = 3;
   static final long SKIP_WINDOW_MS = 30_000;
+  static final long CLOSE_GRACE_MS = 2_000;
+
+  /** A batch of fragments sent as one message stays below this (a few frames at desktop bitrates). */
+  static final int MAX_BATCH_BYTES = 1024 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A queued message: text (control, never dropped) or a binary fragment or init segment. */
-  private record Outgoing(String text, Fragment fragment, byte[] init) {
+  /** A queued message: text (control, never dropped), one fragment, or other binary (init segment, a batch). */
+  private record Outgoing(String text, Fragment fragment, ByteBuffer other) {
     int bytes() {
-      return text != null ? text.length() : fragment != null ? fragment.sizeBytes() : init.length;
+      return text != null ? text.length() : fragment != null ? fragment.sizeBytes() : other.remaining();
+    }
+
+    ByteBuffer binary() {
+      return fragment != null ? fragment.buffer() : other.duplicate();
     }
 
     boolean droppable() {
@@ -49,19 +62,24 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final LiveStream stream;
   private final int maxQueueBytes;
   private final String peerName;
+  private final ScheduledExecutorService scheduler;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private Session session;
   private int queuedBytes;
-  private boolean sendInFlight;
+  /** A drain is scheduled or running, or a send is in flight: at most one of these per viewer. */
+  private boolean draining;
   private boolean sendingOnCaller;
+  private boolean completedInline;
   private boolean awaitingKeyframe;
   private boolean closed;
   private int skipsInWindow;
   private long skipWindowStartMs;
   private long droppedFragments;
 
-  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName) {
+  /** @param scheduler starts socket writes (off the ingest thread) and times the disconnect of a closed viewer */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler) {
     this.stream = stream;
+    this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
   }
@@ -113,7 +131,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       awaitingKeyframe = false;
     }
     enqueue(new Outgoing(toJson(header), null, null));
-    enqueue(new Outgoing(null, null, init.bytes()));
+    enqueue(new Outgoing(null, null, ByteBuffer.wrap(init.bytes()).asReadOnlyBuffer()));
   }
 
   @Override
@@ -158,6 +176,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       Session toClose = session;
       if (toClose != null) {
         toClose.close(MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow", Callback.NOOP);
+        // The close frame waits behind the write that is stuck: if the peer does not read it soon, drop the TCP
+        // connection so a stalled viewer holds no socket or buffers.
+        scheduler.schedule(() -> {
+          if (toClose.isOpen()) {
+            toClose.disconnect();
+          }
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
       }
       return false;
     }
@@ -178,68 +203,104 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   }
 
   private void enqueue(Outgoing message) {
+    boolean schedule;
     synchronized (this) {
       if (closed) {
         return;
       }
       queue.add(message);
       queuedBytes += message.bytes();
+      schedule = !draining && session != null;
+      draining |= schedule;
     }
-    flush();
+    if (schedule) {
+      // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
+      scheduler.execute(this::drain);
+    }
   }
 
   /**
-   * Sends queued messages one at a time. A send that completes inline (the socket had room) loops here instead of
+   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together in the
+   * next message (a run of complete moof+mdat chunks is still valid input for a SourceBuffer), so a viewer that
+   * briefly falls behind costs one write instead of many. A send that completes inline loops here instead of
    * recursing from its callback.
    */
-  private void flush() {
+  private void drain() {
     while (true) {
-      Outgoing next;
+      List<Outgoing> next;
       Session target;
       synchronized (this) {
-        if (sendInFlight || closed || session == null) {
-          return;
-        }
-        next = queue.poll();
+        next = closed ? null : takeBatch();
         if (next == null) {
+          draining = false;
           return;
         }
-        sendInFlight = true;
         sendingOnCaller = true;
+        completedInline = false;
         target = session;
       }
-      Callback done = Callback.from(() -> sent(next), failure -> failed(failure));
-      if (next.text() != null) {
-        target.sendText(next.text(), done);
+      int bytes = next.stream().mapToInt(Outgoing::bytes).sum();
+      Callback done = Callback.from(() -> sent(bytes), this::failed);
+      if (next.get(0).text() != null) {
+        target.sendText(next.get(0).text(), done);
       } else {
-        ByteBuffer payload = next.fragment() != null ? next.fragment().buffer() : ByteBuffer.wrap(next.init());
-        target.sendBinary(payload, done);
+        target.sendBinary(join(next), done);
       }
       synchronized (this) {
         sendingOnCaller = false;
-        if (sendInFlight) {
-          return; // completes later, on a Jetty thread, which flushes the rest
+        if (!completedInline) {
+          return; // completes later, on a Jetty thread, which drains the rest
         }
       }
     }
   }
 
-  private void sent(Outgoing message) {
+  /** Called with the lock held: the next message, or the run of consecutive fragments to join into one. */
+  private List<Outgoing> takeBatch() {
+    Outgoing first = queue.poll();
+    if (first == null) {
+      return null;
+    }
+    List<Outgoing> batch = new ArrayList<>(4);
+    batch.add(first);
+    int batchBytes = first.bytes();
+    while (first.fragment() != null && !queue.isEmpty() && queue.peek().fragment() != null
+        && batchBytes + queue.peek().bytes() <= MAX_BATCH_BYTES) {
+      Outgoing next = queue.poll();
+      batchBytes += next.bytes();
+      batch.add(next);
+    }
+    return batch;
+  }
+
+  /** Joins fragments outside the lock (the ingest thread may be waiting for it). */
+  private static ByteBuffer join(List<Outgoing> batch) {
+    if (batch.size() == 1) {
+      return batch.get(0).binary();
+    }
+    ByteBuffer joined = ByteBuffer.allocate(batch.stream().mapToInt(Outgoing::bytes).sum());
+    for (Outgoing fragment : batch) {
+      joined.put(fragment.binary());
+    }
+    return joined.flip();
+  }
+
+  private void sent(int bytes) {
     boolean continueHere;
     synchronized (this) {
-      sendInFlight = false;
-      queuedBytes -= message.bytes();
+      queuedBytes -= bytes;
       continueHere = !sendingOnCaller;
+      completedInline = sendingOnCaller;
     }
     if (continueHere) {
-      flush();
+      drain();
     }
   }
 
   private void failed(Throwable failure) {
     synchronized (this) {
       closed = true;
-      sendInFlight = false;
+      draining = false;
       queue.clear();
       queuedBytes = 0;
     }

@@ -37,7 +37,12 @@ public final class Ffmpeg {
       process.destroyForcibly();
       throw new AssertionError("process did not finish within " + timeoutMs + " ms");
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String output;
+    try {
+      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      output = "(output unavailable: " + e.getMessage() + ")"; // the process was destroyed
+    }
     return new Result(process.exitValue(), output);
   }
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Captures the room's display (x11grab, with the mouse pointer drawn in) and the room's audio (the PulseAudio
+# null sink's monitor) and pushes H.264 + AAC in FLV to DESKTOP_RTMP_URL.
+# x264: preset ultrafast, tune zerolatency (no lookahead, no B-frames, sliced threads), constant frame rate,
+# a closed GOP of exactly fps x DESKTOP_GOP_SECONDS frames (keyint = min-keyint, scene-cut off) so every
+# segment boundary is predictable, and a VBV cap so no frame burst exceeds what the link drains in
+# DESKTOP_VBV_MS.
+#
+# Environment (defaults in brackets):
+#   DESKTOP_RTMP_URL                  required: rtmp://host:1935/live/<key> (any ffmpeg output URL or file
+#                                     path works too; the muxer is always flv)
+#   DESKTOP_DISPLAY_NUM [99]  DESKTOP_WIDTH [1920]  DESKTOP_HEIGHT [1080]
+#   DESKTOP_FPS [30]                  capture and output frame rate
+#   DESKTOP_BITRATE_KBPS [6000]       video bitrate and VBV max rate
+#   DESKTOP_VBV_MS [1000]             VBV buffer as time at DESKTOP_BITRATE_KBPS (bufsize = rate x ms)
+#   DESKTOP_GOP_SECONDS [1]           keyframe interval in seconds (decimals allowed; >= 1 frame)
+#   DESKTOP_SCREEN_CONTENT [on]       on: 4:4:4 chroma (H.264 High 4:4:4 Predictive) keeps coloured text and
+#                                     thin lines sharp; off: 4:2:0 (High), for players that cannot do 4:4:4
+#   DESKTOP_AUDIO [on]                off: video only, PulseAudio not needed
+#   DESKTOP_AUDIO_BITRATE_KBPS [128]  DESKTOP_AUDIO_RATE_HZ [48000]
+#   DESKTOP_FFMPEG_LOGLEVEL [warning] DESKTOP_FFMPEG [ffmpeg]
+#   DESKTOP_READY_TIMEOUT_S [15]      wait for the display (and PulseAudio) before starting
+# Runs ffmpeg in the foreground (exec); ffmpeg exits when the RTMP peer goes away, and the supervisor
+# restarts it. SIGTERM/SIGINT make ffmpeg finish the FLV and exit.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+DESKTOP_RTMP_URL="${DESKTOP_RTMP_URL:-}"
+DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
+DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
+DESKTOP_FPS="${DESKTOP_FPS:-30}"
+DESKTOP_BITRATE_KBPS="${DESKTOP_BITRATE_KBPS:-6000}"
+DESKTOP_VBV_MS="${DESKTOP_VBV_MS:-1000}"
+DESKTOP_GOP_SECONDS="${DESKTOP_GOP_SECONDS:-1}"
+DESKTOP_AUDIO_BITRATE_KBPS="${DESKTOP_AUDIO_BITRATE_KBPS:-128}"
+DESKTOP_AUDIO_RATE_HZ="${DESKTOP_AUDIO_RATE_HZ:-48000}"
+DESKTOP_FFMPEG_LOGLEVEL="${DESKTOP_FFMPEG_LOGLEVEL:-warning}"
+DESKTOP_FFMPEG="${DESKTOP_FFMPEG:-ffmpeg}"
+screen_content="$(require_bool DESKTOP_SCREEN_CONTENT "${DESKTOP_SCREEN_CONTENT:-on}")"
+audio="$(require_bool DESKTOP_AUDIO "${DESKTOP_AUDIO:-on}")"
+
+[[ -n "$DESKTOP_RTMP_URL" ]] || die "DESKTOP_RTMP_URL is required (rtmp://host:port/live/<stream key>)"
+require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
+require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_uint DESKTOP_FPS "$DESKTOP_FPS" 1 120
+require_uint DESKTOP_BITRATE_KBPS "$DESKTOP_BITRATE_KBPS" 100 100000
+require_uint DESKTOP_VBV_MS "$DESKTOP_VBV_MS" 50 10000
+require_uint DESKTOP_AUDIO_BITRATE_KBPS "$DESKTOP_AUDIO_BITRATE_KBPS" 16 512
+require_uint DESKTOP_AUDIO_RATE_HZ "$DESKTOP_AUDIO_RATE_HZ" 8000 96000
+[[ "$DESKTOP_GOP_SECONDS" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "DESKTOP_GOP_SECONDS must be a number of seconds, got '$DESKTOP_GOP_SECONDS'"
+case "$DESKTOP_FFMPEG_LOGLEVEL" in
+  quiet|panic|fatal|error|warning|info|verbose|debug) ;;
+  *) die "DESKTOP_FFMPEG_LOGLEVEL must be an ffmpeg log level, got '$DESKTOP_FFMPEG_LOGLEVEL'" ;;
+esac
+gop_frames="$(awk -v f="$DESKTOP_FPS" -v s="$DESKTOP_GOP_SECONDS" 'BEGIN { g = int(f * s + 0.5); print (g < 1 ? 1 : g) }')"
+bufsize_kbit=$(( DESKTOP_BITRATE_KBPS * DESKTOP_VBV_MS / 1000 ))
+if [[ "$screen_content" == 1 ]]; then pix_fmt=yuv444p; else pix_fmt=yuv420p; fi
+
+wait_for_display
+args=(-nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats
+  # x11grab stamps frames with the wall clock. 16 raw frames (~130 MB at 1080p) absorb encoder hiccups;
+  # with 8 ffmpeg warned "thread message queue blocking" on this loaded 2-core machine.
+  -thread_queue_size 16 -f x11grab -framerate "$DESKTOP_FPS" -video_size "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}"
+  -draw_mouse 1 -i "${DISPLAY}.0+0,0")
+if [[ "$audio" == 1 ]]; then
+  wait_for_pulse
+  # 20 ms fragments (48 kHz x 2 ch x 2 bytes x 0.02 s): left to itself PulseAudio picks ~2 s, which is latency.
+  fragment_bytes=$(( DESKTOP_AUDIO_RATE_HZ * 2 * 2 / 50 ))
+  args+=(-thread_queue_size 64 -f pulse -sample_rate "$DESKTOP_AUDIO_RATE_HZ" -channels 2
+    -fragment_size "$fragment_bytes" -name share-space-encoder -i room.monitor)
+fi
+args+=(-map 0:v:0)
+if [[ "$audio" == 1 ]]; then args+=(-map 1:a:0); fi
+args+=(-c:v libx264 -preset ultrafast -tune zerolatency -pix_fmt "$pix_fmt"
+  -fps_mode cfr -r "$DESKTOP_FPS"
+  -g "$gop_frames" -keyint_min "$gop_frames" -sc_threshold 0 -forced-idr 1
+  -b:v "${DESKTOP_BITRATE_KBPS}k" -maxrate "${DESKTOP_BITRATE_KBPS}k" -bufsize "${bufsize_kbit}k"
+  # repeat-headers: SPS/PPS before every IDR, so a reader that joins mid-stream can decode.
+  -x264-params "repeat-headers=1")
+if [[ "$audio" == 1 ]]; then
+  args+=(-c:a aac -b:a "${DESKTOP_AUDIO_BITRATE_KBPS}k" -ar "$DESKTOP_AUDIO_RATE_HZ" -ac 2)
+fi
+args+=(-f flv -flvflags no_duration_filesize "$DESKTOP_RTMP_URL")
+
+# The stream key is a secret: log the URL without its last path element.
+log "starting ${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}@${DESKTOP_FPS} ${pix_fmt} ${DESKTOP_BITRATE_KBPS}kbps gop=${gop_frames} audio=${audio} -> ${DESKTOP_RTMP_URL%/*}/***"
+exec "$DESKTOP_FFMPEG" "${args[@]}"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the room's X server: Xvfb on :DESKTOP_DISPLAY_NUM at WIDTHxHEIGHTx24, no TCP listener.
+#
+# Environment (defaults in brackets):
+#   DESKTOP_DISPLAY_NUM [99]      display number; the script fails if that display is already taken
+#   DESKTOP_WIDTH [1920]  DESKTOP_HEIGHT [1080]   screen size in pixels
+#   DESKTOP_READY_TIMEOUT_S [15]  how long to wait for the display to answer
+# Stays in the foreground while Xvfb runs. Logs "[desktop/xvfb] ready display=:N" once xdpyinfo answers.
+# Exit status: Xvfb's own, 2 on bad configuration or when Xvfb does not come up in time.
+# SIGTERM/SIGINT stop Xvfb (SIGKILL after DESKTOP_STOP_GRACE_S [3]) and exit 0.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
+DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
+require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
+require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+# x264 with 4:2:0 chroma needs even sizes; keep the screen even so the encoder never has to crop.
+(( DESKTOP_WIDTH % 2 == 0 && DESKTOP_HEIGHT % 2 == 0 )) || die "DESKTOP_WIDTH and DESKTOP_HEIGHT must be even"
+
+if display_answers; then
+  die "display $DISPLAY is already in use by another X server"
+fi
+# A stale lock from a killed Xvfb would make the new one refuse to start; it is stale because nothing answers.
+lock="/tmp/.X${DESKTOP_DISPLAY_NUM}-lock"
+if [[ -e "$lock" ]]; then
+  owner="$(tr -dc '0-9' < "$lock" || true)"
+  if [[ -n "$owner" ]] && kill -0 "$owner" 2>/dev/null; then
+    die "display $DISPLAY is locked by running pid $owner ($lock)"
+  fi
+  log "removing stale lock $lock"
+  rm -f "$lock" "/tmp/.X11-unix/X${DESKTOP_DISPLAY_NUM}" || die "cannot remove stale lock $lock"
+fi
+
+trap_stop_signals
+# -nolisten tcp: clients reach the display through the unix socket only.
+# -noreset: keep the server (and its state) when the last client disconnects.
+Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -nolisten tcp -noreset -dpi 96 &
+CHILD_PIDS+=("$!")
+
+deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))
+until display_answers; do
+  kill -0 "${CHILD_PIDS[0]}" 2>/dev/null || { wait "${CHILD_PIDS[0]}" || true; die "Xvfb exited before display $DISPLAY answered"; }
+  if (( SECONDS >= deadline )); then stop_children; die "display $DISPLAY did not answer within ${DESKTOP_READY_TIMEOUT_S}s"; fi
+  sleep 0.1
+done
+log "ready display=$DISPLAY size=${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}"
+wait_any_child

@@ -1,0 +1,60 @@
+package space.share.media.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import space.share.media.access.AccessPolicy.ViewDecision;
+
+class AccessPolicyTest {
+  private static final Clock NOW = Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC);
+  private final AccessPolicy policy = new AccessPolicy("test-secret", Map.of(
+      "relay", new AccessPolicy.StaticStream("relay", "relay-key", /* open= */ true),
+      "closed", new AccessPolicy.StaticStream("closed", "closed-key", /* open= */ false)), NOW);
+
+  @Test
+  void streamIdForKey_staticKey_mapsToItsStream() {
+    assertEquals(Optional.of("relay"), policy.streamIdForKey("relay-key"));
+    assertEquals(Optional.empty(), policy.streamIdForKey("relay"));
+  }
+
+  @Test
+  void streamIdForKey_roomKeySignedWithSecret_opensTheRoom() {
+    String key = "r.room-1." + policy.sign("publish|room-1");
+    assertEquals(Optional.of("room-1"), policy.streamIdForKey(key));
+    assertEquals(Optional.empty(), policy.streamIdForKey("r.room-2." + policy.sign("publish|room-1")));
+    assertEquals(Optional.empty(), policy.streamIdForKey("r.room-1.AAAA"));
+  }
+
+  @Test
+  void canView_memberToken_isBoundToRoomAndExpiry() {
+    long later = NOW.instant().getEpochSecond() + 60;
+    String valid = "m1.room-1.alice." + later + "." + policy.sign("media|room-1|alice|" + later);
+    assertEquals(ViewDecision.ALLOWED, policy.canView("room-1", valid));
+    assertEquals(ViewDecision.FORBIDDEN, policy.canView("room-2", valid));
+    long earlier = NOW.instant().getEpochSecond() - 1;
+    String expired = "m1.room-1.alice." + earlier + "." + policy.sign("media|room-1|alice|" + earlier);
+    assertEquals(ViewDecision.FORBIDDEN, policy.canView("room-1", expired));
+    assertEquals(ViewDecision.FORBIDDEN, policy.canView("room-1", valid.replace("alice", "mallory")));
+    assertEquals(ViewDecision.FORBIDDEN, policy.canView("room-1", null));
+  }
+
+  @Test
+  void canView_openStaticStream_needsNoToken_closedOneDoes() {
+    assertEquals(ViewDecision.ALLOWED, policy.canView("relay", null));
+    assertEquals(ViewDecision.FORBIDDEN, policy.canView("closed", null));
+    assertEquals(ViewDecision.UNKNOWN_STREAM, policy.canView("Bad_Id", null));
+  }
+
+  @Test
+  void keysAndTokens_testVectorsFromDocsProtocol_areAccepted() {
+    // Computed independently (Python hmac + base64url) and listed in docs/protocol.md: both servers agree on them.
+    assertEquals(Optional.of("room-1"), policy.streamIdForKey("r.room-1.6SDonwwmhSXlxO2UKH5_t1dT66-JuNQlY-XC-v6dh9U"));
+    assertEquals(ViewDecision.ALLOWED,
+        policy.canView("room-1", "m1.room-1.alice.1800000060.OKEBtq79kbMhFnmwTXqzghCBQIwAUG72BTnB-VR-u3U"));
+  }
+}

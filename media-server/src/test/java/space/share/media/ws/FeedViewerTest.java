@@ -1,0 +1,165 @@
+package space.share.media.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import space.share.media.cmaf.Fragment;
+import space.share.media.media.Track;
+import space.share.media.stream.StreamRegistry;
+
+class FeedViewerTest {
+  private static final int MAX_QUEUE_BYTES = 10_000;
+
+  /** An in-memory socket: records sends and lets the test decide when each completes. */
+  static final class FakeSocket {
+    final List<Object> sent = new ArrayList<>();
+    final List<Callback> pending = new ArrayList<>();
+    boolean completeInline;
+    Integer closeCode;
+
+    Session session() {
+      return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+          (proxy, method, args) -> {
+            switch (method.getName()) {
+              case "sendText" -> send(args[0], (Callback) args[1]);
+              case "sendBinary" -> send(((ByteBuffer) args[0]).duplicate(), (Callback) args[1]);
+              case "close" -> closeCode = args == null ? 1000 : (Integer) args[0];
+              case "isOpen" -> {
+                return closeCode == null;
+              }
+              case "toString" -> {
+                return "FakeSocket";
+              }
+              default -> throw new UnsupportedOperationException(method.getName());
+            }
+            return null;
+          });
+    }
+
+    private void send(Object message, Callback callback) {
+      sent.add(message);
+      if (completeInline) {
+        callback.succeed();
+      } else {
+        pending.add(callback);
+      }
+    }
+
+    void completeAll() {
+      while (!pending.isEmpty()) {
+        pending.remove(0).succeed();
+      }
+    }
+  }
+
+  private final FakeSocket socket = new FakeSocket();
+  /** Runs sends at once on the calling thread and keeps timed tasks for the test to run. */
+  private final List<Runnable> timed = new ArrayList<>();
+  private final ScheduledExecutorService scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      timed.add(command);
+      return null;
+    }
+  };
+  private FeedViewer viewer;
+  private int sequence;
+
+  @BeforeEach
+  void open() {
+    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer", scheduler);
+    viewer.onWebSocketOpen(socket.session());
+  }
+
+  private Fragment fragment(boolean keyframe, int sizeBytes) {
+    return new Fragment(new byte[sizeBytes], Track.VIDEO, keyframe, ++sequence, 0, 33_333, 0, 0);
+  }
+
+  @Test
+  void onFragment_oneSendInFlight_queuesTheRestAndSendsThemAsOneMessage() {
+    assertEquals("{\"type\":\"waiting\"}", socket.sent.get(0));
+    viewer.onFragment(fragment(true, 100));
+    viewer.onFragment(fragment(false, 150));
+    assertEquals(1, socket.sent.size(), "a second send started before the first completed");
+    assertEquals(250, viewer.queuedBytes() - "{\"type\":\"waiting\"}".length());
+    socket.completeAll(); // waiting done → both queued fragments, joined
+    socket.completeAll();
+    assertEquals(2, socket.sent.size());
+    assertEquals(250, ((ByteBuffer) socket.sent.get(1)).remaining());
+    assertEquals(0, viewer.queuedBytes());
+  }
+
+  @Test
+  void onFragment_sendsCompletingInline_doNotRecurse() {
+    socket.completeInline = true;
+    socket.completeAll();
+    for (int i = 0; i < 100_000; i++) {
+      viewer.onFragment(fragment(i % 30 == 0, 10));
+    }
+    assertEquals(100_001, socket.sent.size());
+  }
+
+  @Test
+  void onFragment_queueOverBound_skipsToNextKeyframe() {
+    // "waiting" is in flight and never completes here, so these queue up.
+    viewer.onFragment(fragment(true, 4_000));
+    viewer.onFragment(fragment(false, 4_000));
+    viewer.onFragment(fragment(false, 4_000)); // over 10 000 bytes: dropped, and so is everything queued
+    viewer.onFragment(fragment(false, 100)); // still waiting for a keyframe: dropped
+    viewer.onFragment(fragment(true, 100)); // resumes here
+    socket.completeAll();
+    socket.completeAll();
+    socket.completeAll();
+    socket.completeAll();
+    List<Integer> sequences = socket.sent.stream().filter(m -> m instanceof ByteBuffer)
+        .map(m -> ((ByteBuffer) m).remaining()).toList();
+    assertEquals(List.of(100), sequences);
+    assertNull(socket.closeCode);
+  }
+
+  @Test
+  void onFragment_viewerThatNeverReads_isClosedWithTooSlowCode() {
+    // Nothing completes: every keyframe-to-keyframe run overflows the queue again.
+    for (int gop = 0; gop <= FeedViewer.MAX_SKIPS + 1 && socket.closeCode == null; gop++) {
+      viewer.onFragment(fragment(true, 4_000));
+      viewer.onFragment(fragment(false, 4_000));
+      viewer.onFragment(fragment(false, 4_000));
+    }
+    assertEquals(4008, socket.closeCode);
+    assertEquals(1, timed.size(), "no disconnect was scheduled for a peer that does not read the close");
+    int sentBeforeClose = socket.sent.size();
+    viewer.onFragment(fragment(true, 100));
+    assertEquals(sentBeforeClose, socket.sent.size());
+  }
+
+  @Test
+  void onInit_afterQueuedFragments_dropsThemAndSendsHeaderAndInit() {
+    viewer.onFragment(fragment(true, 100));
+    viewer.onFragment(fragment(false, 100));
+    viewer.onInit(new space.share.media.cmaf.InitSegment(new byte[] {1, 2, 3}, "avc1.64001f", 1280, 720, 30, true,
+        false), 2);
+    socket.completeInline = true;
+    socket.completeAll();
+    socket.completeAll();
+    assertTrue(socket.sent.get(1) instanceof String header && header.contains("\"generation\":2"), socket.sent
+        .toString());
+    assertEquals(3, ((ByteBuffer) socket.sent.get(2)).remaining());
+    assertEquals(3, socket.sent.size());
+  }
+}

@@ -1,0 +1,223 @@
+package space.share.room;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.room.api.ApiHandler;
+import space.share.room.api.ErrorRenderer;
+import space.share.room.api.RoomException;
+import space.share.room.api.RoomSockets;
+import space.share.room.api.RoomStatus;
+import space.share.room.room.DesktopManager;
+import space.share.room.room.HttpStreamStatusSource;
+import space.share.room.room.RoomService;
+import space.share.room.room.RoomSettings;
+import space.share.room.room.StaticDesktopManager;
+import space.share.room.room.StreamPoller;
+import space.share.room.room.StreamStatusSource;
+import space.share.room.store.Database;
+import space.share.room.store.RoomStore;
+import space.share.room.token.JoinThrottle;
+import space.share.room.token.PasscodeHasher;
+import space.share.room.token.SessionTokens;
+import space.share.room.token.TokenSigner;
+import space.share.room.token.VncTokens;
+import space.share.room.vnc.VncBridges;
+
+/**
+ * The room controller process: one Jetty server with the room API, the room WebSockets (events, VNC)
+ * and the player's static files from the classpath folder {@code /player/}.
+ *
+ * <p>Lifecycle: {@link #start()} once, {@link #stop()} once; not thread-safe itself.
+ */
+public final class RoomController {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomController.class);
+  /** The secret shipped in config/share-space.properties for development; warned about at startup. */
+  static final String DEV_SECRET = "dev-secret-change-me-in-production";
+  static final String DEV_ADMIN_TOKEN = "dev-admin-change-me";
+
+  private final RoomConfig config;
+  private final Clock clock;
+  private final StreamStatusSource streamStatus;
+  private final DesktopManager desktops;
+  private Database database;
+  private RoomService rooms;
+  private StreamPoller poller;
+  private VncBridges bridges;
+  private RoomSockets sockets;
+  private Server server;
+
+  /** Production wiring: HTTP stream status, the static desktop manager from config. */
+  public RoomController(RoomConfig config) {
+    this(config, Clock.systemUTC(),
+        new HttpStreamStatusSource(config.get("room.media.internal-url", "http://127.0.0.1:8081"), Duration.ofSeconds(2)),
+        StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", "")));
+  }
+
+  public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
+    this.config = config;
+    this.clock = clock;
+    this.streamStatus = streamStatus;
+    this.desktops = desktops;
+  }
+
+  public static void main(String[] args) throws Exception {
+    RoomController controller = new RoomController(RoomConfig.load(System.getenv()));
+    controller.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(controller::stop, "room-controller-shutdown"));
+    controller.server.join();
+  }
+
+  public void start() throws Exception {
+    String secret = config.get("secret", "");
+    String adminToken = config.get("room.admin-token", "");
+    if (adminToken.isEmpty()) {
+      throw new IllegalStateException("room.admin-token (env " + RoomConfig.envName("room.admin-token") + ") is not set");
+    }
+    if (secret.equals(DEV_SECRET) || adminToken.equals(DEV_ADMIN_TOKEN)) {
+      LOG.warn("running with the development secret or admin token from config/share-space.properties:"
+          + " set SHARE_SPACE_SECRET and SHARE_SPACE_ROOM_ADMIN_TOKEN before exposing this server");
+    }
+    TokenSigner signer = new TokenSigner(secret);
+
+    String dbUrl = config.get("room.db.url", "");
+    if (dbUrl.isEmpty()) {
+      Path dataDir = Path.of(config.get("room.data-dir", "./data"));
+      Files.createDirectories(dataDir);
+      dbUrl = Database.h2FileUrl(dataDir);
+    }
+    database = Database.open(dbUrl, config.get("room.db.user", ""), config.get("room.db.password", ""));
+
+    RoomSettings settings = new RoomSettings(
+        config.get("room.public-url", "http://localhost:8080"),
+        config.get("room.media.public-url", "http://localhost:8081"),
+        config.get("room.media.rtmp-url", "rtmp://localhost:1935/live"),
+        config.getLong("room.session-ttl-seconds", 12 * 3600) * 1000,
+        config.getLong("room.media.token-ttl-seconds", 6 * 3600),
+        config.getLong("room.control.idle-pass-ms", 30_000),
+        config.getInt("room.passcode.generated-chars", 8));
+    rooms = new RoomService(new RoomStore(database.dataSource()), signer, new SessionTokens(),
+        new PasscodeHasher(config.getInt("room.passcode.bcrypt-cost", 12)),
+        new VncTokens(clock, config.getLong("room.vnc.token-ttl-ms", 10_000)),
+        new JoinThrottle(clock, config.getInt("room.join.max-failures-per-client", 5),
+            config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000)),
+        desktops, clock, settings);
+    rooms.start();
+
+    Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
+    bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle);
+    sockets = new RoomSockets(rooms, bridges, vncIdle,
+        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)));
+
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(config.get("room.http.host", "0.0.0.0"));
+    connector.setPort(config.getInt("room.http.port", 8080));
+    server.addConnector(connector);
+
+    ContextHandler context = new ContextHandler("/");
+    WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
+    webSockets.setHandler(new Handler.Sequence(new ApiHandler(rooms, adminToken), playerFiles(), new NotFound()));
+    context.setHandler(webSockets);
+    server.setHandler(context);
+    server.setStopTimeout(2000);
+    server.start();
+
+    poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
+        config.getLong("room.vnc.probe-interval-ms", 5000));
+    poller.start();
+    LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
+  }
+
+  /** The bound HTTP port (useful when configured as 0). */
+  public int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  public RoomService rooms() {
+    return rooms;
+  }
+
+  public StreamPoller poller() {
+    return poller;
+  }
+
+  public VncBridges bridges() {
+    return bridges;
+  }
+
+  public void stop() {
+    long startNanos = System.nanoTime();
+    try {
+      if (poller != null) {
+        poller.close();
+      }
+      if (bridges != null) {
+        bridges.close();
+      }
+      if (server != null) {
+        server.stop();
+      }
+      if (sockets != null) {
+        sockets.close();
+      }
+      if (rooms != null) {
+        rooms.stop();
+      }
+    } catch (Exception e) {
+      LOG.warn("error while stopping", e);
+    } finally {
+      if (database != null) {
+        database.close();
+        database = null;
+      }
+      LOG.info("stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
+    }
+  }
+
+  /** Static files from the classpath folder {@code /player/} (the player module's jar), if there. */
+  private Handler playerFiles() {
+    URL url = RoomController.class.getResource("/player/");
+    if (url == null) {
+      LOG.info("no /player/ folder on the classpath: no static files served");
+      return new Handler.Abstract.NonBlocking() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+          return false;
+        }
+      };
+    }
+    Resource base = ResourceFactory.of(server).newResource(url);
+    ResourceHandler files = new ResourceHandler();
+    files.setBaseResource(base);
+    files.setDirAllowed(false);
+    files.setWelcomeFiles("index.html");
+    return files;
+  }
+
+  /** Anything else: a JSON 404 in the API's error shape. */
+  private static final class NotFound extends Handler.Abstract.NonBlocking {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      ErrorRenderer.render(request, response, callback,
+          new RoomException(RoomStatus.NOT_FOUND, "nothing at " + Request.getPathInContext(request)));
+      return true;
+    }
+  }
+
+}

@@ -1,0 +1,102 @@
+package space.share.room.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.room.room.RoomEvent;
+import space.share.room.room.RoomListener;
+import space.share.room.room.RoomService;
+
+/**
+ * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket
+ * first gets a {@code snapshot} (the member's GetConfiguration). Thread-safe.
+ */
+final class EventHub implements RoomListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+
+  private final RoomService rooms;
+  private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "room-events-ping");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Duration idleTimeout;
+
+  /**
+   * @param pingInterval how often every event socket gets a WebSocket ping (browsers answer by
+   *     themselves), so quiet rooms keep their sockets through proxies and idle timeouts; the idle
+   *     timeout is three intervals
+   */
+  EventHub(RoomService rooms, Duration pingInterval) {
+    this.rooms = rooms;
+    this.idleTimeout = pingInterval.multipliedBy(3);
+    heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  private void pingAll() {
+    for (Set<EventSocket> sockets : socketsByRoom.values()) {
+      for (EventSocket socket : sockets) {
+        socket.ping();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
+  }
+
+  record Snapshot(String type, Object room) {}
+
+  void opened(EventSocket socket) {
+    // Presence first (to the others), then join the fan-out, then the snapshot: it is computed after
+    // joining, so no event is lost; events queued ahead of it are older and the snapshot supersedes them.
+    String roomId = socket.member().roomId();
+    rooms.socketOpened(socket.member(), true);
+    socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(socket);
+    try {
+      socket.send(Json.write(new Snapshot("snapshot", rooms.configuration(socket.member()))));
+    } catch (RoomException e) {
+      socket.close(e.status(), e.getMessage());
+    }
+  }
+
+  void closed(EventSocket socket) {
+    Set<EventSocket> sockets = socketsByRoom.get(socket.member().roomId());
+    if (sockets != null && sockets.remove(socket)) {
+      rooms.socketOpened(socket.member(), false);
+    }
+  }
+
+  @Override
+  public void onEvent(String roomId, RoomEvent event) {
+    Set<EventSocket> sockets = socketsByRoom.get(roomId);
+    if (sockets == null || sockets.isEmpty()) {
+      return;
+    }
+    String json = Json.writeEvent(event);
+    for (EventSocket socket : sockets) {
+      socket.send(json);
+      if (event instanceof RoomEvent.RoomDeleted) {
+        socket.close(RoomStatus.ROOM_DELETED, "the room was deleted");
+      } else if (event instanceof RoomEvent.MemberLeft left && left.memberId().equals(socket.member().id())) {
+        socket.close(RoomStatus.UNAUTHORIZED, "your session ended");
+      }
+    }
+    if (event instanceof RoomEvent.RoomDeleted) {
+      socketsByRoom.remove(roomId);
+      LOG.debug("closed the event sockets of deleted room {}", roomId);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package space.share.room.api;
+
+import java.util.ArrayDeque;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.room.room.Member;
+
+/**
+ * One member's room event socket: JSON text messages out, nothing in. At most one send in flight and
+ * at most {@link #MAX_QUEUED_MESSAGES} queued; a socket that falls further behind is closed with
+ * {@link RoomStatus#TOO_SLOW} (it can reconnect and get a fresh snapshot) so it never holds the room
+ * back. Thread-safe: {@link #send} is called under room locks and only queues.
+ */
+public final class EventSocket implements Session.Listener.AutoDemanding {
+  private static final Logger LOG = LoggerFactory.getLogger(EventSocket.class);
+  static final int MAX_QUEUED_MESSAGES = 256;
+
+  private final Member member;
+  private final String peer;
+  private final EventHub hub;
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private Session session;
+  private boolean sending;
+  private boolean closed;
+
+  EventSocket(Member member, String peer, EventHub hub) {
+    this.member = member;
+    this.peer = peer;
+    this.hub = hub;
+  }
+
+  Member member() {
+    return member;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    session.setIdleTimeout(hub.idleTimeout());
+    synchronized (this) {
+      this.session = session;
+    }
+    hub.opened(this);
+  }
+
+  /** A WebSocket ping (a control frame: Jetty queues it beside the text frame in flight). */
+  void ping() {
+    Session target;
+    synchronized (this) {
+      target = closed ? null : session;
+    }
+    if (target != null) {
+      target.sendPing(java.nio.ByteBuffer.allocate(0), Callback.NOOP);
+    }
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    LOG.debug("ignored a message on the event socket of member {} from {}", member.id(), peer);
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    markClosed();
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("event socket error for member {} from {}: {}", member.id(), peer, cause.toString());
+    markClosed();
+  }
+
+  private void markClosed() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+    }
+    hub.closed(this);
+  }
+
+  /** Queues one JSON message; never blocks. */
+  void send(String json) {
+    Session target;
+    synchronized (this) {
+      if (closed || session == null) {
+        return;
+      }
+      if (queue.size() >= MAX_QUEUED_MESSAGES) {
+        LOG.info("event socket of member {} from {} too slow: {} messages queued", member.id(), peer, queue.size());
+        queue.clear();
+        closed = true;
+        target = session;
+      } else {
+        queue.addLast(json);
+        if (sending) {
+          return;
+        }
+        sending = true;
+        target = null;
+      }
+    }
+    if (target != null) {
+      target.close(RoomStatus.TOO_SLOW.closeCode(), "too slow", Callback.NOOP);
+      hub.closed(this);
+      return;
+    }
+    sendNext();
+  }
+
+  private void sendNext() {
+    String next;
+    Session target;
+    synchronized (this) {
+      next = queue.pollFirst();
+      if (next == null || closed) {
+        sending = false;
+        return;
+      }
+      target = session;
+    }
+    target.sendText(next, Callback.from(this::sendNext, error -> markClosed()));
+  }
+
+  /** Sends what is queued, then closes with {@code status}. */
+  void close(RoomStatus status, String reason) {
+    Session target;
+    synchronized (this) {
+      target = session;
+    }
+    if (target != null) {
+      // Jetty sends the close frame after frames already handed to it; queued ones are dropped.
+      target.close(status.closeCode(), reason, Callback.NOOP);
+    }
+  }
+}

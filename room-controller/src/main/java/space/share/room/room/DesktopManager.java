@@ -1,0 +1,25 @@
+package space.share.room.room;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The extension point for room desktops: starts and stops what a room shows (Xvfb, a window manager,
+ * a browser, x11vnc, ffmpeg publishing with the room's stream key) and says where its VNC server
+ * listens. {@link StaticDesktopManager} is the default; a supervising implementation comes later.
+ *
+ * <p>Threading: called from API threads and the poller thread; implementations are thread-safe and
+ * return quickly ({@link #start} and {@link #stop} start work, they do not wait for it).
+ */
+public interface DesktopManager {
+  /** Called when a room is created and, after a restart, for every existing room. */
+  void start(Room room, String streamKey);
+
+  /** Called when a room is deleted and at shutdown. */
+  void stop(Room room);
+
+  DesktopState state(String roomId);
+
+  /** Where the room's VNC server listens (e.g. 127.0.0.1:5900+n), or empty when it has none. */
+  Optional<InetSocketAddress> vncAddress(String roomId);
+}

@@ -1,0 +1,85 @@
+package space.share.room.vnc;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import space.share.room.api.RoomStatus;
+
+/**
+ * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the
+ * same call that changed the holder), all of a deleted room's, and those idle longer than the idle
+ * timeout (checked every second). Thread-safe.
+ */
+public final class VncBridges implements AutoCloseable {
+  private static final long SWEEP_INTERVAL_MS = 1000;
+
+  private final Set<VncBridge> open = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "vnc-bridges");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+
+  public VncBridges(Duration connectTimeout, Duration idleTimeout) {
+    this.connectTimeout = connectTimeout;
+    this.idleTimeout = idleTimeout;
+    scheduler.scheduleWithFixedDelay(this::closeIdle, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** A bridge for one WebSocket; it registers itself when the socket opens. */
+  public VncBridge newBridge(String roomId, String memberId, String peer, InetSocketAddress target, VncBridge.Owner owner) {
+    return new VncBridge(roomId, memberId, peer, target, connectTimeout, scheduler, this, owner);
+  }
+
+  void add(VncBridge bridge) {
+    open.add(bridge);
+  }
+
+  boolean remove(VncBridge bridge) {
+    return open.remove(bridge);
+  }
+
+  public int openCount() {
+    return open.size();
+  }
+
+  /** Control of {@code roomId} is now {@code holderId}'s (or nobody's): everyone else's VNC closes. */
+  public void onControlChanged(String roomId, String holderId) {
+    for (VncBridge bridge : open) {
+      if (bridge.roomId().equals(roomId) && !bridge.memberId().equals(holderId)) {
+        bridge.close(RoomStatus.CONTROL_LOST, "control has passed to another member");
+      }
+    }
+  }
+
+  public void onRoomDeleted(String roomId) {
+    for (VncBridge bridge : open) {
+      if (bridge.roomId().equals(roomId)) {
+        bridge.close(RoomStatus.ROOM_DELETED, "the room was deleted");
+      }
+    }
+  }
+
+  private void closeIdle() {
+    long idleNanos = idleTimeout.toNanos();
+    for (VncBridge bridge : open) {
+      if (bridge.idleNanos() > idleNanos) {
+        bridge.close(RoomStatus.IDLE_TIMEOUT, "no traffic for " + idleTimeout.toSeconds() + " s");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (VncBridge bridge : open) {
+      bridge.close(RoomStatus.SHUTTING_DOWN, "server shutting down");
+    }
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,219 @@
+package space.share.room.vnc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import space.share.room.ControllerHarness;
+import space.share.room.FakeClock;
+import space.share.room.FakeStreamStatus;
+import space.share.room.WsProbe;
+import space.share.room.room.StaticDesktopManager;
+
+/** The bridge against a plain TCP server standing in for a VNC server: bytes, backpressure, timeouts, failures. */
+class VncBridgeTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @TempDir Path dataDir;
+  private ControllerHarness harness;
+  private WebSocketClient wsClient;
+  private ServerSocket fakeVnc;
+
+  private void start(InetSocketAddress target, Map<String, String> config) throws Exception {
+    // No reachability probes: the fake server must accept only the bridge's connection.
+    Map<String, String> all = new java.util.HashMap<>(config);
+    all.put("room.vnc.probe-interval-ms", "600000");
+    harness = new ControllerHarness(dataDir, new FakeClock(System.currentTimeMillis()), new FakeStreamStatus(),
+        new StaticDesktopManager(target), all);
+    wsClient = new WebSocketClient();
+    wsClient.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (wsClient != null) {
+      wsClient.stop();
+    }
+    if (harness != null) {
+      harness.close();
+    }
+    if (fakeVnc != null) {
+      fakeVnc.close();
+    }
+  }
+
+  private String vncUrl() throws Exception {
+    harness.createRoom("r1", "open-sesame");
+    String member = harness.join("r1", "open-sesame", "Bea").path("token").asText();
+    harness.call("POST", "/api/rooms/r1/control/request", member, null);
+    String token = harness.call("POST", "/api/rooms/r1/vnc-token", member, null).body().path("token").asText();
+    return harness.wsBase() + "/rooms/r1/vnc?token=" + token;
+  }
+
+  private InetSocketAddress listen() throws IOException {
+    fakeVnc = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+    return new InetSocketAddress("127.0.0.1", fakeVnc.getLocalPort());
+  }
+
+  @Test
+  void bridge_bytesBothWays_arriveUnchanged() throws Exception {
+    start(listen(), Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      server.getOutputStream().write("RFB 003.008\n".getBytes());
+      assertEquals("RFB 003.008\n", new String(ws.read(12, WAIT)));
+      ws.sendBinary(new byte[] {5, 0, 0, 10, 0, 20});
+      byte[] got = server.getInputStream().readNBytes(6);
+      assertEquals(20, got[5]);
+      // A ping in between: answered, and frames after it still flow (the bridge demands explicitly).
+      ws.ping();
+      space.share.room.vnc.X11Desktop.waitFor(() -> ws.pongs.get() == 1, 5_000, "a pong");
+      ws.sendBinary(new byte[] {4, 1, 0, 0, 0, 0, 0, 0x61});
+      assertEquals(0x61, server.getInputStream().readNBytes(8)[7]);
+      server.getOutputStream().write(new byte[] {0, 0, 0, 0});
+      ws.read(4, WAIT);
+    }
+    assertEquals(4502, ws.awaitClose(WAIT), "VNC server closing ends the bridge");
+  }
+
+  @Test
+  void bridge_browserNotReading_vncServerBlockedInsteadOfBuffering() throws Exception {
+    start(listen(), Map.of());
+    String url = vncUrl();
+    // A client that never demands: it reads nothing after the upgrade.
+    CompletableFuture<Session> opened = new CompletableFuture<>();
+    Session.Listener stalled = new StalledClient(opened);
+    wsClient.connect(stalled, URI.create(url), new ClientUpgradeRequest()).get(5, TimeUnit.SECONDS);
+    AtomicLong written = new AtomicLong();
+    try (Socket server = accept()) {
+      server.setSoTimeout(2000);
+      Thread writer = new Thread(() -> {
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = server.getOutputStream()) {
+          for (int i = 0; i < 1600; i++) { // up to 100 MiB, bounded
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+        } catch (IOException ignored) {
+          // closed by the test
+        }
+      }, "fake-vnc-writer");
+      writer.setDaemon(true);
+      writer.start();
+      Thread.sleep(1500);
+      long stalledAt = written.get();
+      Thread.sleep(500);
+      System.out.printf("FIGURE bytes the VNC side could write while the browser read nothing: %d%n", written.get());
+      assertEquals(stalledAt, written.get(), "the VNC server's writes stalled");
+      assertTrue(written.get() < 32L * 1024 * 1024, "bounded by socket buffers, not by memory: " + written.get());
+      opened.get().disconnect();
+    }
+  }
+
+  /** Public so Jetty can bind it; does not auto-demand, so it never reads a frame. */
+  public static final class StalledClient implements Session.Listener {
+    private final CompletableFuture<Session> opened;
+
+    StalledClient(CompletableFuture<Session> opened) {
+      this.opened = opened;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+      opened.complete(session);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+      callback.succeed();
+    }
+  }
+
+  @Test
+  void bridge_noTrafficForIdleTimeout_closed4408() throws Exception {
+    start(listen(), Map.of("room.vnc.idle-timeout-ms", "1000"));
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      long startNanos = System.nanoTime();
+      assertEquals(4408, ws.awaitClose(Duration.ofSeconds(5)));
+      long ms = (System.nanoTime() - startNanos) / 1_000_000;
+      assertTrue(ms >= 900, "closed too early: " + ms + " ms");
+      assertEquals(-1, readOrEof(server.getInputStream()), "the TCP side is closed too");
+    }
+  }
+
+  @Test
+  void bridge_vncServerRefuses_closed4502() throws Exception {
+    InetSocketAddress closedPort = listen();
+    fakeVnc.close();
+    start(closedPort, Map.of());
+    assertEquals(4502, WsProbe.connect(wsClient, vncUrl(), "binary").awaitClose(WAIT));
+  }
+
+  @Test
+  void bridge_vncServerNeverAccepts_closedAfterConnectTimeout() throws Exception {
+    // A listening socket with a full backlog of 1 that is never accepted: further connects hang (SYN dropped).
+    InetSocketAddress target = listen();
+    fakeVnc.close();
+    fakeVnc = new ServerSocket(target.getPort(), 1, InetAddress.getLoopbackAddress());
+    Socket[] fillers = new Socket[4];
+    for (int i = 0; i < fillers.length; i++) {
+      fillers[i] = new Socket();
+      try {
+        fillers[i].connect(target, 200);
+      } catch (IOException backlogFull) {
+        break;
+      }
+    }
+    try {
+      start(target, Map.of("room.vnc.connect-timeout-ms", "800"));
+      WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+      int code = ws.awaitClose(WAIT);
+      assertEquals(4502, code);
+      assertTrue(ws.closeReason.get().contains("did not accept") || ws.closeReason.get().contains("refused"),
+          ws.closeReason.get());
+    } finally {
+      for (Socket filler : fillers) {
+        if (filler != null) {
+          filler.close();
+        }
+      }
+    }
+  }
+
+  private Socket accept() throws IOException {
+    fakeVnc.setSoTimeout(5000);
+    Socket socket = fakeVnc.accept();
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private static int readOrEof(InputStream in) {
+    try {
+      return in.read();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}
