@@ -33,7 +33,7 @@ class BrowserPlaybackIT {
   void chromium_playsFeedThroughMediaSource_andCurrentTimeAdvances() throws Exception {
     Process publisher = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/play-key",
         "1280x720", 30, 12, List.of("-b:v", "3M"));
-    try (Chromium chromium = Chromium.start()) {
+    try (Chromium.Session chromium = Chromium.open()) {
       ChromeDriver browser = chromium.driver();
       Path page = Path.of("src/test/resources/mse/feed.html").toAbsolutePath();
       String feed = "ws://127.0.0.1:" + server.httpPort() + "/live/play/feed";

@@ -46,8 +46,9 @@ import space.share.media.stream.StreamSubscriber;
  * Waiting for the next timeline fragment costs one frame interval of latency, and buys exact durations and a part
  * name ({@code part-{msn}.{i}}) that is final the moment the part opens, which the preload hint needs.
  *
- * <p>Threading: the {@code on*} methods run on the stream's writer (ingest) thread, one at a time; only it touches
- * the writer fields. Readers take {@link #snapshot()} without locks. Blocking requests park with
+ * <p>Threading: the {@code on*} methods run on the stream's writer (ingest) thread, one at a time, under the stream's
+ * monitor (the replay when the packager subscribes runs on the subscribing thread, under the same monitor); only
+ * they touch the writer fields. Readers take {@link #snapshot()} without locks. Blocking requests park with
  * {@link #await}, which never holds a thread: the writer hands wake-ups to {@code executor}.
  */
 public final class HlsPackager implements StreamSubscriber {

@@ -52,7 +52,7 @@ final class HlsJsPlayback {
    */
   static Result play(StaticPages pages, String playlistUrl, String mode, long warmupMs, long measureMs)
       throws Exception {
-    try (Chromium chromium = Chromium.start()) {
+    try (Chromium.Session chromium = Chromium.open()) {
       chromium.driver().get(pages.url("/hls-player.html?mode=" + mode + "&src="
           + URLEncoder.encode(playlistUrl, StandardCharsets.UTF_8)));
       List<Double> latencies = new ArrayList<>();

@@ -185,8 +185,9 @@ class HlsServingIT {
 
   @Test
   void media_publisherLeavesAndReturns_endlistThenDiscontinuity() throws Exception {
-    assertEquals(0, Ffmpeg.await(Ffmpeg.publishTestPattern(rtmp("again-key"), "320x240", 30, 3, List.of()), 30_000)
-        .exitCode());
+    Process first = Ffmpeg.publishTestPattern(rtmp("again-key"), "320x240", 30, 4, List.of());
+    awaitPlaylist("again", 1, ""); // a viewer is watching over HLS while the publisher leaves
+    assertEquals(0, Ffmpeg.await(first, 30_000).exitCode());
     long deadline = System.currentTimeMillis() + 10_000;
     String ended = "";
     while (!ended.contains("#EXT-X-ENDLIST") && System.currentTimeMillis() < deadline) {

@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import space.share.media.testing.Golden;
 
 /**
  * Playlists pinned byte for byte in {@code src/test/resources/golden/hls/}, each also read back by an independent
- * parser. After an intended change, regenerate with {@code mvn -pl media-server test -Dtest=PlaylistGoldenTest
- * -Dgolden.update=true} and review the diff.
+ * parser. After an intended change, regenerate with the module's one switch ({@code mvn -pl media-server test
+ * -Dgolden.update=true}, see {@link Golden}) and review the diff.
  */
 class PlaylistGoldenTest {
-  static final Path GOLDEN = Path.of("src/test/resources/golden/hls");
-  static final boolean UPDATE = Boolean.getBoolean("golden.update");
   static final String TOKEN_QUERY = "?token=m1.room1.alice.1763703600.c2lnbmF0dXJl";
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -142,13 +138,6 @@ class PlaylistGoldenTest {
   }
 
   static void assertGolden(String name, String actual) throws Exception {
-    Path file = GOLDEN.resolve(name);
-    if (UPDATE) {
-      Files.createDirectories(GOLDEN);
-      Files.writeString(file, actual, StandardCharsets.UTF_8);
-      return;
-    }
-    assertTrue(Files.exists(file), "no golden file " + file + ": run with -Dgolden.update=true");
-    assertEquals(Files.readString(file, StandardCharsets.UTF_8), actual, "differs from " + file);
+    Golden.assertMatches("hls/" + name, actual);
   }
 }

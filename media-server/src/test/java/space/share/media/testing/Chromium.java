@@ -12,22 +12,27 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium driven by Debian's chromedriver (no Selenium Manager, nothing downloaded), with a
- * fresh profile that is deleted on close.
+ * Debian's headless Chromium driven through Debian's chromedriver: no Selenium Manager, nothing downloaded.
  */
-public final class Chromium implements AutoCloseable {
-  private final ChromeDriverService service;
-  private final ChromeDriver driver;
-  private final Path profile;
+public final class Chromium {
+  private Chromium() {}
 
-  private Chromium(ChromeDriverService service, ChromeDriver driver, Path profile) {
-    this.service = service;
-    this.driver = driver;
-    this.profile = profile;
+  public static ChromeDriver start() throws Exception {
+    return start(Files.createTempDirectory("chromium-profile"));
   }
 
-  public static Chromium start() throws IOException {
+  /** A browser whose profile directory is deleted on close. */
+  public static Session open() throws Exception {
     Path profile = Files.createTempDirectory("chromium-profile");
+    try {
+      return new Session(start(profile), profile);
+    } catch (Exception | Error e) {
+      deleteTree(profile);
+      throw e;
+    }
+  }
+
+  private static ChromeDriver start(Path profile) {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver"))
         .usingAnyFreePort()
@@ -36,34 +41,36 @@ public final class Chromium implements AutoCloseable {
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile);
-    if (System.getProperty("chromium.extra") != null) {
-      options.addArguments(System.getProperty("chromium.extra").split(" "));
+        "--autoplay-policy=no-user-gesture-required", "--window-size=1280,800",
+        "--user-data-dir=" + profile);
+    return new ChromeDriver(service, options);
+  }
+
+  /** One browser for one test or benchmark phase: quit and profile deleted on close. */
+  public static final class Session implements AutoCloseable {
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    private Session(ChromeDriver driver, Path profile) {
+      this.driver = driver;
+      this.profile = profile;
     }
-    try {
-      return new Chromium(service, new ChromeDriver(service, options), profile);
-    } catch (RuntimeException e) {
-      service.stop();
-      deleteTree(profile);
-      throw e;
+
+    public ChromeDriver driver() {
+      return driver;
     }
-  }
 
-  public ChromeDriver driver() {
-    return driver;
-  }
+    public Object script(String script, Object... args) {
+      return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
 
-  public Object script(String script, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(script, args);
-  }
-
-  @Override
-  public void close() {
-    try {
-      driver.quit();
-    } finally {
-      service.stop();
-      deleteTree(profile);
+    @Override
+    public void close() {
+      try {
+        driver.quit(); // also stops the chromedriver service it started
+      } finally {
+        deleteTree(profile);
+      }
     }
   }
 
