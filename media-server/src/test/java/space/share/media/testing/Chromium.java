@@ -17,10 +17,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 public final class Chromium {
   private Chromium() {}
 
-  public static ChromeDriver start() throws Exception {
-    return start(Files.createTempDirectory("chromium-profile"));
-  }
-
   /** A browser whose profile directory is deleted on close. */
   public static Session open() throws Exception {
     Path profile = Files.createTempDirectory("chromium-profile");
