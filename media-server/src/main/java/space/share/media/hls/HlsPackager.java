@@ -52,6 +52,12 @@ import space.share.media.stream.StreamSubscriber;
  * {@link #await}, which never holds a thread: the writer hands wake-ups to {@code executor}.
  */
 public final class HlsPackager implements StreamSubscriber {
+  /** An output, not a person watching: not counted among a stream's viewers. */
+  @Override
+  public boolean isViewer() {
+    return false;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(HlsPackager.class);
   private static final long PART_SLACK_US = 1_000;
 

@@ -9,16 +9,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Handler;
 import space.share.media.access.AccessPolicy;
-import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
 
 /**
  * LL-HLS for every stream: a {@link HlsPackager} per stream, and the HTTP handler that serves them. Thread-safe.
  *
- * <p>A stream gets its packager on its first HLS request, not when it is made: {@link LiveStream} counts every
- * subscriber as a viewer (the status API's {@code viewers}, the feed's own bookkeeping), so an always-on packager
- * would show as a phantom viewer on every stream. Subscribing replays the init segment and the fragments since the
- * last keyframe, so the first playlist is ready within one part. Once made, a packager stays subscribed.
+ * <p>Every stream gets its packager when the stream is made, so its playlist covers the whole window (and says
+ * ENDLIST) even for a player that asks late. The packager is an output, not a viewer
+ * ({@link space.share.media.stream.StreamSubscriber#isViewer()}).
  */
 public final class HlsService implements AutoCloseable {
   private final StreamRegistry streams;
@@ -41,6 +39,11 @@ public final class HlsService implements AutoCloseable {
     });
     executor.setRemoveOnCancelPolicy(true);
     handler = new HlsHandler(this, access, executor);
+    streams.onStreamCreated(stream -> packagers.computeIfAbsent(stream.id(), id -> {
+      HlsPackager packager = new HlsPackager(id, settings, clock, executor);
+      stream.subscribe(packager);
+      return packager;
+    }));
   }
 
   /** The handler for {@code /live/{streamId}/*.m3u8|*.mp4|*.m4s}; declines every other path. */
@@ -48,19 +51,10 @@ public final class HlsService implements AutoCloseable {
     return handler;
   }
 
-  /** The packager of a stream the caller may view, made (with the stream, if need be) on first use. */
+  /** The packager of a stream the caller may view (making the stream, and with it the packager, if need be). */
   Optional<HlsPackager> packager(String streamId) {
-    HlsPackager existing = packagers.get(streamId);
-    if (existing != null) {
-      return Optional.of(existing);
-    }
-    LiveStream stream = streams.stream(streamId);
-    return Optional.of(packagers.computeIfAbsent(streamId, id -> {
-      HlsPackager packager = new HlsPackager(id, settings, clock, executor);
-      // Runs the replay under the stream's monitor, so it is ordered with the ingest thread's calls.
-      stream.subscribe(packager);
-      return packager;
-    }));
+    streams.stream(streamId);
+    return Optional.ofNullable(packagers.get(streamId));
   }
 
   ScheduledExecutorService executor() {
