@@ -5,6 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.media.hls.HlsService;
+import space.share.media.hls.HlsSettings;
 import space.share.media.http.MediaHttpServer;
 import space.share.media.ingest.rtmp.RtmpIngest;
 import space.share.media.stream.StreamRegistry;
@@ -19,12 +21,14 @@ public final class MediaServer implements AutoCloseable {
   private final StreamRegistry streams = new StreamRegistry();
   private final RtmpIngest ingest;
   private final MediaHttpServer http;
+  private final HlsService hls;
 
   private MediaServer(MediaConfig config) {
     AccessPolicy access = config.accessPolicy(Clock.systemUTC());
     ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams);
+    hls = new HlsService(streams, access, HlsSettings.withPartTargetMs(config.partTargetMs()), Clock.systemUTC());
     http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access, config.viewerMaxQueueBytes(),
-        null);
+        hls.handler());
   }
 
   public static MediaServer start(MediaConfig config) throws Exception {
@@ -59,6 +63,7 @@ public final class MediaServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("HTTP stop failed: {}", e.toString());
     }
+    hls.close();
   }
 
   public static void main(String[] args) throws Exception {

@@ -33,8 +33,8 @@ class BrowserPlaybackIT {
   void chromium_playsFeedThroughMediaSource_andCurrentTimeAdvances() throws Exception {
     Process publisher = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/play-key",
         "1280x720", 30, 12, List.of("-b:v", "3M"));
-    ChromeDriver browser = Chromium.start();
-    try {
+    try (Chromium.Session chromium = Chromium.open()) {
+      ChromeDriver browser = chromium.driver();
       Path page = Path.of("src/test/resources/mse/feed.html").toAbsolutePath();
       String feed = "ws://127.0.0.1:" + server.httpPort() + "/live/play/feed";
       browser.get(page.toUri() + "?feed=" + feed);
@@ -46,7 +46,6 @@ class BrowserPlaybackIT {
       double advanced = number(later, "currentTime") - number(first, "currentTime");
       assertTrue(advanced > 2.0, "currentTime advanced only " + advanced + " s in 3 s: " + later);
     } finally {
-      browser.quit();
       publisher.destroy();
       Ffmpeg.await(publisher, 10_000);
     }

@@ -61,6 +61,7 @@ public final class RoomController {
   private RoomService rooms;
   private StreamPoller poller;
   private VncBridges bridges;
+  private RoomSockets sockets;
   private Server server;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
@@ -137,7 +138,8 @@ public final class RoomController {
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
     bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle);
-    RoomSockets sockets = new RoomSockets(rooms, bridges, vncIdle);
+    sockets = new RoomSockets(rooms, bridges, vncIdle,
+        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)));
 
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -187,6 +189,9 @@ public final class RoomController {
       }
       if (server != null) {
         server.stop();
+      }
+      if (sockets != null) {
+        sockets.close();
       }
       if (rooms != null) {
         rooms.stop();

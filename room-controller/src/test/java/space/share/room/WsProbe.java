@@ -1,6 +1,5 @@
 package space.share.room;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -24,8 +23,11 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
   public final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
   public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   public final CompletableFuture<String> closeReason = new CompletableFuture<>();
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private int readOffset;
+  /** Received binary bytes not yet read: {@code buffer[start, end)}; guarded by {@code lock}. */
+  private final Object lock = new Object();
+  private byte[] buffer = new byte[64 * 1024];
+  private int start;
+  private int end;
   private volatile Session session;
 
   public static WsProbe connect(WebSocketClient client, String url, String... subprotocols) throws Exception {
@@ -49,6 +51,15 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
 
   public final java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
 
+  public final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Counts and answers pings (overriding this method makes that our job). */
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    pings.incrementAndGet();
+    session.sendPong(payload, Callback.NOOP);
+  }
+
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
     pongs.incrementAndGet();
@@ -67,11 +78,19 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    synchronized (bytes) {
-      byte[] chunk = new byte[payload.remaining()];
-      payload.get(chunk);
-      bytes.write(chunk, 0, chunk.length);
-      bytes.notifyAll();
+    synchronized (lock) {
+      int count = payload.remaining();
+      if (end + count > buffer.length) {
+        int unread = end - start;
+        byte[] target = unread + count > buffer.length ? new byte[Math.max(buffer.length * 2, unread + count)] : buffer;
+        System.arraycopy(buffer, start, target, 0, unread);
+        buffer = target;
+        start = 0;
+        end = unread;
+      }
+      payload.get(buffer, end, count);
+      end += count;
+      lock.notifyAll();
     }
     callback.succeed();
   }
@@ -80,8 +99,8 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
   public void onWebSocketClose(int statusCode, String reason) {
     closeCode.complete(statusCode);
     closeReason.complete(reason);
-    synchronized (bytes) {
-      bytes.notifyAll();
+    synchronized (lock) {
+      lock.notifyAll();
     }
   }
 
@@ -94,19 +113,18 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
   /** The next {@code count} binary bytes, waiting at most {@code timeout}. */
   public byte[] read(int count, Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (bytes) {
-      while (bytes.size() - readOffset < count) {
+    synchronized (lock) {
+      while (end - start < count) {
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (leftMs <= 0 || closeCode.isDone()) {
-          throw new TimeoutException("wanted " + count + " bytes, have " + (bytes.size() - readOffset)
+          throw new TimeoutException("wanted " + count + " bytes, have " + (end - start)
               + (closeCode.isDone() ? ", closed " + closeCode.getNow(null) + " " + closeReason.getNow("") : ""));
         }
-        bytes.wait(leftMs);
+        lock.wait(leftMs);
       }
-      byte[] all = bytes.toByteArray();
       byte[] out = new byte[count];
-      System.arraycopy(all, readOffset, out, 0, count);
-      readOffset += count;
+      System.arraycopy(buffer, start, out, 0, count);
+      start += count;
       return out;
     }
   }

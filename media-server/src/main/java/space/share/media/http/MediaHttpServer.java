@@ -114,7 +114,7 @@ public final class MediaHttpServer implements AutoCloseable {
       out.put("width", status.init() == null ? 0 : status.init().width());
       out.put("height", status.init() == null ? 0 : status.init().height());
       out.put("frameRate", status.init() == null ? 0 : status.init().frameRate());
-      out.put("viewers", status.subscribers());
+      out.put("viewers", status.viewers());
       Instant since = status.liveSince();
       out.put("since", since == null ? null : since.toString());
       return out;

@@ -9,6 +9,8 @@ public enum MediaStatus {
   NOT_FOUND(404, 4404, "not_found"),
   BAD_REQUEST(400, 4400, "bad_request"),
   VIEWER_TOO_SLOW(0, 4008, "viewer_too_slow"),
+  /** LL-HLS: a blocking playlist reload outlasted three target durations (RFC 8216bis 6.2.5.2). */
+  PLAYLIST_TIMEOUT(503, 0, "playlist_timeout"),
   SHUTTING_DOWN(503, 1001, "shutting_down");
 
   private final int httpStatus;

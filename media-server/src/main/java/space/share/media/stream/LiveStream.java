@@ -89,9 +89,14 @@ public final class LiveStream {
     return subscribers.size();
   }
 
+  /** Subscribers that are people watching (outputs such as the LL-HLS packager are not counted). */
+  public int viewerCount() {
+    return (int) subscribers.stream().filter(StreamSubscriber::isViewer).count();
+  }
+
   /** A consistent view for the status API. */
   public synchronized Status status() {
-    return new Status(id, publisher != null, init, liveSince, subscribers.size());
+    return new Status(id, publisher != null, init, liveSince, viewerCount());
   }
 
   /**
@@ -99,7 +104,7 @@ public final class LiveStream {
    *
    * @param init the current init segment, null before the first media or after the end
    */
-  public record Status(String id, boolean live, InitSegment init, Instant liveSince, int subscribers) {}
+  public record Status(String id, boolean live, InitSegment init, Instant liveSince, int viewers) {}
 
   private synchronized void publishInit(InitSegment newInit) {
     init = newInit;

@@ -17,4 +17,9 @@ public interface StreamSubscriber {
 
   /** The publisher left; an {@link #onInit} follows if the stream publishes again. */
   void onEnded();
+
+  /** Whether this subscriber is a person watching (counted in the status API) rather than an output like LL-HLS. */
+  default boolean isViewer() {
+    return true;
+  }
 }

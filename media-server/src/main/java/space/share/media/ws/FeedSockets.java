@@ -2,7 +2,7 @@ package space.share.media.ws;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -32,7 +32,8 @@ public final class FeedSockets {
       int maxQueueBytes) {
     // Writes to viewers start on a few threads, one per core: a thread per busy viewer would only compete with the
     // ingest thread for the CPU. Writes that cannot finish at once continue on Jetty's selector-driven threads.
-    Executor senders = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), runnable -> {
+    ScheduledExecutorService senders = Executors.newScheduledThreadPool(Runtime.getRuntime().availableProcessors(),
+        runnable -> {
       Thread thread = new Thread(runnable, "feed-sender-" + SENDER_IDS.incrementAndGet());
       thread.setDaemon(true);
       return thread;

@@ -9,7 +9,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -29,13 +30,14 @@ import space.share.media.stream.StreamSubscriber;
  * Nothing it does slows the ingest or any other viewer.
  *
  * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
- * {@code sendExecutor} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
+ * {@code scheduler} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
  * write itself is started outside the lock.
  */
 public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
   private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
   static final int MAX_SKIPS = 3;
   static final long SKIP_WINDOW_MS = 30_000;
+  static final long CLOSE_GRACE_MS = 2_000;
 
   /** A batch of fragments sent as one message stays below this (a few frames at desktop bitrates). */
   static final int MAX_BATCH_BYTES = 1024 * 1024;
@@ -60,7 +62,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final LiveStream stream;
   private final int maxQueueBytes;
   private final String peerName;
-  private final Executor sendExecutor;
+  private final ScheduledExecutorService scheduler;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private Session session;
   private int queuedBytes;
@@ -74,9 +76,10 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private long skipWindowStartMs;
   private long droppedFragments;
 
-  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, Executor sendExecutor) {
+  /** @param scheduler starts socket writes (off the ingest thread) and times the disconnect of a closed viewer */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler) {
     this.stream = stream;
-    this.sendExecutor = sendExecutor;
+    this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
   }
@@ -173,6 +176,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       Session toClose = session;
       if (toClose != null) {
         toClose.close(MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow", Callback.NOOP);
+        // The close frame waits behind the write that is stuck: if the peer does not read it soon, drop the TCP
+        // connection so a stalled viewer holds no socket or buffers.
+        scheduler.schedule(() -> {
+          if (toClose.isOpen()) {
+            toClose.disconnect();
+          }
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
       }
       return false;
     }
@@ -205,7 +215,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     }
     if (schedule) {
       // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
-      sendExecutor.execute(this::drain);
+      scheduler.execute(this::drain);
     }
   }
 

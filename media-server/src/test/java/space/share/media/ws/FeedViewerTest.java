@@ -8,6 +8,8 @@ import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,12 +64,26 @@ class FeedViewerTest {
   }
 
   private final FakeSocket socket = new FakeSocket();
+  /** Runs sends at once on the calling thread and keeps timed tasks for the test to run. */
+  private final List<Runnable> timed = new ArrayList<>();
+  private final ScheduledExecutorService scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      timed.add(command);
+      return null;
+    }
+  };
   private FeedViewer viewer;
   private int sequence;
 
   @BeforeEach
   void open() {
-    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer", Runnable::run);
+    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer", scheduler);
     viewer.onWebSocketOpen(socket.session());
   }
 
@@ -126,6 +142,7 @@ class FeedViewerTest {
       viewer.onFragment(fragment(false, 4_000));
     }
     assertEquals(4008, socket.closeCode);
+    assertEquals(1, timed.size(), "no disconnect was scheduled for a peer that does not read the close");
     int sentBeforeClose = socket.sent.size();
     viewer.onFragment(fragment(true, 100));
     assertEquals(sentBeforeClose, socket.sent.size());

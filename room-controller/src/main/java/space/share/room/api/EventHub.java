@@ -1,8 +1,12 @@
 package space.share.room.api;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.room.RoomEvent;
@@ -13,14 +17,44 @@ import space.share.room.room.RoomService;
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket
  * first gets a {@code snapshot} (the member's GetConfiguration). Thread-safe.
  */
-final class EventHub implements RoomListener {
+final class EventHub implements RoomListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
 
   private final RoomService rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "room-events-ping");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Duration idleTimeout;
 
-  EventHub(RoomService rooms) {
+  /**
+   * @param pingInterval how often every event socket gets a WebSocket ping (browsers answer by
+   *     themselves), so quiet rooms keep their sockets through proxies and idle timeouts; the idle
+   *     timeout is three intervals
+   */
+  EventHub(RoomService rooms, Duration pingInterval) {
     this.rooms = rooms;
+    this.idleTimeout = pingInterval.multipliedBy(3);
+    heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  private void pingAll() {
+    for (Set<EventSocket> sockets : socketsByRoom.values()) {
+      for (EventSocket socket : sockets) {
+        socket.ping();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
   }
 
   record Snapshot(String type, Object room) {}

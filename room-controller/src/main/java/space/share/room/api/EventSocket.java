@@ -37,10 +37,22 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketOpen(Session session) {
+    session.setIdleTimeout(hub.idleTimeout());
     synchronized (this) {
       this.session = session;
     }
     hub.opened(this);
+  }
+
+  /** A WebSocket ping (a control frame: Jetty queues it beside the text frame in flight). */
+  void ping() {
+    Session target;
+    synchronized (this) {
+      target = closed ? null : session;
+    }
+    if (target != null) {
+      target.sendPing(java.nio.ByteBuffer.allocate(0), Callback.NOOP);
+    }
   }
 
   @Override

@@ -25,7 +25,7 @@ import space.share.room.vnc.VncBridges;
  * browser's WebSocket API shows close codes but hides HTTP statuses. A refused VNC socket never gets a
  * TCP connection to the VNC server. Thread-safe.
  */
-public final class RoomSockets {
+public final class RoomSockets implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomSockets.class);
   private static final int MAX_CLOSE_REASON_BYTES = 120;
 
@@ -34,11 +34,11 @@ public final class RoomSockets {
   private final EventHub hub;
   private final Duration vncIdleTimeout;
 
-  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout) {
+  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
-    this.hub = new EventHub(rooms);
+    this.hub = new EventHub(rooms, eventPingInterval);
     rooms.addListener(hub);
     rooms.addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {
@@ -47,6 +47,11 @@ public final class RoomSockets {
         bridges.onRoomDeleted(roomId);
       }
     });
+  }
+
+  @Override
+  public void close() {
+    hub.close();
   }
 
   /** Adds the two mappings to a container. */

@@ -140,8 +140,8 @@ public final class RoomStore {
 
   private static ShareSessionRow shareSessionRow(ResultSet rs) throws SQLException {
     return new ShareSessionRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-        (Integer) rs.getObject(5, Integer.class), (Integer) rs.getObject(6, Integer.class),
-        (Double) rs.getObject(7, Double.class), rs.getString(8));
+        rs.getObject(5, Integer.class), rs.getObject(6, Integer.class),
+        rs.getObject(7, Double.class), rs.getString(8));
   }
 
   @FunctionalInterface

@@ -38,7 +38,8 @@ class RoomApiTest {
   @BeforeEach
   void start() throws Exception {
     harness = new ControllerHarness(dataDir, clock, streams, new StaticDesktopManager(null),
-        Map.of("room.join.max-failures-per-client", "3", "room.control.idle-pass-ms", "30000"));
+        Map.of("room.join.max-failures-per-client", "3", "room.control.idle-pass-ms", "30000",
+            "room.events.ping-interval-ms", "300"));
     wsClient = new WebSocketClient();
     wsClient.start();
   }
@@ -424,6 +425,18 @@ class RoomApiTest {
   }
 
   @Test
+  void eventSocket_quietRoom_pingedAndKeptOpenPastIdleTimeout() throws Exception {
+    JsonNode created = harness.createRoom("room1", "open-sesame");
+    WsProbe events = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/room1/events?token="
+        + created.path("owner").path("token").asText());
+    events.awaitType("snapshot", WAIT);
+    Thread.sleep(1500); // past the 900 ms idle timeout (3 ping intervals)
+    assertTrue(events.pings.get() >= 2, "pings: " + events.pings.get());
+    assertTrue(events.session().isOpen());
+    assertFalse(events.closeCode.isDone());
+  }
+
+  @Test
   void eventSocket_badOrForeignToken_closed() throws Exception {
     harness.createRoom("room1", "open-sesame");
     harness.createRoom("room2", "open-sesame");
@@ -445,6 +458,15 @@ class RoomApiTest {
   }
 
   // ---------------------------------------------------------------- misc
+
+  @Test
+  void staticFiles_classpathPlayerFolder_servedAtRoot() throws Exception {
+    Reply index = harness.call("GET", "/", null, null);
+    assertEquals(200, index.status());
+    assertTrue(index.raw().body().contains("<title>test player</title>"));
+    assertTrue(index.raw().headers().firstValue("content-type").orElse("").startsWith("text/html"));
+    assertEquals(200, harness.call("GET", "/index.html", null, null).status());
+  }
 
   @Test
   void unknownEndpointAndWrongMethod_jsonErrors() throws Exception {

@@ -8,16 +8,71 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import space.share.room.WsProbe;
 
-/** A minimal RFB 3.8 client over a {@link WsProbe}, for tests: handshake, raw framebuffer, key and pointer events. */
+/**
+ * A minimal RFB 3.8 client for tests and benchmarks: handshake, raw framebuffer, key and pointer
+ * events, over the proxy ({@link WsProbe}) or straight over TCP ({@link #overTcp}).
+ */
 final class RfbClient {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private final WsProbe ws;
+
+  /** Where the RFB bytes go. */
+  interface Transport {
+    byte[] read(int count, Duration timeout) throws Exception;
+
+    void sendBinary(byte[] data) throws Exception;
+  }
+
+  private final Transport ws;
   int width;
   int height;
   String desktopName;
 
-  RfbClient(WsProbe ws) {
-    this.ws = ws;
+  RfbClient(WsProbe probe) {
+    this(new Transport() {
+      @Override
+      public byte[] read(int count, Duration timeout) throws Exception {
+        return probe.read(count, timeout);
+      }
+
+      @Override
+      public void sendBinary(byte[] data) throws Exception {
+        probe.sendBinary(data);
+      }
+    });
+  }
+
+  RfbClient(Transport transport) {
+    this.ws = transport;
+  }
+
+  /** Straight to a VNC server, no proxy: the baseline for benchmarks. */
+  static RfbClient overTcp(java.net.Socket socket) throws java.io.IOException {
+    socket.setTcpNoDelay(true);
+    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
+    java.io.OutputStream out = socket.getOutputStream();
+    return new RfbClient(new Transport() {
+      @Override
+      public byte[] read(int count, Duration timeout) throws Exception {
+        socket.setSoTimeout((int) timeout.toMillis());
+        byte[] bytes = new byte[count];
+        in.readFully(bytes);
+        return bytes;
+      }
+
+      @Override
+      public void sendBinary(byte[] data) throws Exception {
+        out.write(data);
+        out.flush();
+      }
+    });
+  }
+
+  /** Asks for a {@code w}x{@code h} region (non-incremental) and reads the update: one request/response round trip. */
+  void readRegion(int w, int h) throws Exception {
+    ByteBuffer request = ByteBuffer.allocate(10);
+    request.put((byte) 3).put((byte) 0).putShort((short) 0).putShort((short) 0).putShort((short) w).putShort((short) h);
+    ws.sendBinary(request.array());
+    readUpdate();
   }
 
   /** RFB 7.1-7.3: version, security None, ClientInit (shared), ServerInit. */
@@ -52,8 +107,21 @@ final class RfbClient {
     request.put((byte) 3).put((byte) 0).putShort((short) 0).putShort((short) 0)
         .putShort((short) width).putShort((short) height);
     ws.sendBinary(request.array());
-    ByteBuffer header = ByteBuffer.wrap(ws.read(4, WAIT));
-    assertEquals(0, header.get(), "FramebufferUpdate");
+    return readUpdate();
+  }
+
+  /** Reads one FramebufferUpdate of raw rectangles; returns its pixel bytes. */
+  long readUpdate() throws Exception {
+    int type;
+    while ((type = ws.read(1, WAIT)[0] & 0xff) != 0) { // skip what x11vnc may send in between (RFB 7.6)
+      switch (type) {
+        case 1 -> ws.read(5 + 6 * (ByteBuffer.wrap(ws.read(5, WAIT)).getShort(3) & 0xffff) - 5, WAIT); // SetColourMapEntries
+        case 2 -> { } // Bell
+        case 3 -> ws.read(ByteBuffer.wrap(ws.read(7, WAIT)).getInt(3), WAIT); // ServerCutText
+        default -> throw new AssertionError("unexpected server message type " + type);
+      }
+    }
+    ByteBuffer header = ByteBuffer.wrap(ws.read(3, WAIT));
     header.get();
     int rects = header.getShort() & 0xffff;
     long pixelBytes = 0;

@@ -1,0 +1,413 @@
+// The room page: the desktop's live video with sound, who is here and who holds control, the control
+// button and prompt, the connection/stream state, the stats panel, and the noVNC layer for the member in
+// control. Address: room.html?room=<roomId>.
+import { api, ApiError, friendlyMessage, session, wsUrl } from './api.js';
+import { ClockOffsetEstimator } from './lib/clock.js';
+import { containRect } from './lib/geometry.js';
+import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
+import { MsePlayer } from './mse-player.js';
+import { FeedClient } from './feed-client.js';
+import { HlsPlayer, canPlayHls } from './hls-player.js';
+import { sampleServerClock } from './clock-sync.js';
+import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
+import { DesktopControl } from './control.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
+/**
+ * MSE layout; see docs/player.md. Default: video only while muted (the lowest delay measured here), video
+ * and audio in separate SourceBuffers once the member turns sound on. ?mse=split|muxed|video fixes it.
+ */
+const fixedMseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : null;
+const mseModeNow = () => fixedMseMode || (video.muted ? 'video' : 'split');
+const log = console;
+/** Live-edge tuning for measurements: ?edge=seekAboveLagSec:0.5,nudgeRate:1.06 (names of LIVE_EDGE_DEFAULTS). */
+const liveEdge = { ...LIVE_EDGE_DEFAULTS };
+for (const pair of (params.get('edge') || '').split(',')) {
+  const [k, v] = pair.split(':');
+  if (k in liveEdge && Number.isFinite(Number(v))) liveEdge[k] = Number(v);
+}
+
+const video = $('video');
+const stage = $('stage');
+const clock = new ClockOffsetEstimator();
+const control = new DesktopControl($('vnc-layer'), $('my-pointer'), { onStatus: (s) => { ui.vnc = s; render(); }, log });
+
+let member = roomId ? session.get(roomId) : null;
+let room = null;
+let player = null;
+let feed = null;
+let events = null;
+let header = null;
+const ui = { feed: 'connecting', events: 'connecting', vnc: 'off', roomState: { ...EMPTY_ROOM_STATE }, dismissed: new Set(), fatal: null, busy: false };
+
+// ---------------------------------------------------------------- joining
+
+function showJoin(message) {
+  $('join').hidden = false;
+  $('room-ui').hidden = true;
+  $('join-room').textContent = roomId;
+  $('join-error').textContent = message || '';
+  $('join-error').hidden = !message;
+  const last = localStorage.getItem('sharespace.name');
+  if (last && !$('join-name').value) $('join-name').value = last;
+  ($('join-name').value ? $('join-passcode') : $('join-name')).focus();
+}
+
+$('join-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const passcode = $('join-passcode').value;
+  const name = $('join-name').value.trim() || 'Guest';
+  $('join-submit').disabled = true;
+  try {
+    const res = await api.join(roomId, passcode, name);
+    localStorage.setItem('sharespace.name', name);
+    member = { memberId: res.memberId, token: res.token, name, owner: !!(res.room && res.room.you && res.room.you.owner) };
+    room = res.room || null;
+    session.set(roomId, member);
+    $('join-passcode').value = '';
+    enterRoom();
+  } catch (err) {
+    log.warn(`join failed: ${err.code || ''} ${err.message}`);
+    showJoin(friendlyMessage(err));
+    $('join-error').dataset.code = err.code || 'server_down';
+  } finally {
+    $('join-submit').disabled = false;
+  }
+});
+
+function fatal(code, text) {
+  ui.fatal = { code, text: text || friendlyMessage(new ApiError(code, code)) };
+  stopMedia();
+  if (events) events.stop();
+  control.disconnect();
+  if (code === 'unauthorized') { session.clear(roomId); member = null; showJoin(ui.fatal.text); return; }
+  render();
+}
+
+// ---------------------------------------------------------------- the room
+
+async function enterRoom() {
+  $('join').hidden = true;
+  $('room-ui').hidden = false;
+  ui.fatal = null;
+  try {
+    room = await api.room(roomId, member.token);
+  } catch (err) {
+    if (err.code === 'server_down' && room) {
+      log.warn('room: using the room from the join answer, server busy');
+    } else if (err.code === 'server_down') {
+      ui.fatal = { code: 'server_down', text: friendlyMessage(err), retry: true };
+      render();
+      return;
+    } else {
+      fatal(err.code === 'room_gone' ? 'room_gone' : 'unauthorized');
+      return;
+    }
+  }
+  room = room.room || room;
+  if (room.you) member.owner = !!room.you.owner;
+  ui.roomState = applyRoomConfig(ui.roomState, room);
+  document.title = `${room.name || roomId} · Share Space`;
+  events = new RoomEvents(roomId, () => member.token, {
+    url: room.urls && room.urls.events,
+    onState: (s) => { ui.roomState = s; onRoomState(); },
+    onConnection: (c) => { ui.events = c; render(); },
+    onFatal: (code) => fatal(code),
+    log,
+  });
+  events.start();
+  sampleServerClock(clock).then((ok) => log.info(`clock: ${ok ? 'sampled' : 'no round-trip sample'}`));
+  setInterval(() => sampleServerClock(clock), 5 * 60_000);
+  startVideo();
+  render();
+}
+
+function stopMedia() {
+  if (feed) { feed.stop(); feed = null; }
+  if (player) { player.destroy(); player = null; }
+}
+
+function startVideo() {
+  stopMedia();
+  const forceHls = params.get('transport') === 'hls';
+  if (!forceHls && 'MediaSource' in window && feedUrlOf(room)) {
+    player = new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
+    let attempts = 0;
+    feed = new FeedClient(async () => {
+      if (attempts++ > 0) { try { const r = await api.room(roomId, member.token); room = r.room || r; } catch (e) { if (e.code !== 'server_down') throw e; } }
+      return wsUrl(feedUrlOf(room));
+    }, player, {
+      log,
+      onState: (s) => { ui.feed = s; render(); },
+      onHeader: (h) => {
+        header = h;
+        if (!MediaSource.isTypeSupported(h.mimeType)) { log.warn(`player: ${h.mimeType} not playable through MSE, falling back to HLS`); startHls(); return; }
+        layout();
+        render();
+      },
+      onFatal: ({ code, reason }) => {
+        if (code === 4404) { ui.feed = 'no-stream'; render(); return; }
+        log.warn(`feed: giving up on the WebSocket (${code} ${reason}), trying LL-HLS`);
+        startHls();
+      },
+    });
+    feed.start();
+  } else {
+    startHls();
+  }
+}
+
+/** GetConfiguration carries urls.feed / urls.playlist (docs/room-api.md). */
+const feedUrlOf = (r) => (r.urls && r.urls.feed) || r.feedUrl;
+const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
+
+function startHls() {
+  stopMedia();
+  if (!playlistUrlOf(room) || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
+  ui.feed = 'connecting';
+  player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });
+}
+
+function onPlayerEvent(ev) {
+  if (ev.type === 'overflow' && feed) feed.restart('append queue overflow');
+  if (ev.type === 'error') { log.error(`player: ${ev.error && ev.error.message}`); if (feed) feed.restart('media error'); }
+  if (ev.type === 'autoplay-blocked') { video.muted = true; video.play().catch(() => {}); render(); }
+}
+
+// ---------------------------------------------------------------- control
+
+const me = () => member && member.memberId;
+const nameOf = (id) => (ui.roomState.members.find((m) => m.memberId === id) || {}).name || id;
+
+async function onRoomState() {
+  const s = ui.roomState;
+  if (s.gone) { fatal('room_gone'); return; }
+  if (s.removed) { fatal('unauthorized', 'You were removed from this room.'); return; }
+  const holding = s.controlHolder === me();
+  if (holding && !control.connected && !ui.vncPending) {
+    ui.vncPending = true;
+    try {
+      const t = await api.vncToken(roomId, member.token);
+      control.connect(roomId, t.token, t.url || (room && room.urls && room.urls.vnc));
+    } catch (err) {
+      log.warn(`vnc token refused: ${err.message}`);
+      toast(friendlyMessage(err));
+    } finally {
+      ui.vncPending = false;
+    }
+  } else if (!holding && control.connected) {
+    control.disconnect();
+  }
+  render();
+}
+
+async function controlAction(action, body) {
+  ui.busy = true;
+  render();
+  try {
+    const res = await api.control(roomId, member.token, action, body);
+    if (res && typeof res === 'object') {
+      ui.roomState = applyRoomEvent(ui.roomState, res); // {holder, pending}
+      await onRoomState();
+    }
+  } catch (err) {
+    toast(friendlyMessage(err));
+    if (err.code === 'unauthorized') fatal('unauthorized');
+  } finally {
+    ui.busy = false;
+    render();
+  }
+}
+
+$('control-btn').addEventListener('click', () => {
+  const s = ui.roomState;
+  if (s.controlHolder === me()) controlAction('release');
+  else controlAction('request');
+});
+$('give-btn').addEventListener('click', () => {
+  const who = $('control-prompt').dataset.memberId;
+  controlAction('give', { memberId: who });
+});
+$('keep-btn').addEventListener('click', () => {
+  ui.dismissed.add($('control-prompt').dataset.memberId);
+  render();
+});
+$('take-btn').addEventListener('click', () => controlAction('take'));
+$('clipboard-send').addEventListener('click', () => {
+  control.sendClipboard($('clipboard-text').value);
+  toast('Sent to the desktop clipboard: paste there with Ctrl+V.');
+  control.focus();
+});
+
+// ---------------------------------------------------------------- sound, fullscreen, stats, layout
+
+$('unmute-btn').addEventListener('click', () => {
+  video.muted = !video.muted;
+  if (!video.muted) video.play().catch(() => {});
+  // Sound on: the audio track joins (a fresh MediaSource from the next keyframe). Muting again keeps it, so
+  // toggling does not restart the video each time.
+  if (!video.muted && player instanceof MsePlayer && player.mode === 'video' && !fixedMseMode && feed) {
+    player.mode = 'split';
+    feed.restart('sound on');
+  }
+  render();
+});
+video.addEventListener('volumechange', () => render());
+$('fullscreen-btn').addEventListener('click', toggleFullscreen);
+$('stats-btn').addEventListener('click', toggleStats);
+$('leave-btn').addEventListener('click', async () => {
+  control.disconnect();
+  try { await api.leave(roomId, member.token); } catch (e) { log.warn(`leave: ${e.message}`); }
+  session.clear(roomId);
+  location.href = './';
+});
+$('retry-btn').addEventListener('click', () => enterRoom());
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else stage.requestFullscreen().catch(() => {});
+}
+function toggleStats() { $('stats').hidden = !$('stats').hidden; renderStats(); }
+
+document.addEventListener('keydown', (e) => {
+  // While in control noVNC has the keyboard focus and stops the events it sends to the desktop.
+  if (e.target.closest && e.target.closest('input, textarea, #vnc-layer')) return;
+  if (e.ctrlKey || e.altKey || e.metaKey) return;
+  if (e.key === 's') toggleStats();
+  else if (e.key === 'f') toggleFullscreen();
+  else if (e.key === 'm') $('unmute-btn').click();
+});
+
+function layout() {
+  const w = video.videoWidth || (header && header.width) || 16;
+  const h = video.videoHeight || (header && header.height) || 9;
+  const r = containRect(stage.clientWidth, stage.clientHeight, w, h);
+  const layer = $('vnc-layer');
+  Object.assign(layer.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` });
+}
+new ResizeObserver(layout).observe(stage);
+video.addEventListener('resize', layout);
+video.addEventListener('loadedmetadata', layout);
+
+function fmt(n, digits = 0, unit = '') { return Number.isFinite(n) ? `${n.toFixed(digits)}${unit}` : '–'; }
+
+function renderStats() {
+  if ($('stats').hidden || !player) return;
+  const s = player.stats();
+  const rows = [
+    ['transport', `${s.transport}${s.mode && s.mode !== 'hls' ? ` (${s.mode})` : ''}`],
+    ['resolution', s.width ? `${s.width}×${s.height}` : '–'],
+    ['fps', fmt(s.fps, 1)],
+    ['bitrate', Number.isFinite(s.bitrateBps) ? `${(s.bitrateBps / 1e6).toFixed(2)} Mbit/s` : '–'],
+    ['buffered', fmt(s.bufferedSec * 1000, 0, ' ms')],
+    ['delay now', fmt(s.delayMs, 0, ' ms')],
+    ['delay p50 / p95', `${fmt(s.delayP50Ms, 0)} / ${fmt(s.delayP95Ms, 0)} ms`],
+    ['clock offset', `${fmt(s.clockOffsetMs, 0, ' ms')} ± ${fmt(s.clockUncertaintyMs, 0)} (${s.clockSource})`],
+    ['playback rate', fmt(s.playbackRate, 2, '×')],
+    ['seeks / dropped', `${s.seeks} / ${s.droppedFrames}`],
+  ];
+  $('stats-body').replaceChildren(...rows.map(([k, v]) => {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th'); th.textContent = k;
+    const td = document.createElement('td'); td.textContent = v; td.dataset.stat = k;
+    tr.append(th, td);
+    return tr;
+  }));
+}
+setInterval(renderStats, 500);
+
+// ---------------------------------------------------------------- rendering
+
+const STREAM_TEXT = {
+  connecting: ['connecting…', 'Connecting to the desktop…'],
+  live: ['live', ''],
+  waiting: ['waiting for the desktop', 'The desktop is not streaming yet. It will appear here as soon as it starts.'],
+  ended: ['publisher gone, waiting', 'The desktop stopped streaming. Waiting for it to come back…'],
+  reconnecting: ['reconnecting…', 'Connection lost. Reconnecting…'],
+  failed: ['video unavailable', 'The video cannot be played in this browser or cannot be reached.'],
+  'no-stream': ['no stream', 'This room has no desktop stream.'],
+};
+
+function render() {
+  if (ui.fatal) {
+    $('fatal').hidden = false;
+    $('fatal-text').textContent = ui.fatal.text;
+    $('fatal').dataset.code = ui.fatal.code;
+    $('retry-btn').hidden = !ui.fatal.retry;
+  } else {
+    $('fatal').hidden = true;
+  }
+  $('room-name').textContent = (room && room.name) || roomId;
+  const streamState = ui.events === 'reconnecting' && ui.feed !== 'live' ? 'reconnecting' : ui.feed;
+  const [pill, message] = STREAM_TEXT[streamState] || [streamState, ''];
+  $('conn-state').textContent = pill;
+  $('conn-state').dataset.state = streamState;
+  $('stage-message').textContent = message;
+  $('stage-message').hidden = !message;
+
+  const hasAudio = !header || header.hasAudio;
+  $('unmute-btn').hidden = !hasAudio;
+  $('unmute-btn').textContent = video.muted ? 'Sound off: click to unmute' : 'Sound on';
+  $('unmute-btn').classList.toggle('attention', video.muted);
+
+  const s = ui.roomState;
+  const holding = s.controlHolder === me();
+  const requested = s.pending.includes(me());
+  const btn = $('control-btn');
+  btn.textContent = holding ? 'Release control' : requested ? 'Control requested…' : 'Request control';
+  btn.disabled = ui.busy || (requested && !holding);
+  btn.classList.toggle('holding', holding);
+  $('take-btn').hidden = !(member && member.owner) || holding;
+  $('control-tools').hidden = !holding;
+  $('control-holder').textContent = s.controlHolder ? (holding ? 'You are in control' : `${nameOf(s.controlHolder)} is in control`) : 'Nobody is in control';
+  $('vnc-state').textContent = holding ? ({ connecting: 'connecting the keyboard and mouse…', connected: 'your keyboard and mouse go to the desktop', failed: 'control connection failed', disconnected: 'control connection closed' }[ui.vnc] || '') : '';
+
+  const asking = holding ? s.pending.filter((id) => id !== me() && !ui.dismissed.has(id)) : [];
+  const prompt = $('control-prompt');
+  prompt.hidden = asking.length === 0;
+  if (asking.length) {
+    prompt.dataset.memberId = asking[0];
+    $('prompt-text').textContent = `${nameOf(asking[0])} asks for control.`;
+  }
+  const list = $('people-list');
+  const here = s.members.filter((m) => m.online || m.memberId === me());
+  list.replaceChildren(...here.map((m) => {
+    const li = document.createElement('li');
+    li.textContent = m.name + (m.memberId === me() ? ' (you)' : '') + (m.owner ? ' · owner' : '');
+    if (m.memberId === s.controlHolder) { const b = document.createElement('span'); b.className = 'badge'; b.textContent = 'in control'; li.append(' ', b); }
+    if (s.pending.includes(m.memberId)) { const b = document.createElement('span'); b.className = 'badge ask'; b.textContent = 'asking'; li.append(' ', b); }
+    return li;
+  }));
+  $('people-count').textContent = String(here.length);
+}
+
+let toastTimer;
+function toast(text) {
+  const t = $('toast');
+  t.textContent = text;
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, 5000);
+}
+
+// Hooks for the browser tests and for curious members (stats in the console).
+window.shareSpace = {
+  stats: () => (player ? player.stats() : null),
+  resetDelays: () => { if (player && player.delays) player.delays.values = []; },
+  state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
+  pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
+};
+
+// ---------------------------------------------------------------- start
+
+if (!roomId) {
+  $('join').hidden = true;
+  ui.fatal = { code: 'no_room', text: 'This page needs a room address, like room.html?room=my-room.' };
+  render();
+} else if (!member) {
+  showJoin();
+} else {
+  enterRoom();
+}

@@ -1,0 +1,74 @@
+package space.share.player;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import space.share.player.testsupport.FfmpegPublisher;
+
+/**
+ * The room page playing the real media server's WebSocket feed: real ffmpeg publishes stamped frames and
+ * a tone over RTMP with the room's HMAC key; the page gets an HMAC member token from the stand-in room
+ * controller. Also prints both delay figures (the closing note's numbers).
+ */
+class RealFeedIT extends RealMediaBase {
+  @Test
+  void join_realMediaServerFeed_playsLiveAndInPageDelayAgreesWithStamps() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 30);
+    Thread.sleep(2000);
+    chromium.js("document.getElementById('stats-btn').click()");
+    Measured m = measure(10_000);
+    screenshot("room-real-media-server");
+    System.out.println("real media server, muted (video-only MSE): " + m.line());
+    assertTrue(m.stamped().size() > 150, "stamped frames read " + m.stamped().size() + " " + FfmpegPublisher.tail(ffmpegLog));
+    assertEquals(1280L, ((Number) m.stats().get("width")).longValue());
+    double stampedP50 = m.stampedP(50);
+    double pageP50 = m.page("delayP50Ms");
+    // prft is the RTMP arrival: the page's figure leaves out encode + RTMP (~50 ms measured here), so it is
+    // lower than the stamps, by less than that plus the 1 ms prft resolution and the clock estimate's error.
+    assertTrue(pageP50 <= stampedP50 + 40, "in-page " + pageP50 + " vs stamped " + stampedP50);
+    assertTrue(stampedP50 - pageP50 < 250, "in-page " + pageP50 + " vs stamped " + stampedP50);
+  }
+
+  @Test
+  void publisherLeavesAndReturns_pageShowsWaitingThenLiveAgain() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    int firstGeneration = ((Number) stats().get("generation")).intValue();
+    rtmp.close();
+    wait(15).until(d -> pill().equals("publisher gone, waiting"));
+    screenshot("room-publisher-gone");
+    publish();
+    try {
+      wait(25).until(d -> pill().equals("live") && ((Number) stats().get("generation")).intValue() == firstGeneration + 1);
+    } catch (RuntimeException e) {
+      throw new AssertionError("pill " + pill() + ", stats " + stats(), e);
+    }
+    double t0 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    Thread.sleep(2000);
+    double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    assertTrue(t1 - t0 > 1.0, "video advances after republish: " + t0 + " -> " + t1);
+  }
+
+  @Test
+  void unmute_addsTheAudioTrackAndKeepsPlaying() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    assertEquals("video", stats().get("mode"), "muted: video only");
+    chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).click();
+    wait(15).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+    assertEquals(Boolean.FALSE, chromium.js("return document.getElementById('video').muted"));
+    wait(15).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return v.buffered.length && !v.paused ? v.currentTime : 0")).doubleValue() > 1);
+    double t0 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    Thread.sleep(2000);
+    double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+    assertTrue(t1 - t0 > 1.0, "plays with sound: " + t0 + " -> " + t1);
+    assertEquals("Sound on", chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).getText());
+  }
+}

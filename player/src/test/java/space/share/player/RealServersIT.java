@@ -1,0 +1,159 @@
+package space.share.player;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import space.share.player.testsupport.Chromium;
+import space.share.player.testsupport.XDesktop;
+import space.share.room.RoomConfig;
+import space.share.room.RoomController;
+
+/**
+ * End to end with every real part: the room controller (in-process, serving these pages from the classpath
+ * folder player/), the media server, Xvfb + xterm with the room's own desktop scripts (x11vnc -nofb,
+ * PulseAudio, encode.sh) publishing with the room's stream key, two Chromium members. Written to move into
+ * room-controller's integration tests once room-controller depends on player for its assets.
+ */
+class RealServersIT extends RealMediaBase {
+  static final String ADMIN = "admin-token-e2e";
+  static final ObjectMapper JSON = new ObjectMapper();
+  RoomController controller;
+  XDesktop desktop;
+  java.nio.file.Path desktopLog;
+  Chromium bob;
+  String base;
+  Path dataDir;
+
+  @BeforeEach
+  void startAll() throws Exception {
+    // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
+    desktopLog = Files.createTempFile("xdesktop-", ".log");
+    desktop = new XDesktop(desktopLog, Path.of("..", "desktop").toAbsolutePath().normalize());
+    dataDir = Files.createTempDirectory("rooms-");
+    String media = "http://127.0.0.1:" + media().httpPort();
+    Properties p = new Properties();
+    p.setProperty("secret", SECRET);
+    p.setProperty("room.admin-token", ADMIN);
+    p.setProperty("room.http.host", "127.0.0.1");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort(); // known before start: room.public-url (event and VNC socket URLs) needs it
+    }
+    p.setProperty("room.http.port", String.valueOf(port));
+    p.setProperty("room.public-url", "http://127.0.0.1:" + port);
+    p.setProperty("room.data-dir", dataDir.toString());
+    p.setProperty("room.passcode.bcrypt-cost", "4");
+    p.setProperty("room.media.public-url", media);
+    p.setProperty("room.media.internal-url", media);
+    p.setProperty("room.media.rtmp-url", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
+    p.setProperty("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort);
+    controller = new RoomController(new RoomConfig(p, Map.of()));
+    controller.start();
+    base = "http://127.0.0.1:" + controller.port() + "/";
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try (XDesktop d = desktop; Chromium b = bob) {
+      controller.stop();
+    } finally {
+      Files.deleteIfExists(desktopLog);
+      try (var walk = Files.walk(dataDir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  JsonNode admin(String method, String path, String body) throws Exception {
+    HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10));
+    rq.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> res = HttpClient.newHttpClient().send(rq.build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(res.statusCode() < 300, method + " " + path + " -> " + res.statusCode() + " " + res.body());
+    return JSON.readTree(res.body());
+  }
+
+  void joinRoom(Chromium c, String name, String passcode) {
+    c.driver.get(base + "room.html?room=e2e");
+    c.js("sessionStorage.clear()");
+    c.driver.navigate().refresh();
+    wait(c, 10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    c.driver.findElement(By.id("join-name")).sendKeys(name);
+    c.driver.findElement(By.id("join-passcode")).sendKeys(passcode);
+    c.driver.findElement(By.id("join-submit")).click();
+  }
+
+  static String pill(Chromium c) {
+    return c.driver.findElement(By.id("conn-state")).getText();
+  }
+
+  @Test
+  void everyRealPart_joinWatchControlTypeAndRefuse() throws Exception {
+    JsonNode created = admin("POST", "api/rooms", "{\"id\":\"e2e\",\"name\":\"E2E room\",\"passcode\":\"opensesame\"}");
+    String publishUrl = created.path("room").path("publishUrl").asText();
+    desktop.startEncoder(publishUrl);
+
+    // A wrong passcode is refused with its message.
+    joinRoom(chromium, "Mallory", "not-the-passcode");
+    wait(10).until(d -> d.findElement(By.id("join-error")).isDisplayed());
+    assertEquals("wrong_passcode", chromium.driver.findElement(By.id("join-error")).getAttribute("data-code"));
+    screenshot("e2e-wrong-passcode");
+
+    // Alice joins and sees the desktop live; its pixels match the X display.
+    joinRoom(chromium, "Alice", "opensesame");
+    wait(30).until(d -> pill(chromium).equals("live"));
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 20);
+    byte[] frame = desktop.grabGray();
+    Thread.sleep(1000);
+    double diff = ControlIT.meanAbsDiff(ControlIT.videoBlocks(chromium, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16),
+        ControlIT.desktopBlocks(frame, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16));
+    System.out.printf("e2e: video vs desktop %.3f, stats %s, header %s%n", diff, stats(),
+        chromium.js("return document.getElementById('video').videoWidth + 'x' + document.getElementById('video').videoHeight"));
+    assertTrue(((Number) stats().get("generation")).intValue() >= 1);
+    assertTrue(diff < 12, "video matches the desktop: " + diff);
+
+    // Sound from the room's PulseAudio: one click, and the audio track joins.
+    chromium.driver.findElement(By.id("unmute-btn")).click();
+    wait(20).until(d -> "split".equals(stats().get("mode")) && pill(chromium).equals("live"));
+    wait(20).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return v.paused ? 0 : v.currentTime")).doubleValue() > 1);
+
+    // Alice takes control and types into the xterm: the X display shows it.
+    chromium.driver.findElement(By.id("control-btn")).click();
+    wait(10).until(d -> ControlIT.vncState(chromium).equals("connected"));
+    ControlIT.awaitPointer(desktop, 300, 200, ControlIT.clickDesktop(chromium, 300, 200));
+    new Actions(chromium.driver).sendKeys("real-servers-typing" + Keys.ENTER).perform();
+    XDesktop.waitFor(() -> !desktop.xdotool("search", "--name", "^typed:real-servers-typing$").isBlank(), 10_000, "typed title");
+    screenshot("e2e-in-control");
+
+    // Bob, without control, moves nothing.
+    bob = new Chromium(1000, 700);
+    joinRoom(bob, "Bob", "opensesame");
+    new WebDriverWait(bob.driver, Duration.ofSeconds(30)).until(d -> pill(bob).equals("live"));
+    int[] before = desktop.pointer();
+    WebElement video = bob.driver.findElement(By.id("video"));
+    new Actions(bob.driver).moveToElement(video, -150, -60).click().sendKeys("bob" + Keys.ENTER).perform();
+    Thread.sleep(1500);
+    assertArrayEquals(before, desktop.pointer());
+    Files.write(REPORTS.resolve("e2e-second-member.png"), bob.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+  }
+}

@@ -1,0 +1,179 @@
+package space.share.player.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real desktop for the control tests: Xvfb on a free display, x11vnc on a free localhost port (started
+ * as the room controller's doc says), and an xterm whose window title shows the last line typed into it,
+ * so a test can check on the X display itself (xdotool) that typing arrived. Every process is killed on close.
+ */
+public final class XDesktop implements AutoCloseable {
+  public static final int WIDTH = 1280;
+  public static final int HEIGHT = 720;
+  /** The xterm covers this desktop rectangle (10x20 font, 100x30 cells, at 0,0). */
+  public static final int XTERM_WIDTH = 1000;
+  public static final int XTERM_HEIGHT = 600;
+
+  public final String display;
+  public final int vncPort;
+  private final List<Process> processes = new ArrayList<>();
+  private final Path log;
+  private final Path scripts;
+  private final Path runtimeDir;
+  private final int displayNum;
+
+  public XDesktop(Path log) throws Exception {
+    this(log, null);
+  }
+
+  /**
+   * @param roomScripts the project's desktop/ folder: x11vnc (with -nofb) and PulseAudio are then started by
+   *     its vnc.sh and pulse.sh, as in a room, and {@link #startEncoder} runs its encode.sh; null: a plain x11vnc
+   */
+  public XDesktop(Path log, Path roomScripts) throws Exception {
+    this.log = log;
+    this.scripts = roomScripts;
+    int n = freeDisplay();
+    displayNum = n;
+    runtimeDir = Files.createTempDirectory("desktop-runtime-");
+    display = ":" + n;
+    start("Xvfb", display, "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp", "-noreset");
+    waitFor(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)), 10_000, "Xvfb " + display);
+    try (ServerSocket s = new ServerSocket(0)) {
+      vncPort = s.getLocalPort();
+    }
+    if (scripts == null) {
+      // -nofb as in a room (desktop/vnc.sh): the page never shows VNC pixels, and without screen polling
+      // x11vnc's main loop (which also hands client cut text to the X selection) stays quick on a busy machine.
+      start("x11vnc", "-display", display, "-rfbport", String.valueOf(vncPort), "-localhost", "-nopw", "-forever", "-shared",
+          "-noxdamage", "-nofb", "-quiet");
+    } else {
+      startScript("vnc.sh", java.util.Map.of());
+      startScript("pulse.sh", java.util.Map.of());
+    }
+    waitFor(() -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", vncPort), 200);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }, 15_000, "x11vnc on " + vncPort);
+    // Title "typed:<line>" after each line; the line itself stays visible in the terminal.
+    start("xterm", "-display", display, "-geometry", "100x30+0+0", "-fn", "10x20", "-bg", "white", "-fg", "black",
+        "-title", "ready", "-e", "sh", "-c", "while read line; do printf '\\033]0;typed:%s\\007' \"$line\"; done");
+    waitFor(() -> xdotool("search", "--name", "^ready$").contains("\n") || !xdotool("search", "--name", "^ready$").isBlank(), 10_000, "xterm");
+  }
+
+  private Process startScript(String name, java.util.Map<String, String> extraEnv) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("bash", scripts.resolve(name).toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().put("DESKTOP_DISPLAY_NUM", String.valueOf(displayNum));
+    pb.environment().put("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
+    pb.environment().put("DESKTOP_VNC_PORT", String.valueOf(vncPort));
+    pb.environment().put("DESKTOP_WIDTH", String.valueOf(WIDTH));
+    pb.environment().put("DESKTOP_HEIGHT", String.valueOf(HEIGHT));
+    pb.environment().putAll(extraEnv);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  /** The room's own publisher (desktop/encode.sh: x264 4:4:4 screen-content settings, AAC from PulseAudio). */
+  public void startEncoder(String rtmpUrl) throws IOException {
+    if (scripts == null) throw new IllegalStateException("no room scripts");
+    startScript("encode.sh", java.util.Map.of("DESKTOP_RTMP_URL", rtmpUrl, "DESKTOP_BITRATE_KBPS", "3000"));
+  }
+
+  private static int freeDisplay() {
+    for (int i = 0; i < 200; i++) {
+      int n = 140 + ThreadLocalRandom.current().nextInt(300);
+      if (!Files.exists(Path.of("/tmp/.X11-unix/X" + n)) && !Files.exists(Path.of("/tmp/.X" + n + "-lock"))) return n;
+    }
+    throw new IllegalStateException("no free X display");
+  }
+
+  private void start(String... cmd) throws IOException {
+    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+  }
+
+  /** Runs xdotool on this display (bounded), returns stdout. */
+  public String xdotool(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("xdotool"));
+    cmd.addAll(List.of(args));
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+      pb.environment().put("DISPLAY", display);
+      Process p = pb.start();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "";
+      }
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The X pointer position {x, y}. */
+  public int[] pointer() {
+    String out = xdotool("getmouselocation", "--shell");
+    int x = -1;
+    int y = -1;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("X=")) x = Integer.parseInt(line.substring(2).trim());
+      if (line.startsWith("Y=")) y = Integer.parseInt(line.substring(2).trim());
+    }
+    return new int[] {x, y};
+  }
+
+  /** One frame of the X display as 8-bit gray, WIDTH x HEIGHT, grabbed by ffmpeg. */
+  public byte[] grabGray() throws Exception {
+    Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "x11grab", "-video_size", WIDTH + "x" + HEIGHT,
+        "-i", display, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1")
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    byte[] frame = p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || frame.length != WIDTH * HEIGHT) throw new IOException("x11grab gave " + frame.length + " bytes");
+    return frame;
+  }
+
+  /** ffmpeg input arguments that capture this display (with the pointer drawn, as the room's publisher does). */
+  public List<String> captureArgs() {
+    return List.of("-f", "x11grab", "-draw_mouse", "1", "-video_size", WIDTH + "x" + HEIGHT, "-framerate", "30", "-i", display);
+  }
+
+  public static void waitFor(java.util.function.BooleanSupplier ok, long timeoutMs, String what) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!ok.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError(what + " not ready within " + timeoutMs + " ms");
+      Thread.sleep(100);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      Process p = processes.get(i);
+      p.destroy();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    try (var walk = Files.walk(runtimeDir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp dir is harmless
+    }
+  }
+}

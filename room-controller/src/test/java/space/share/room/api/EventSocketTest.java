@@ -1,0 +1,112 @@
+package space.share.room.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import space.share.room.FakeClock;
+import space.share.room.room.Member;
+import space.share.room.room.RoomService;
+import space.share.room.room.RoomSettings;
+import space.share.room.room.StaticDesktopManager;
+import space.share.room.store.Database;
+import space.share.room.store.RoomStore;
+import space.share.room.token.JoinThrottle;
+import space.share.room.token.PasscodeHasher;
+import space.share.room.token.SessionTokens;
+import space.share.room.token.TokenSigner;
+import space.share.room.token.VncTokens;
+
+/** The event socket's bounded queue, against a fake Jetty session whose sends never complete. */
+class EventSocketTest {
+  private final FakeClock clock = new FakeClock(1_767_225_600_000L);
+  private Database database;
+  private RoomService rooms;
+  private EventHub hub;
+
+  /** A Session whose sendText keeps the callback (the peer reads nothing) and records close codes. */
+  static final class StalledSession {
+    final List<Callback> pendingSends = new ArrayList<>();
+    Integer closeCode;
+    final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "sendText" -> pendingSends.add((Callback) args[1]);
+            case "close" -> closeCode = args == null ? 1000 : (Integer) args[0];
+            case "isOpen" -> {
+              return closeCode == null;
+            }
+            case "toString" -> {
+              return "StalledSession";
+            }
+            case "hashCode" -> {
+              return System.identityHashCode(proxy);
+            }
+            case "equals" -> {
+              return proxy == args[0];
+            }
+            default -> { }
+          }
+          return null;
+        });
+  }
+
+  @BeforeEach
+  void start() {
+    database = Database.open("jdbc:h2:mem:events" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
+    rooms = new RoomService(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
+        new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000),
+        new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
+    rooms.start();
+    hub = new EventHub(rooms, Duration.ofMinutes(10));
+  }
+
+  @AfterEach
+  void stop() {
+    hub.close();
+    database.close();
+  }
+
+  @Test
+  void send_peerReadsNothing_closedTooSlowAfterQueueBound() {
+    String ownerId = rooms.createRoom("room1", "Room", "open-sesame", "Olive").owner().memberId();
+    Member owner = new Member(ownerId, "room1", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
+    StalledSession stalled = new StalledSession();
+    EventSocket socket = new EventSocket(owner, "test-peer", hub);
+    socket.onWebSocketOpen(stalled.session); // the snapshot goes out and never completes
+
+    assertEquals(1, stalled.pendingSends.size(), "one send in flight, the rest queued");
+    for (int i = 0; i < EventSocket.MAX_QUEUED_MESSAGES; i++) {
+      socket.send("{\"type\":\"x\"}");
+    }
+    assertNull(stalled.closeCode, "a full queue is still fine");
+    socket.send("{\"type\":\"one-too-many\"}");
+    assertEquals(RoomStatus.TOO_SLOW.closeCode(), stalled.closeCode);
+    assertEquals(1, stalled.pendingSends.size(), "nothing more was sent");
+  }
+
+  @Test
+  void send_peerKeepsUp_messagesGoOutInOrderOneAtATime() {
+    String ownerId = rooms.createRoom("room2", "Room", "open-sesame", "Olive").owner().memberId();
+    Member owner = new Member(ownerId, "room2", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
+    StalledSession session = new StalledSession();
+    EventSocket socket = new EventSocket(owner, "test-peer", hub);
+    socket.onWebSocketOpen(session.session);
+    socket.send("a");
+    socket.send("b");
+    assertEquals(1, session.pendingSends.size());
+    session.pendingSends.get(0).succeed(); // snapshot written: "a" goes out
+    assertEquals(2, session.pendingSends.size());
+    session.pendingSends.get(1).succeed(); // "a" written: "b" goes out
+    assertEquals(3, session.pendingSends.size());
+    assertNull(session.closeCode);
+  }
+}
