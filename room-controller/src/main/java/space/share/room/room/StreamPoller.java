@@ -3,7 +3,9 @@ package space.share.room.room;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ public final class StreamPoller implements AutoCloseable {
     return thread;
   });
   private final Set<String> unreachableLogged = new HashSet<>();
+  /** Last VNC probe result per room; only the poller thread touches it. */
+  private final Map<String, Boolean> vncReachable = new HashMap<>();
   private long nextVncProbeMs;
 
   public StreamPoller(RoomService rooms, StreamStatusSource streams, long pollIntervalMs, long vncProbeIntervalMs) {
@@ -52,6 +56,7 @@ public final class StreamPoller implements AutoCloseable {
     if (probeVnc) {
       nextVncProbeMs = System.currentTimeMillis() + vncProbeIntervalMs;
     }
+    vncReachable.keySet().retainAll(rooms.roomIds());
     for (String roomId : rooms.roomIds()) {
       Optional<StreamStatus> status;
       try {
@@ -67,11 +72,12 @@ public final class StreamPoller implements AutoCloseable {
         return;
       }
       rooms.updateStream(roomId, status);
+      // The desktop's state is cheap to read and changes fast (an encoder restart takes ~1 s): every round.
+      // The VNC server is probed with a TCP connect, so only every vncProbeIntervalMs.
       if (probeVnc) {
-        DesktopState desktop = rooms.desktops().state(roomId);
-        boolean reachable = rooms.desktops().vncAddress(roomId).map(StreamPoller::probe).orElse(false);
-        rooms.updateDesktop(roomId, desktop, reachable);
+        vncReachable.put(roomId, rooms.desktops().vncAddress(roomId).map(StreamPoller::probe).orElse(false));
       }
+      rooms.updateDesktop(roomId, rooms.desktops().state(roomId), vncReachable.getOrDefault(roomId, false));
     }
   }
 

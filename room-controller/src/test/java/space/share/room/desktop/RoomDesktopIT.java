@@ -76,7 +76,8 @@ class RoomDesktopIT {
     p.setProperty("room.media.internal-url", "http://127.0.0.1:" + media.httpPort());
     p.setProperty("room.media.public-url", "http://127.0.0.1:" + media.httpPort());
     p.setProperty("room.media.poll-interval-ms", "200");
-    p.setProperty("room.vnc.probe-interval-ms", "500");
+    // parts.desktop and vncReachable are refreshed on every VNC probe: often enough to see room.sh's 1 s backoff.
+    p.setProperty("room.vnc.probe-interval-ms", "100");
     p.setProperty("room.desktop.mode", "process");
     p.setProperty("room.desktop.script", Path.of("../desktop/room.sh").toAbsolutePath().normalize().toString());
     p.setProperty("room.desktop.rtmp-url", "rtmp://127.0.0.1:" + media.rtmpPort() + "/live");
