@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import space.share.media.access.AccessPolicy.StaticStream;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
+import space.share.media.testing.MemberTokens;
 
 /** Real ffmpeg publishing over RTMP into the real server; a real WebSocket viewer; ffprobe/ffmpeg check the output. */
 class MediaServerIT {
@@ -196,10 +193,12 @@ class MediaServerIT {
     try (FeedClient forged = FeedClient.connect(feed("private") + "?token=m1.private.alice." + expires + ".AAAA")) {
       assertEquals(4403, forged.awaitClose(5_000));
     }
-    try (FeedClient expired = FeedClient.connect(feed("private") + "?token=" + token("private", "alice", 1000))) {
+    String expiredToken = MemberTokens.token("private", "alice", 1000, SECRET);
+    try (FeedClient expired = FeedClient.connect(feed("private") + "?token=" + expiredToken)) {
       assertEquals(4403, expired.awaitClose(5_000));
     }
-    try (FeedClient member = FeedClient.connect(feed("private") + "?token=" + token("private", "alice", expires))) {
+    String memberToken = MemberTokens.token("private", "alice", expires, SECRET);
+    try (FeedClient member = FeedClient.connect(feed("private") + "?token=" + memberToken)) {
       member.await(m -> m.isType("waiting"), 5_000);
     }
     try (FeedClient unknown = FeedClient.connect(feed("Not_A_Room"))) {
@@ -224,15 +223,5 @@ class MediaServerIT {
       }
       Thread.sleep(50);
     }
-  }
-
-  /** Signs a member token independently of the server's code (docs/protocol.md). */
-  static String token(String roomId, String memberId, long expiresEpochSeconds) throws Exception {
-    String payload = roomId + "|" + memberId + "|" + expiresEpochSeconds;
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(mac.doFinal(("media|" + payload).getBytes(StandardCharsets.UTF_8)));
-    return "m1." + roomId + "." + memberId + "." + expiresEpochSeconds + "." + sig;
   }
 }

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -37,6 +38,12 @@ public final class FeedSockets {
       Thread thread = new Thread(runnable, "feed-sender-" + SENDER_IDS.incrementAndGet());
       thread.setDaemon(true);
       return thread;
+    });
+    server.addEventListener(new LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStopped(LifeCycle event) {
+        senders.shutdownNow();
+      }
     });
     return WebSocketUpgradeHandler.from(server, container -> {
       // Viewers only receive; a feed waiting for its publisher may be silent for a long time.
