@@ -48,7 +48,8 @@ public final class XDesktop implements AutoCloseable {
     runtimeDir = Files.createTempDirectory("desktop-runtime-");
     display = ":" + n;
     start("Xvfb", display, "-screen", "0", WIDTH + "x" + HEIGHT + "x24", "-nolisten", "tcp", "-noreset");
-    waitFor(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)), 10_000, "Xvfb " + display);
+    // The socket file appears at bind(), before the server accepts: wait until a client gets an answer.
+    waitFor(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)) && !xdotool("getdisplaygeometry").isBlank(), 10_000, "Xvfb " + display);
     try (ServerSocket s = new ServerSocket(0)) {
       vncPort = s.getLocalPort();
     }

@@ -44,9 +44,24 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
       String number = readLineWithin(out, 10_000);
       display = ":" + number.trim();
       typedFile = workDir.resolve("typed.txt");
-      start(List.of("xterm", "-display", display, "-T", "share-space-it", "-geometry", "80x24+0+0",
-          "-e", "sh", "-c", "cat > '" + typedFile + "'"), workDir.resolve("xterm.log"), true);
-      waitFor(() -> run("xdotool", "search", "--name", "share-space-it").exitCode == 0, 30_000, "xterm window");
+      // -displayfd reports the number once the sockets exist; still, let a client through before the xterm.
+      waitFor(() -> xvfb.isAlive() && run("xdotool", "getdisplaygeometry").exitCode == 0, 10_000, "display " + display + " to answer");
+      List<String> xterm = List.of("xterm", "-display", display, "-T", "share-space-it", "-geometry", "80x24+0+0",
+          "-e", "sh", "-c", "cat > '" + typedFile + "'");
+      Process[] terminal = {start(xterm, workDir.resolve("xterm.log"), true)};
+      int[] starts = {1};
+      waitFor(() -> {
+        if (!terminal[0].isAlive()) {
+          // An xterm that exits at once (seen once in CI: "Can't open display") gets two more tries; its log keeps all.
+          if (starts[0] >= 3) {
+            throw new AssertionError("xterm exited " + starts[0] + " times (last status " + terminal[0].exitValue()
+                + ") on display " + display + ", Xvfb alive: " + xvfb.isAlive());
+          }
+          starts[0]++;
+          terminal[0] = start(xterm, workDir.resolve("xterm.log"), true);
+        }
+        return run("xdotool", "search", "--name", "share-space-it").exitCode == 0;
+      }, 30_000, "xterm window on display " + display);
       vncPort = freePort();
       List<String> vnc = new ArrayList<>(List.of("x11vnc", "-display", display, "-rfbport", Integer.toString(vncPort),
           "-localhost", "-nopw", "-forever", "-shared", "-noxdamage", "-q"));
@@ -110,7 +125,7 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   }
 
   private Process start(List<String> command, Path log, boolean logStdout) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     if (logStdout) {
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
