@@ -58,16 +58,24 @@ bufsize_kbit=$(( DESKTOP_BITRATE_KBPS * DESKTOP_VBV_MS / 1000 ))
 if [[ "$screen_content" == 1 ]]; then pix_fmt=yuv444p; else pix_fmt=yuv420p; fi
 
 wait_for_display
-args=(-nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats
-  # x11grab stamps frames with the wall clock. 16 raw frames (~130 MB at 1080p) absorb encoder hiccups;
-  # with 8 ffmpeg warned "thread message queue blocking" on this loaded 2-core machine.
-  -thread_queue_size 16 -f x11grab -framerate "$DESKTOP_FPS" -video_size "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}"
-  -draw_mouse 1 -i "${DISPLAY}.0+0,0")
+if [[ "$audio" == 1 ]]; then wait_for_pulse; fi
+# One clock for both inputs. x11grab and pulse stamp every packet with the wall clock (pulse minus its
+# buffered latency), but by default ffmpeg rebases each input to start at zero on its own: the pulse input
+# opens ~0.5 s after x11grab starts, so its audio would be stamped that much early against the video, and
+# ffmpeg, which interleaves by timestamp, would hold every video frame back until the audio "caught up":
+# a standing 0.5 s video backlog (measured: stamp-to-display 730 ms muted vs 160 ms after the server).
+# -copyts keeps the capture times; -itsoffset moves both inputs back by the same wall-clock instant, taken
+# just before ffmpeg starts, so timestamps start near zero (CFR output fills the ~0.2 s before the first
+# capture with a few copies of the first frame) and stay in sync. ffmpeg takes the offset in microseconds.
+origin="-${EPOCHREALTIME}"
+args=(-nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats -copyts
+  # 16 raw frames (~130 MB at 1080p) absorb encoder hiccups.
+  -thread_queue_size 16 -itsoffset "$origin" -f x11grab -framerate "$DESKTOP_FPS"
+  -video_size "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}" -draw_mouse 1 -i "${DISPLAY}.0+0,0")
 if [[ "$audio" == 1 ]]; then
-  wait_for_pulse
   # 20 ms fragments (48 kHz x 2 ch x 2 bytes x 0.02 s): left to itself PulseAudio picks ~2 s, which is latency.
   fragment_bytes=$(( DESKTOP_AUDIO_RATE_HZ * 2 * 2 / 50 ))
-  args+=(-thread_queue_size 64 -f pulse -sample_rate "$DESKTOP_AUDIO_RATE_HZ" -channels 2
+  args+=(-thread_queue_size 64 -itsoffset "$origin" -f pulse -sample_rate "$DESKTOP_AUDIO_RATE_HZ" -channels 2
     -fragment_size "$fragment_bytes" -name share-space-encoder -i room.monitor)
 fi
 args+=(-map 0:v:0)

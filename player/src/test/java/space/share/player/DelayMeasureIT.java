@@ -10,7 +10,7 @@ import org.openqa.selenium.By;
  * Benchmark, not a check: prints capture-to-display delay through the real media server for MediaSource
  * layouts and live-edge settings, muted and with sound, measured two ways (stamped frames read from the
  * video; the page's own prft figure). Run with
- * {@code mvn -B -q -pl player -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DelayMeasureIT -Dplayer.measure=true};
+ * {@code bench/player-delay.sh layouts};
  * docs/player.md holds the figures.
  */
 @EnabledIfSystemProperty(named = "player.measure", matches = "true")

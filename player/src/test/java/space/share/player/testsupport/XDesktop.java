@@ -96,6 +96,18 @@ public final class XDesktop implements AutoCloseable {
     startScript("encode.sh", java.util.Map.of("DESKTOP_RTMP_URL", rtmpUrl, "DESKTOP_BITRATE_KBPS", "3000"));
   }
 
+  /**
+   * A visible Chromium in kiosk mode on this display, covering it, showing page (for the delay benchmark: a page
+   * that draws the capture clock). Its profile lives in the runtime dir; it is stopped with the desktop.
+   */
+  public void startBrowser(Path page) throws Exception {
+    start("chromium", "--display=" + display, "--no-sandbox", "--test-type", "--kiosk", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu",
+        "--window-position=0,0", "--window-size=" + WIDTH + "," + HEIGHT,
+        "--user-data-dir=" + runtimeDir.resolve("browser"), page.toUri().toString());
+    waitFor(() -> !xdotool("search", "--onlyvisible", "--class", "chromium").isBlank(), 30_000, "chromium window");
+  }
+
   private static int freeDisplay() {
     for (int i = 0; i < 200; i++) {
       int n = 140 + ThreadLocalRandom.current().nextInt(300);

@@ -1,0 +1,56 @@
+package space.share.player;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.openqa.selenium.By;
+import space.share.player.testsupport.XDesktop;
+
+/**
+ * Benchmark, not a check: capture-to-display delay of a real room desktop. A Chromium on Xvfb draws the wall
+ * clock as a barcode every animation frame; the room's own desktop/encode.sh (x11grab + PulseAudio, x264 4:4:4,
+ * AAC) publishes it to the real media server; the room page in headless Chromium plays it muted (video only)
+ * and with sound (audio and video buffers), and reads the barcode of every displayed frame. Run with
+ * {@code bench/player-delay.sh room};
+ * docs/player.md holds the figures.
+ */
+@EnabledIfSystemProperty(named = "player.measure", matches = "true")
+class RoomDelayIT extends RealMediaBase {
+  @Test
+  void measure_roomDesktopMutedAndWithSound_printsDelays() throws Exception {
+    Path log = Files.createTempFile("room-delay-desktop-", ".log");
+    Path page = Files.createTempFile("stamp-desktop-", ".html");
+    try (var in = getClass().getResourceAsStream("/stamp-desktop.html")) {
+      Files.write(page, in.readAllBytes());
+    }
+    List<String> lines = new ArrayList<>();
+    try (XDesktop desktop = new XDesktop(log, Path.of("..", "desktop").toAbsolutePath().normalize())) {
+      desktop.startBrowser(page);
+      desktop.startEncoder(rtmpUrl("room1"));
+      int rounds = Integer.getInteger("player.rounds", 2);
+      for (int round = 1; round <= rounds; round++) {
+        for (boolean sound : new boolean[] {false, true}) {
+          join("Bench", "secret");
+          wait(30).until(d -> pill().equals("live"));
+          if (sound) {
+            chromium.driver.findElement(By.id("unmute-btn")).click();
+            wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+          }
+          Thread.sleep(4000); // settle: the GOP burst at start, the first seek
+          Measured m = measure(12_000);
+          lines.add(String.format("round %d %-11s %s", round, sound ? "with sound" : "muted", m.line()));
+          chromium.driver.get("about:blank");
+        }
+      }
+    } finally {
+      System.out.println("--- desktop log (encoder warnings):\n" + Files.readString(log).lines()
+          .filter(l -> l.contains("encode") || l.contains("queue") || l.contains("[")).limit(40).reduce("", (a, b) -> a + b + "\n"));
+      Files.deleteIfExists(log);
+      Files.deleteIfExists(page);
+    }
+    System.out.println("=== room desktop capture -> display (encode.sh, real media server, room page) ===\n" + String.join("\n", lines));
+  }
+}
