@@ -114,9 +114,12 @@ pids=()
 stop_all() {
   trap - INT TERM
   say "stopping..."
-  local pid deadline=$((SECONDS + 40))
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
+  local i pid deadline=$((SECONDS + 40))
+  # Last started first: the controller ends the rooms' encoders while the media server still takes their
+  # goodbye, then the media server stops.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid="${pids[i]}"
+    kill -TERM "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true

@@ -89,7 +89,14 @@ args+=(-c:v libx264 -preset ultrafast -tune zerolatency -pix_fmt "$pix_fmt"
 if [[ "$audio" == 1 ]]; then
   args+=(-c:a aac -b:a "${DESKTOP_AUDIO_BITRATE_KBPS}k" -ar "$DESKTOP_AUDIO_RATE_HZ" -ac 2)
 fi
-args+=(-f flv -flvflags no_duration_filesize "$DESKTOP_RTMP_URL")
+args+=(-f flv -flvflags no_duration_filesize)
+if [[ "$DESKTOP_RTMP_URL" =~ ^rtmps?://[^/]+/.+/[^/]+$ ]]; then
+  # The stream key is a secret: hand it to ffmpeg as the play path, so its messages ("Error writing trailer
+  # of <url>") name the server and application only.
+  args+=(-rtmp_playpath "${DESKTOP_RTMP_URL##*/}" "${DESKTOP_RTMP_URL%/*}")
+else
+  args+=("$DESKTOP_RTMP_URL")
+fi
 
 # The stream key is a secret: log the URL without its last path element.
 log "starting ${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}@${DESKTOP_FPS} ${pix_fmt} ${DESKTOP_BITRATE_KBPS}kbps gop=${gop_frames} audio=${audio} -> ${DESKTOP_RTMP_URL%/*}/***"
