@@ -77,6 +77,9 @@ class RealServersIT extends RealMediaBase {
     try (XDesktop d = desktop; Chromium b = bob) {
       controller.stop();
     } finally {
+      // The desktop's own messages (x11vnc, PulseAudio, the encoder) go with the test's output.
+      System.out.println("--- desktop log:\n" + Files.readString(desktopLog).lines()
+          .filter(l -> !l.contains("D-Bus")).collect(java.util.stream.Collectors.joining("\n")));
       Files.deleteIfExists(desktopLog);
       try (var walk = Files.walk(dataDir)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -123,7 +126,15 @@ class RealServersIT extends RealMediaBase {
     joinRoom(chromium, "Alice", "opensesame");
     wait(30).until(d -> pill(chromium).equals("live"));
     // A readiness wait, not a timing check: on a loaded machine the first delay samples can take a while.
-    wait(45).until(d -> ((Number) stats().get("delaySamples")).intValue() > 20);
+    try {
+      wait(45).until(d -> ((Number) stats().get("delaySamples")).intValue() > 20);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      // Seen twice in full runs, never alone: say what the video element was doing.
+      throw new AssertionError("no delay samples; video: " + chromium.js("const v = document.getElementById('video');"
+          + " const r = []; for (let i = 0; i < v.buffered.length; i++) r.push(v.buffered.start(i).toFixed(3) + '-' + v.buffered.end(i).toFixed(3));"
+          + " return 'currentTime ' + v.currentTime + ' paused ' + v.paused + ' readyState ' + v.readyState + ' buffered ' + r.join(',')"
+          + " + ' error ' + (v.error && v.error.message)") + "; stats " + stats(), e);
+    }
     byte[] frame = desktop.grabGray();
     Thread.sleep(1000);
     double diff = ControlIT.meanAbsDiff(ControlIT.videoBlocks(chromium, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16),

@@ -71,9 +71,17 @@ public final class XDesktop implements AutoCloseable {
       }
     }, 15_000, "x11vnc on " + vncPort);
     // Title "typed:<line>" after each line; the line itself stays visible in the terminal.
-    start("xterm", "-display", display, "-geometry", "100x30+0+0", "-fn", "10x20", "-bg", "white", "-fg", "black",
-        "-title", "ready", "-e", "sh", "-c", "while read line; do printf '\\033]0;typed:%s\\007' \"$line\"; done");
-    waitFor(() -> xdotool("search", "--name", "^ready$").contains("\n") || !xdotool("search", "--name", "^ready$").isBlank(), 10_000, "xterm");
+    String[] xterm = {"xterm", "-display", display, "-geometry", "100x30+0+0", "-fn", "10x20", "-bg", "white", "-fg", "black",
+        "-title", "ready", "-e", "sh", "-c", "while read line; do printf '\\033]0;typed:%s\\007' \"$line\"; done"};
+    // An xterm that exits at once (seen once in CI: "Can't open display") is started again, twice at most.
+    Process terminal = start(xterm);
+    for (int starts = 1; ; starts++) {
+      Process current = terminal;
+      waitFor(() -> !current.isAlive() || !xdotool("search", "--name", "^ready$").isBlank(), 10_000, "xterm window");
+      if (current.isAlive()) break;
+      if (starts == 3) throw new AssertionError("xterm exited 3 times on " + display + "; see " + log);
+      terminal = start(xterm);
+    }
   }
 
   private Process startScript(String name, java.util.Map<String, String> extraEnv) throws IOException {
@@ -116,8 +124,10 @@ public final class XDesktop implements AutoCloseable {
     throw new IllegalStateException("no free X display");
   }
 
-  private void start(String... cmd) throws IOException {
-    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+  private Process start(String... cmd) throws IOException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    processes.add(p);
+    return p;
   }
 
   /** Runs xdotool on this display (bounded), returns stdout. */

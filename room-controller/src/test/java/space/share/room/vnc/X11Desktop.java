@@ -48,20 +48,20 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
       waitFor(() -> xvfb.isAlive() && run("xdotool", "getdisplaygeometry").exitCode == 0, 10_000, "display " + display + " to answer");
       List<String> xterm = List.of("xterm", "-display", display, "-T", "share-space-it", "-geometry", "80x24+0+0",
           "-e", "sh", "-c", "cat > '" + typedFile + "'");
-      Process[] terminal = {start(xterm, workDir.resolve("xterm.log"), true)};
-      int[] starts = {1};
-      waitFor(() -> {
-        if (!terminal[0].isAlive()) {
-          // An xterm that exits at once (seen once in CI: "Can't open display") gets two more tries; its log keeps all.
-          if (starts[0] >= 3) {
-            throw new AssertionError("xterm exited " + starts[0] + " times (last status " + terminal[0].exitValue()
-                + ") on display " + display + ", Xvfb alive: " + xvfb.isAlive());
-          }
-          starts[0]++;
-          terminal[0] = start(xterm, workDir.resolve("xterm.log"), true);
+      // An xterm that exits at once (seen once in CI: "Can't open display") is started again, twice at most.
+      Process terminal = start(xterm, workDir.resolve("xterm.log"), true);
+      for (int starts = 1; ; starts++) {
+        Process current = terminal;
+        waitFor(() -> !current.isAlive() || run("xdotool", "search", "--name", "share-space-it").exitCode == 0, 30_000,
+            "xterm window on display " + display);
+        if (current.isAlive()) {
+          break;
         }
-        return run("xdotool", "search", "--name", "share-space-it").exitCode == 0;
-      }, 30_000, "xterm window on display " + display);
+        if (starts == 3) {
+          throw new AssertionError("xterm exited 3 times on display " + display + ", Xvfb alive: " + xvfb.isAlive());
+        }
+        terminal = start(xterm, workDir.resolve("xterm.log"), true);
+      }
       vncPort = freePort();
       List<String> vnc = new ArrayList<>(List.of("x11vnc", "-display", display, "-rfbport", Integer.toString(vncPort),
           "-localhost", "-nopw", "-forever", "-shared", "-noxdamage", "-q"));
