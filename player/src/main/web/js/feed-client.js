@@ -16,7 +16,8 @@ const SILENCE_TIMEOUT_MS = 8000;
  */
 export class FeedClient {
   /**
-   * @param {() => Promise<string>|string} urlProvider gives the feed URL (with a fresh token) per attempt
+   * @param {() => Promise<string>|string} urlProvider gives the feed URL (with a fresh token) per attempt; an error
+   *     it throws with {@code permanent: true} ends the feed (onFatal with that error) instead of retrying
    * @param {object} player MsePlayer-like sink: onHeader, onInit, onFragment, onEnded, reset
    * @param {{onState?: Function, onFatal?: Function, onHeader?: Function, log?: Console, maxFailedConnects?: number}} options
    */
@@ -58,6 +59,12 @@ export class FeedClient {
       url = await this.urlProvider();
     } catch (e) {
       this.log.warn(`feed: no URL: ${e.message}`);
+      if (e && e.permanent) {
+        // The provider knows retrying cannot help (the member's session is over: a revoked token).
+        this.onState('failed');
+        this.onFatal({ code: FeedClose.BAD_TOKEN, reason: e.message, error: e });
+        return;
+      }
       this.#scheduleRetry();
       return;
     }

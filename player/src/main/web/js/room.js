@@ -136,7 +136,16 @@ function startVideo() {
     player = new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
-      if (attempts++ > 0) { try { const r = await api.room(roomId, member.token); room = r.room || r; } catch (e) { if (e.code !== 'server_down') throw e; } }
+      if (attempts++ > 0) {
+        try {
+          const r = await api.room(roomId, member.token); room = r.room || r;
+        } catch (e) {
+          // 4403 then no room configuration: the media token was revoked because this session ended or the room
+          // was deleted (docs/protocol.md "Revoking media tokens"). Retrying cannot help.
+          if (e.code === 'unauthorized' || e.code === 'room_gone') e.permanent = true;
+          if (e.code !== 'server_down') throw e;
+        }
+      }
       return wsUrl(feedUrlOf(room));
     }, player, {
       log,
@@ -147,8 +156,13 @@ function startVideo() {
         layout();
         render();
       },
-      onFatal: ({ code, reason }) => {
+      onFatal: ({ code, reason, error }) => {
         if (code === 4404) { ui.feed = 'no-stream'; render(); return; }
+        if (error && error.code === 'room_gone') { fatal('room_gone'); return; }
+        if (error && error.code === 'unauthorized') {
+          fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+          return;
+        }
         log.warn(`feed: giving up on the WebSocket (${code} ${reason}), trying LL-HLS`);
         startHls();
       },

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import space.share.media.access.AccessPolicy;
+import space.share.media.access.Revocations;
 
 /**
  * The media server's settings: {@code config/share-space.properties} (or {@code $SHARE_SPACE_CONFIG}), each key
@@ -67,6 +68,10 @@ public record MediaConfig(
 
   public AccessPolicy accessPolicy(Clock clock) {
     return new AccessPolicy(secret, staticStreams, clock);
+  }
+
+  public AccessPolicy accessPolicy(Clock clock, Revocations revocations) {
+    return new AccessPolicy(secret, staticStreams, clock, revocations);
   }
 
   private static String fold(String key) {

@@ -5,6 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.media.access.RevocationRequests;
+import space.share.media.access.Revocations;
 import space.share.media.hls.HlsService;
 import space.share.media.hls.HlsSettings;
 import space.share.media.http.MediaHttpServer;
@@ -22,13 +24,15 @@ public final class MediaServer implements AutoCloseable {
   private final RtmpIngest ingest;
   private final MediaHttpServer http;
   private final HlsService hls;
+  private final Revocations revocations;
 
   private MediaServer(MediaConfig config) {
-    AccessPolicy access = config.accessPolicy(Clock.systemUTC());
+    revocations = new Revocations(Clock.systemUTC());
+    AccessPolicy access = config.accessPolicy(Clock.systemUTC(), revocations);
     ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams);
     hls = new HlsService(streams, access, HlsSettings.withPartTargetMs(config.partTargetMs()), Clock.systemUTC());
-    http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access, config.viewerMaxQueueBytes(),
-        hls.handler());
+    http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access,
+        new RevocationRequests(config.secret(), Clock.systemUTC()), config.viewerMaxQueueBytes(), hls.handler());
   }
 
   public static MediaServer start(MediaConfig config) throws Exception {
@@ -49,6 +53,15 @@ public final class MediaServer implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
+  }
+
+  /** Member tokens the room controller revoked; see {@code POST /internal/revocations}. */
+  public Revocations revocations() {
+    return revocations;
+  }
+
+  public String bootId() {
+    return http.bootId();
   }
 
   public StreamRegistry streams() {

@@ -26,7 +26,10 @@ import space.share.room.api.RoomStatus;
 import space.share.room.desktop.DesktopSettings;
 import space.share.room.desktop.ProcessDesktopManager;
 import space.share.room.room.DesktopManager;
+import space.share.room.room.HttpMediaRevocationClient;
 import space.share.room.room.HttpStreamStatusSource;
+import space.share.room.room.MediaRevocationClient;
+import space.share.room.room.MediaRevocations;
 import space.share.room.room.RoomService;
 import space.share.room.room.RoomSettings;
 import space.share.room.room.StaticDesktopManager;
@@ -57,6 +60,8 @@ public final class RoomController {
   private final Clock clock;
   private final StreamStatusSource streamStatus;
   private final DesktopManager desktops;
+  private final MediaRevocationClient revocationClient;
+  private MediaRevocations revocations;
   private Database database;
   private RoomService rooms;
   private StreamPoller poller;
@@ -85,11 +90,24 @@ public final class RoomController {
     };
   }
 
+  /** Revocations go to {@code room.media.internal-url} over HTTP. */
   public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
+    this(config, clock, streamStatus, desktops, httpRevocations(config, clock));
+  }
+
+  public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops,
+      MediaRevocationClient revocationClient) {
     this.config = config;
     this.clock = clock;
     this.streamStatus = streamStatus;
     this.desktops = desktops;
+    this.revocationClient = revocationClient;
+  }
+
+  private static MediaRevocationClient httpRevocations(RoomConfig config, Clock clock) {
+    String secret = config.get("secret", "");
+    return new HttpMediaRevocationClient(config.get("room.media.internal-url", "http://127.0.0.1:8081"),
+        Duration.ofSeconds(2), secret.isEmpty() ? null : new TokenSigner(secret), clock);
   }
 
   public static void main(String[] args) throws Exception {
@@ -134,6 +152,12 @@ public final class RoomController {
             config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000)),
         desktops, clock, settings);
     rooms.start();
+    // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
+    revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
+        config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
+        config.getInt("room.media.revocation-attempts", 5));
+    rooms.addListener(revocations);
+    revocations.start();
     bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
@@ -183,6 +207,9 @@ public final class RoomController {
     try {
       if (poller != null) {
         poller.close();
+      }
+      if (revocations != null) {
+        revocations.close();
       }
       if (bridges != null) {
         bridges.close();

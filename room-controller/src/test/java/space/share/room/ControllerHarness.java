@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import space.share.room.room.DesktopManager;
+import space.share.room.room.MediaRevocationClient;
 import space.share.room.room.StreamStatusSource;
 
 /** A real controller (Jetty on 127.0.0.1, port 0, H2 file in a temp dir) plus a small JSON HTTP client. */
@@ -33,6 +34,12 @@ public final class ControllerHarness implements AutoCloseable {
 
   public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
       Map<String, String> extra) throws Exception {
+    this(dataDir, clock, streams, desktops, extra, null);
+  }
+
+  /** @param revocations the media server's revocation side; null: HTTP to {@code room.media.internal-url} */
+  public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
+      Map<String, String> extra, MediaRevocationClient revocations) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("secret", SECRET);
     properties.setProperty("room.admin-token", ADMIN);
@@ -44,8 +51,13 @@ public final class ControllerHarness implements AutoCloseable {
     properties.setProperty("room.vnc.probe-interval-ms", "100");
     properties.setProperty("room.media.public-url", "http://media.test:8081");
     properties.setProperty("room.public-url", "http://rooms.test:8080");
+    // No media server unless a test names one: revocations fail fast (connection refused) instead of reaching
+    // whatever listens on the default port of this machine.
+    properties.setProperty("room.media.internal-url", "http://127.0.0.1:1");
     properties.putAll(extra);
-    controller = new RoomController(new RoomConfig(properties, Map.of()), clock, streams, desktops);
+    RoomConfig config = new RoomConfig(properties, Map.of());
+    controller = revocations == null ? new RoomController(config, clock, streams, desktops)
+        : new RoomController(config, clock, streams, desktops, revocations);
     controller.start();
   }
 

@@ -15,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Who may publish and who may watch, decided without calling the room controller: stream keys and member tokens
  * are HMAC-SHA256 signed with the secret both servers share (formats in docs/protocol.md). Static relay streams
- * come from config. Thread-safe and immutable.
+ * come from config. A token the room controller has revoked since ({@link Revocations}) is refused like a bad one.
+ * Thread-safe; immutable apart from the shared revocation registry.
  */
 public final class AccessPolicy {
   private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -29,18 +30,48 @@ public final class AccessPolicy {
   public enum ViewDecision {
     ALLOWED,
     FORBIDDEN,
+    /** A valid member token the room controller has revoked (the member left, the room was deleted): 403 / 4403. */
+    REVOKED,
     UNKNOWN_STREAM
   }
 
   private final byte[] secret;
   private final Map<String, StaticStream> staticById;
   private final Clock clock;
+  private final Revocations revocations;
 
   /** @param secret the shared HMAC key; empty disables room keys and tokens (static streams only) */
   public AccessPolicy(String secret, Map<String, StaticStream> staticStreams, Clock clock) {
+    this(secret, staticStreams, clock, new Revocations(clock));
+  }
+
+  /** @param revocations member tokens withdrawn before their expiry; consulted on every view request */
+  public AccessPolicy(String secret, Map<String, StaticStream> staticStreams, Clock clock, Revocations revocations) {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.staticById = Map.copyOf(staticStreams);
     this.clock = clock;
+    this.revocations = revocations;
+  }
+
+  public Revocations revocations() {
+    return revocations;
+  }
+
+  /**
+   * The member a token names ({@code m1.<roomId>.<memberId>...}), or null for a missing or malformed one. Only the
+   * shape is read: call it for a token {@link #canView} accepted.
+   */
+  public static String memberIdOf(String token) {
+    if (token == null) {
+      return null;
+    }
+    String[] parts = token.split("\\.", -1);
+    return parts.length == 5 && parts[0].equals("m1") && MEMBER_ID.matcher(parts[2]).matches() ? parts[2] : null;
+  }
+
+  /** Whether {@code streamId} is a room's stream (not a configured static one): the only kind revocations name. */
+  public boolean isRoomStream(String streamId) {
+    return !staticById.containsKey(streamId) && ROOM_ID.matcher(streamId).matches() && secret.length > 0;
   }
 
   /** The stream a publishing key opens, or empty when the key is unknown. */
@@ -69,7 +100,11 @@ public final class AccessPolicy {
     if (configured == null && !isRoom) {
       return ViewDecision.UNKNOWN_STREAM;
     }
-    return token != null && tokenAllows(streamId, token) ? ViewDecision.ALLOWED : ViewDecision.FORBIDDEN;
+    if (token == null || !tokenAllows(streamId, token)) {
+      return ViewDecision.FORBIDDEN;
+    }
+    // Revocations name rooms: a static relay stream is never affected by them.
+    return isRoom && revocations.isRevoked(streamId, memberIdOf(token)) ? ViewDecision.REVOKED : ViewDecision.ALLOWED;
   }
 
   // m1.<roomId>.<memberId>.<expiresEpochSeconds>.<sig>

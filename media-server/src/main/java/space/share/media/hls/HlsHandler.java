@@ -82,6 +82,11 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             token == null ? "a member token is required" : "invalid token", callback);
         return true;
       }
+      case REVOKED -> {
+        log.info("HLS {} refused to {}: revoked token of member {}", streamId, peer, AccessPolicy.memberIdOf(token));
+        JsonResponses.error(response, MediaStatus.FORBIDDEN, "media token revoked", callback);
+        return true;
+      }
       case UNKNOWN_STREAM -> {
         log.info("HLS {} refused to {}: unknown stream", streamId, peer);
         JsonResponses.error(response, MediaStatus.NOT_FOUND, "unknown stream '" + streamId + "'", callback);

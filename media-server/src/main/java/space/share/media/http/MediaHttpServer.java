@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -16,22 +18,37 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.media.access.RevocationRequests;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
 import space.share.media.ws.FeedSockets;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
- * {@code extraHandler}) LL-HLS.
+ * {@code extraHandler}) LL-HLS, and the room controller's {@code POST /internal/revocations}.
  */
 public final class MediaHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaHttpServer.class);
 
+  /** Sent on every status answer: a new value tells the room controller this server restarted. */
+  public static final String BOOT_ID_HEADER = "X-Share-Space-Boot-Id";
+
   private final Server server;
   private final ServerConnector connector;
+  private final String bootId = UUID.randomUUID().toString();
 
+  /** Without revocations from the room controller (the internal endpoint refuses every request). */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access, int viewerMaxQueueBytes,
       Handler extraHandler) {
+    this(host, port, streams, access, new RevocationRequests("", Clock.systemUTC()), viewerMaxQueueBytes,
+        extraHandler);
+  }
+
+  /**
+   * @param revocationRequests checks {@code POST /internal/revocations}, which feeds {@code access}'s revocations
+   */
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("media-http");
     server = new Server(threads);
@@ -40,7 +57,8 @@ public final class MediaHttpServer implements AutoCloseable {
     connector.setPort(port);
     server.addConnector(connector);
     Handler.Sequence routes = new Handler.Sequence();
-    routes.addHandler(new StatusHandler(streams));
+    routes.addHandler(new StatusHandler(streams, bootId));
+    routes.addHandler(new RevocationHandler(revocationRequests, access.revocations()));
     if (extraHandler != null) {
       routes.addHandler(extraHandler);
     }
@@ -56,6 +74,11 @@ public final class MediaHttpServer implements AutoCloseable {
         connector.getLocalPort());
   }
 
+  /** A random id of this run, in the {@value #BOOT_ID_HEADER} header of the status answers. */
+  public String bootId() {
+    return bootId;
+  }
+
   public int port() {
     return connector.getLocalPort();
   }
@@ -69,12 +92,17 @@ public final class MediaHttpServer implements AutoCloseable {
     server.stop();
   }
 
-  /** {@code GET /healthz}, {@code GET /api/streams}, {@code GET /api/streams/{id}}. */
+  /**
+   * {@code GET /healthz}, {@code GET /api/streams}, {@code GET /api/streams/{id}}; each answer carries the
+   * {@value #BOOT_ID_HEADER} header.
+   */
   private static final class StatusHandler extends Handler.Abstract.NonBlocking {
     private final StreamRegistry streams;
+    private final String bootId;
 
-    StatusHandler(StreamRegistry streams) {
+    StatusHandler(StreamRegistry streams, String bootId) {
       this.streams = streams;
+      this.bootId = bootId;
     }
 
     @Override
@@ -82,6 +110,9 @@ public final class MediaHttpServer implements AutoCloseable {
       String path = Request.getPathInContext(request);
       if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
         return false;
+      }
+      if (path.equals("/healthz") || path.startsWith("/api/streams")) {
+        response.getHeaders().put(BOOT_ID_HEADER, bootId);
       }
       if (path.equals("/healthz")) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");

@@ -8,6 +8,7 @@ public enum MediaStatus {
   FORBIDDEN(403, 4403, "forbidden"),
   NOT_FOUND(404, 4404, "not_found"),
   BAD_REQUEST(400, 4400, "bad_request"),
+  METHOD_NOT_ALLOWED(405, 0, "method_not_allowed"),
   VIEWER_TOO_SLOW(0, 4008, "viewer_too_slow"),
   /** LL-HLS: a blocking playlist reload outlasted three target durations (RFC 8216bis 6.2.5.2). */
   PLAYLIST_TIMEOUT(503, 0, "playlist_timeout"),

@@ -31,6 +31,12 @@ public final class FeedSockets {
 
   public static WebSocketUpgradeHandler handler(Server server, StreamRegistry streams, AccessPolicy access,
       int maxQueueBytes) {
+    return handler(server, streams, access, maxQueueBytes, new OpenViewers(access.revocations()));
+  }
+
+  /** @param openViewers the open viewers a revocation closes; registered with {@code access}'s revocations */
+  public static WebSocketUpgradeHandler handler(Server server, StreamRegistry streams, AccessPolicy access,
+      int maxQueueBytes, OpenViewers openViewers) {
     // Writes to viewers start on a few threads, one per core: a thread per busy viewer would only compete with the
     // ingest thread for the CPU. Writes that cannot finish at once continue on Jetty's selector-driven threads.
     ScheduledExecutorService senders = Executors.newScheduledThreadPool(Runtime.getRuntime().availableProcessors(),
@@ -59,7 +65,12 @@ public final class FeedSockets {
         String streamId = path.group(1);
         String token = token(request);
         return switch (access.canView(streamId, token)) {
-          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders);
+          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
+              access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers);
+          case REVOKED -> {
+            log.info("feed {} refused to {}: revoked token of member {}", streamId, peer, AccessPolicy.memberIdOf(token));
+            yield new Refusal(MediaStatus.FORBIDDEN, "media token revoked");
+          }
           case FORBIDDEN -> {
             log.info("feed {} refused to {}: {} token", streamId, peer, token == null ? "missing" : "invalid");
             yield new Refusal(MediaStatus.FORBIDDEN, token == null ? "a member token is required" : "invalid token");

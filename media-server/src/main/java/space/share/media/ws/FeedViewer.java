@@ -63,6 +63,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final int maxQueueBytes;
   private final String peerName;
   private final ScheduledExecutorService scheduler;
+  /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
+  private final String memberId;
+  private final OpenViewers openViewers;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private Session session;
   private int queuedBytes;
@@ -78,10 +81,58 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
 
   /** @param scheduler starts socket writes (off the ingest thread) and times the disconnect of a closed viewer */
   FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler) {
+    this(stream, maxQueueBytes, peerName, scheduler, null, null);
+  }
+
+  /**
+   * @param memberId the member the viewer's token named, or null
+   * @param openViewers where the viewer registers while open so that a revocation can close it, or null
+   */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
+      String memberId, OpenViewers openViewers) {
     this.stream = stream;
     this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
+    this.memberId = memberId;
+    this.openViewers = openViewers;
+  }
+
+  String streamId() {
+    return stream.id();
+  }
+
+  String memberId() {
+    return memberId;
+  }
+
+  /**
+   * The room controller revoked this viewer's token: stop sending and close with {@link MediaStatus#FORBIDDEN}
+   * (4403, the code of a refused token, so a player asks the controller for a fresh token, which a member whose
+   * session ended does not get). Callable from any thread; idempotent.
+   */
+  void revoke() {
+    Session toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      queuedBytes = 0;
+      toClose = session;
+    }
+    stream.unsubscribe(this);
+    log.info("viewer {} of stream {} closed: media token of member {} revoked", peerName, stream.id(), memberId);
+    if (toClose != null) {
+      toClose.close(MediaStatus.FORBIDDEN.closeCode(), "media token revoked", Callback.NOOP);
+      // A send in flight may hold the close frame back: a peer that does not read gets its TCP connection dropped.
+      scheduler.schedule(() -> {
+        if (toClose.isOpen()) {
+          toClose.disconnect();
+        }
+      }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
@@ -93,12 +144,18 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       enqueue(new Outgoing("{\"type\":\"waiting\"}", null, null));
     }
     stream.subscribe(this);
+    if (openViewers != null) {
+      openViewers.opened(this);
+    }
     log.debug("viewer {} joined stream {}", peerName, stream.id());
   }
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
     stream.unsubscribe(this);
+    if (openViewers != null) {
+      openViewers.closed(this);
+    }
     synchronized (this) {
       closed = true;
       queue.clear();

@@ -57,4 +57,39 @@ class AccessPolicyTest {
     assertEquals(ViewDecision.ALLOWED,
         policy.canView("room-1", "m1.room-1.alice.1800000060.OKEBtq79kbMhFnmwTXqzghCBQIwAUG72BTnB-VR-u3U"));
   }
+
+  @Test
+  void canView_revokedMember_isRevokedWhileOthersStayAllowed() {
+    Revocations revocations = new Revocations(NOW);
+    AccessPolicy withRevocations = new AccessPolicy("test-secret", Map.of(), NOW, revocations);
+    long later = NOW.instant().getEpochSecond() + 60;
+    String alice = "m1.room-1.alice." + later + "." + withRevocations.sign("media|room-1|alice|" + later);
+    String bob = "m1.room-1.bob." + later + "." + withRevocations.sign("media|room-1|bob|" + later);
+    revocations.revoke("room-1", "alice", later);
+    assertEquals(ViewDecision.REVOKED, withRevocations.canView("room-1", alice));
+    assertEquals(ViewDecision.ALLOWED, withRevocations.canView("room-1", bob));
+    revocations.revoke("room-1", null, later);
+    assertEquals(ViewDecision.REVOKED, withRevocations.canView("room-1", bob));
+    // A forged token stays FORBIDDEN: revocation is only reported for tokens that are otherwise valid.
+    assertEquals(ViewDecision.FORBIDDEN, withRevocations.canView("room-1", "m1.room-1.bob." + later + ".AAAA"));
+  }
+
+  @Test
+  void canView_staticStreamWithTheRevokedId_isUnaffected() {
+    Revocations revocations = new Revocations(NOW);
+    AccessPolicy withRevocations = new AccessPolicy("test-secret", Map.of(
+        "closed", new AccessPolicy.StaticStream("closed", "closed-key", /* open= */ false)), NOW, revocations);
+    long later = NOW.instant().getEpochSecond() + 60;
+    String token = "m1.closed.alice." + later + "." + withRevocations.sign("media|closed|alice|" + later);
+    revocations.revoke("closed", null, later);
+    assertEquals(ViewDecision.ALLOWED, withRevocations.canView("closed", token));
+    assertEquals(false, withRevocations.isRoomStream("closed"));
+  }
+
+  @Test
+  void memberIdOf_namesTheTokensMember() {
+    assertEquals("alice", AccessPolicy.memberIdOf("m1.room-1.alice.1800000060.sig"));
+    assertEquals(null, AccessPolicy.memberIdOf("m1.room-1.al.ice.1800000060.sig"));
+    assertEquals(null, AccessPolicy.memberIdOf(null));
+  }
 }

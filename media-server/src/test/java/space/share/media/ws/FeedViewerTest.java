@@ -162,4 +162,47 @@ class FeedViewerTest {
     assertEquals(3, ((ByteBuffer) socket.sent.get(2)).remaining());
     assertEquals(3, socket.sent.size());
   }
+
+  @Test
+  void revoked_namedMember_closesWith4403AndStopsSending() {
+    var clock = java.time.Clock.systemUTC();
+    var revocations = new space.share.media.access.Revocations(clock);
+    OpenViewers open = new OpenViewers(revocations);
+    var stream = new StreamRegistry().stream("room-1");
+    FakeSocket aliceSocket = new FakeSocket();
+    FakeSocket bobSocket = new FakeSocket();
+    aliceSocket.completeInline = true;
+    bobSocket.completeInline = true;
+    FeedViewer alice = new FeedViewer(stream, MAX_QUEUE_BYTES, "alice-peer", scheduler, "alice", open);
+    FeedViewer bob = new FeedViewer(stream, MAX_QUEUE_BYTES, "bob-peer", scheduler, "bob", open);
+    alice.onWebSocketOpen(aliceSocket.session());
+    bob.onWebSocketOpen(bobSocket.session());
+    long until = clock.instant().getEpochSecond() + 60;
+
+    revocations.revoke("room-1", "alice", until);
+    assertEquals(4403, aliceSocket.closeCode);
+    assertNull(bobSocket.closeCode);
+    int aliceSent = aliceSocket.sent.size();
+    alice.onFragment(fragment(true, 100));
+    bob.onFragment(fragment(true, 100));
+    assertEquals(aliceSent, aliceSocket.sent.size(), "a revoked viewer was sent a fragment");
+    assertTrue(bobSocket.sent.size() >= 2);
+
+    revocations.revoke("room-2", null, until);
+    assertNull(bobSocket.closeCode, "another room's revocation closed a viewer");
+    revocations.revoke("room-1", null, until);
+    assertEquals(4403, bobSocket.closeCode);
+  }
+
+  @Test
+  void opened_afterItsMemberWasRevoked_closesAtOnce() {
+    var clock = java.time.Clock.systemUTC();
+    var revocations = new space.share.media.access.Revocations(clock);
+    OpenViewers open = new OpenViewers(revocations);
+    revocations.revoke("room-1", "alice", clock.instant().getEpochSecond() + 60);
+    FakeSocket late = new FakeSocket();
+    new FeedViewer(new StreamRegistry().stream("room-1"), MAX_QUEUE_BYTES, "late-peer", scheduler, "alice", open)
+        .onWebSocketOpen(late.session());
+    assertEquals(4403, late.closeCode);
+  }
 }

@@ -315,6 +315,25 @@ public final class RoomService {
     LOG.info("member {} left room {}", member.id(), member.roomId());
   }
 
+  /**
+   * The media token revocations that still matter at this moment: every session ended and every room deleted within
+   * one media token lifetime, each kept until the latest expiry a token issued before it can have. What the media
+   * server is sent again after it restarts ({@link MediaRevocations}).
+   */
+  public List<Revocation> recentRevocations() {
+    long nowMs = clock.millis();
+    long ttlSeconds = settings.mediaTokenTtlSeconds();
+    long sinceMs = nowMs - ttlSeconds * 1000;
+    List<Revocation> revocations = new ArrayList<>();
+    for (RoomStore.RoomRow room : store.listRoomsDeletedSince(sinceMs)) {
+      revocations.add(new Revocation(room.id(), null, room.deletedAtMs() / 1000 + ttlSeconds));
+    }
+    for (RoomStore.MemberRow member : store.listMembersLeftSince(sinceMs)) {
+      revocations.add(new Revocation(member.roomId(), member.id(), member.leftAtMs() / 1000 + ttlSeconds));
+    }
+    return revocations;
+  }
+
   /** An event socket of {@code member} opened ({@code +1}) or closed ({@code -1}). */
   public void socketOpened(Member member, boolean opened) {
     LiveRoom live = rooms.get(member.roomId());

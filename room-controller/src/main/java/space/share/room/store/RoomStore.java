@@ -86,6 +86,20 @@ public final class RoomStore {
         RoomStore::memberRow, roomId, nowMs);
   }
 
+  /** Sessions of rooms not deleted that ended (left, not expired) after {@code sinceMs}: their media tokens may live. */
+  public List<MemberRow> listMembersLeftSince(long sinceMs) {
+    return query("SELECT m.id, m.room_id, m.name, m.owner, m.token_hash, m.joined_at_ms, m.expires_at_ms, m.left_at_ms"
+        + " FROM members m JOIN rooms r ON r.id = m.room_id"
+        + " WHERE m.left_at_ms > ? AND m.left_at_ms < m.expires_at_ms AND r.deleted_at_ms IS NULL ORDER BY m.left_at_ms",
+        RoomStore::memberRow, sinceMs);
+  }
+
+  /** Rooms deleted after {@code sinceMs}. */
+  public List<RoomRow> listRoomsDeletedSince(long sinceMs) {
+    return query("SELECT id, name, passcode_hash, owner_member_id, created_at_ms, deleted_at_ms FROM rooms"
+        + " WHERE deleted_at_ms > ? ORDER BY deleted_at_ms", RoomStore::roomRow, sinceMs);
+  }
+
   public void markMemberLeft(String memberId, long atMs) {
     update("UPDATE members SET left_at_ms = ? WHERE id = ? AND left_at_ms IS NULL", atMs, memberId);
   }

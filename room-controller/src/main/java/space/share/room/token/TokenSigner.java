@@ -45,6 +45,21 @@ public final class TokenSigner {
     return "r." + roomId + "." + sign("publish|" + roomId);
   }
 
+  /**
+   * The {@code X-Share-Space-Signature} of a {@code POST /internal/revocations} body: HMAC over {@code "revoke|"} and
+   * the exact body bytes (docs/protocol.md "Revoking media tokens").
+   */
+  public String revocationSignature(byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      mac.update("revoke|".getBytes(StandardCharsets.UTF_8));
+      return BASE64URL.encodeToString(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
   /** A token for the media server's feed and LL-HLS of room {@code roomId}. */
   public String mediaToken(String roomId, String memberId, long expiresEpochSeconds) {
     requireRoomId(roomId);

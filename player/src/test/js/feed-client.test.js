@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+/** A WebSocket stand-in: records instances; the test opens and closes them. */
+class FakeWebSocket {
+  static instances = [];
+  constructor(url) { this.url = url; FakeWebSocket.instances.push(this); }
+  close(code, reason) { this.closedWith = { code, reason }; }
+  serverClose(code, reason) { this.onclose && this.onclose({ code, reason }); }
+}
+globalThis.WebSocket = FakeWebSocket;
+const { FeedClient } = await import('../../main/web/js/feed-client.js');
+
+const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
+const player = { onHeader() {}, onInit() {}, onFragment() {}, onEnded() {}, reset() {} };
+const until = async (condition, timeoutMs = 3000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+test('feedClient_revokedTokenAndSessionGone_givesUpOnceWithTheProvidersError', async () => {
+  FakeWebSocket.instances = [];
+  let calls = 0;
+  const gone = Object.assign(new Error('this member session has ended'), { code: 'unauthorized', permanent: true });
+  const fatals = [];
+  const states = [];
+  const feed = new FeedClient(async () => {
+    calls++;
+    if (calls > 1) throw gone; // the controller no longer knows this session: no fresh token
+    return 'ws://media.test/live/room1/feed?token=m1.room1.bea.1.sig';
+  }, player, { log: quietLog, onFatal: (f) => fatals.push(f), onState: (s) => states.push(s) });
+  await feed.start();
+  const socket = FakeWebSocket.instances[0];
+  socket.onopen();
+  socket.serverClose(4403, 'media token revoked');
+  await until(() => fatals.length > 0);
+  assert.equal(calls, 2, 'the provider is asked once more for a fresh token');
+  assert.equal(fatals.length, 1);
+  assert.equal(fatals[0].code, 4403);
+  assert.equal(fatals[0].error, gone);
+  assert.equal(states.at(-1), 'failed');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(calls, 2, 'it kept retrying after the session was gone');
+  assert.equal(FakeWebSocket.instances.length, 1);
+  feed.stop();
+});
+
+test('feedClient_urlProviderFailsTransiently_retries', async () => {
+  FakeWebSocket.instances = [];
+  let calls = 0;
+  const fatals = [];
+  const feed = new FeedClient(async () => {
+    calls++;
+    if (calls === 1) throw Object.assign(new Error('server busy'), { code: 'server_down' });
+    return 'ws://media.test/live/room1/feed';
+  }, player, { log: quietLog, onFatal: (f) => fatals.push(f) });
+  await feed.start();
+  await until(() => FakeWebSocket.instances.length === 1);
+  assert.equal(fatals.length, 0);
+  feed.stop();
+});
