@@ -21,8 +21,8 @@ test('toNormalised_outsideThePicture_clampedAndFlagged', () => {
 
 test('widthPx_isPixelsAt1080_scaledToThePicture', () => {
   assert.equal(widthPx(4, 1080), 4);
-  assert.equal(widthPx(4, 540), 2);
-  assert.equal(widthPx(1, 100), 1, 'never thinner than one pixel');
+  assert.equal(widthPx(8, 540), 4);
+  assert.equal(widthPx(1, 100), 2, 'never thinner than two pixels');
 });
 
 test('simplify_straightLine_keepsEnds_cornerKept', () => {

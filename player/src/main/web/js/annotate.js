@@ -6,7 +6,8 @@
 import { StrokeStore, annotateMessage, simplify, toNormalised, widthPx } from './lib/overlay.js';
 
 export const COLORS = ['#ff3b30', '#ffcc00', '#34c759', '#0a84ff', '#ffffff'];
-const DEFAULT_WIDTH = { pen: 4, highlighter: 18, arrow: 5 };
+/** Widths in pixels of a 1080-line picture (lib/overlay.js widthPx scales them to the picture shown). */
+const DEFAULT_WIDTH = { pen: 6, highlighter: 24, arrow: 6 };
 /** A long stroke goes out while it is drawn (same id, replaced on the server) this often, and is split at this size. */
 const PROGRESS_MS = 250;
 const SPLIT_POINTS = 900;

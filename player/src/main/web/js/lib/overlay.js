@@ -14,9 +14,9 @@ export const LIMITS = Object.freeze({
   maxMessageChars: 32 * 1024,
 });
 
-/** Stroke widths are pixels of a 1080-line picture; this many CSS pixels on a picture `pictureHeight` tall. */
+/** Stroke widths are pixels of a 1080-line picture; this many pixels on a picture `pictureHeight` tall (at least 2, to stay visible). */
 export function widthPx(width, pictureHeight) {
-  return Math.max(1, (width * pictureHeight) / 1080);
+  return Math.max(2, (width * pictureHeight) / 1080);
 }
 
 const clamp01 = (v) => Math.min(1, Math.max(0, v));
