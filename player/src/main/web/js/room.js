@@ -119,7 +119,8 @@ async function enterRoom() {
   document.title = `${room.name || roomId} · Share Space`;
   events = new RoomEvents(roomId, () => member.token, {
     url: room.urls && room.urls.events,
-    onState: (s, msg) => { ui.roomState = s; onOverlayMessage(msg); onRoomState(); },
+    // Drawing and pointer messages (up to ~60 a second) change no room state: no re-render for them.
+    onState: (s, msg) => { ui.roomState = s; if (!onOverlayMessage(msg)) onRoomState(); },
     onConnection: (c) => { ui.events = c; render(); },
     onFatal: (code) => fatal(code),
     log,
@@ -213,9 +214,14 @@ async function onRoomState() {
 
 // ---------------------------------------------------------------- drawing and pointing (docs/player.md)
 
-/** Drawing messages go to the annotation layer; the holder's pointer is shown to everyone else. */
+const OVERLAY_ONLY = new Set(['annotation', 'annotations-cleared', 'cursor', 'cursor-gone', 'error']);
+
+/**
+ * Drawing messages go to the annotation layer; the holder's pointer is shown to everyone else. Returns true
+ * for messages that concern only the overlay.
+ */
 function onOverlayMessage(msg) {
-  if (!msg || !msg.type) return;
+  if (!msg || !msg.type) return false;
   annot.onMessage(msg);
   const holder = ui.roomState.controlHolder;
   if (msg.type === 'cursor') {
@@ -231,6 +237,7 @@ function onOverlayMessage(msg) {
     log.warn(`events: ${msg.ref || ''} refused: ${msg.error} ${msg.message}`);
     if (msg.ref !== 'cursor') toast(msg.message || msg.error);
   }
+  return OVERLAY_ONLY.has(msg.type);
 }
 
 function setDrawing(on) {

@@ -161,7 +161,9 @@ final class OverlayHub {
 
   private void drawing(EventSocket socket, RoomOverlay overlay, MemberLimits limits, OverlayMessage message) {
     Member member = socket.member();
-    boolean mayClearAll = member.owner() || rooms.holdsControl(member.roomId(), member.id());
+    boolean clearAll = message instanceof OverlayMessage.Clear clear && clear.all();
+    // Asked before the overlay lock is taken (lock order, see the class doc), and only when it matters.
+    boolean mayClearAll = clearAll && (member.owner() || rooms.holdsControl(member.roomId(), member.id()));
     synchronized (limits) {
       if (!limits.drawing.tryTake(nowMs.getAsLong())) {
         throw new RoomException(RoomStatus.RATE_LIMITED, "at most " + DRAWING_PER_SECOND + " drawing messages a second; this one was dropped");
@@ -179,7 +181,7 @@ final class OverlayHub {
               MAX_STROKES_PER_ROOM, MAX_POINTS_PER_ROOM);
         }
         broadcast(member.roomId(), Json.write(stroke));
-      } else if (message instanceof OverlayMessage.Clear clear && clear.all()) {
+      } else if (clearAll) {
         if (!mayClearAll) {
           throw new RoomException(RoomStatus.FORBIDDEN, "only the room owner or the member in control can clear everyone's drawings");
         }
