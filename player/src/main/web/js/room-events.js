@@ -1,5 +1,5 @@
 // The room's event socket (WS /rooms/{id}/events?token=): members, who holds control, pending requests,
-// stream live/ended. Reconnects by itself; every message is normalised into one RoomState shape so the
+// stream live/ended; the page's drawing and pointer messages go out on it too (send). Reconnects by itself; every message is normalised into one RoomState shape so the
 // page does not depend on which message carried what.
 import { Backoff } from './lib/backoff.js';
 import { wsUrl } from './api.js';
@@ -78,6 +78,13 @@ export class RoomEvents {
   }
 
   start() { this.#connect(); }
+
+  /** Sends one message (drawing, pointer; docs/room-api.md) if the socket is open; returns whether it was. */
+  send(msg) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
 
   stop() {
     this.stopped = true;

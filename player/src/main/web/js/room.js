@@ -1,6 +1,6 @@
 // The room page: the desktop's live video with sound, who is here and who holds control, the control
-// button and prompt, the connection/stream state, the stats panel, and the noVNC layer for the member in
-// control. Address: room.html?room=<roomId>.
+// button and prompt, the connection/stream state, the stats panel, the noVNC layer for the member in
+// control, the drawings over the picture and the controller's pointer. Address: room.html?room=<roomId>.
 import { api, ApiError, friendlyMessage, session, wsUrl } from './api.js';
 import { ClockOffsetEstimator } from './lib/clock.js';
 import { containRect } from './lib/geometry.js';
@@ -11,6 +11,8 @@ import { HlsPlayer, canPlayHls } from './hls-player.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
 import { DesktopControl } from './control.js';
+import { AnnotationLayer, RemoteCursor, COLORS } from './annotate.js';
+import { RateGate, toNormalised } from './lib/overlay.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -33,6 +35,11 @@ const video = $('video');
 const stage = $('stage');
 const clock = new ClockOffsetEstimator();
 const control = new DesktopControl($('vnc-layer'), $('my-pointer'), { onStatus: (s) => { ui.vnc = s; render(); }, log });
+
+const annot = new AnnotationLayer($('annot-layer'), (msg) => (events ? events.send(msg) : false), () => me(), { log });
+const remoteCursor = new RemoteCursor($('remote-cursor'), $('remote-cursor-label'));
+/** The picture's rectangle in stage coordinates (see layout). */
+let pictureRect = null;
 
 let member = roomId ? session.get(roomId) : null;
 let room = null;
@@ -112,7 +119,8 @@ async function enterRoom() {
   document.title = `${room.name || roomId} · Share Space`;
   events = new RoomEvents(roomId, () => member.token, {
     url: room.urls && room.urls.events,
-    onState: (s) => { ui.roomState = s; onRoomState(); },
+    // Drawing and pointer messages (up to ~60 a second) change no room state: no re-render for them.
+    onState: (s, msg) => { ui.roomState = s; if (!onOverlayMessage(msg)) onRoomState(); },
     onConnection: (c) => { ui.events = c; render(); },
     onFatal: (code) => fatal(code),
     log,
@@ -214,8 +222,102 @@ async function onRoomState() {
   } else if (!holding && control.connected) {
     control.disconnect();
   }
+  if (!holding && cursorShown) cursorGone();
   render();
 }
+
+// ---------------------------------------------------------------- drawing and pointing (docs/player.md)
+
+const OVERLAY_ONLY = new Set(['annotation', 'annotations-cleared', 'cursor', 'cursor-gone', 'error']);
+
+/**
+ * Drawing messages go to the annotation layer; the holder's pointer is shown to everyone else. Returns true
+ * for messages that concern only the overlay.
+ */
+function onOverlayMessage(msg) {
+  if (!msg || !msg.type) return false;
+  annot.onMessage(msg);
+  const holder = ui.roomState.controlHolder;
+  if (msg.type === 'cursor') {
+    // A position can race a change of control: draw only the holder we know of, never our own.
+    if (msg.memberId === holder && msg.memberId !== me() && Number.isFinite(msg.x) && Number.isFinite(msg.y)) {
+      remoteCursor.show(msg.memberId, msg.name, msg.x, msg.y, pictureRect);
+    }
+  } else if (msg.type === 'cursor-gone') {
+    remoteCursor.hide(msg.memberId);
+  } else if (msg.type === 'snapshot' || msg.type === 'control' || msg.type === 'member-left') {
+    if (remoteCursor.memberId && remoteCursor.memberId !== holder) remoteCursor.hide();
+  } else if (msg.type === 'error') {
+    log.warn(`events: ${msg.ref || ''} refused: ${msg.error} ${msg.message}`);
+    if (msg.ref !== 'cursor') toast(msg.message || msg.error);
+  }
+  return OVERLAY_ONLY.has(msg.type);
+}
+
+function setDrawing(on) {
+  annot.setDrawing(on);
+  $('annot-bar').hidden = !on;
+  $('draw-btn').setAttribute('aria-pressed', String(!!on));
+  if (on && document.activeElement && document.activeElement !== document.body) document.activeElement.blur(); // keys to the page, not noVNC
+  if (!on && ui.roomState.controlHolder === me()) control.focus();
+  renderTools();
+}
+
+function setTool(tool) { annot.tool = tool; renderTools(); }
+
+function renderTools() {
+  for (const b of document.querySelectorAll('#annot-bar [data-tool]')) b.setAttribute('aria-pressed', String(b.dataset.tool === annot.tool));
+  for (const b of document.querySelectorAll('#annot-colors button')) b.setAttribute('aria-pressed', String(b.dataset.color === annot.color));
+  $('annot-clear-all').hidden = !((member && member.owner) || ui.roomState.controlHolder === me());
+}
+
+$('annot-colors').replaceChildren(...COLORS.map((c) => {
+  const b = document.createElement('button');
+  b.dataset.color = c;
+  b.style.background = c;
+  b.title = `Colour ${c}`;
+  b.addEventListener('click', () => { annot.color = c; renderTools(); });
+  return b;
+}));
+for (const b of document.querySelectorAll('#annot-bar [data-tool]')) b.addEventListener('click', () => setTool(b.dataset.tool));
+$('draw-btn').addEventListener('click', () => setDrawing(!annot.drawing));
+$('annot-done').addEventListener('click', () => setDrawing(false));
+$('annot-clear-mine').addEventListener('click', () => { if (!annot.clearMine()) toast('Not connected: try again in a moment.'); });
+$('annot-clear-all').addEventListener('click', () => { if (!annot.clearAll()) toast('Not connected: try again in a moment.'); });
+
+// The holder's pointer goes to the others at most every 20 ms (~50 Hz), one position per animation frame.
+// Listened to in the capture phase on the stage, so noVNC (which stops its events) cannot hide it.
+const cursorGate = new RateGate(20);
+let cursorLatest = null;
+let cursorFrame = 0;
+let cursorShown = false;
+function cursorTick(nowMs) {
+  cursorFrame = 0;
+  if (!cursorLatest || !events) return;
+  const next = cursorGate.offer(cursorLatest, nowMs);
+  if (next) {
+    events.send({ type: 'cursor', x: next.x, y: next.y });
+    cursorShown = true;
+  } else {
+    cursorFrame = requestAnimationFrame(cursorTick); // held back: the latest goes at the next chance
+  }
+}
+function cursorGone() {
+  cursorLatest = null;
+  cursorGate.drop();
+  if (cursorFrame) { cancelAnimationFrame(cursorFrame); cursorFrame = 0; }
+  if (cursorShown && events) events.send({ type: 'cursor-gone' });
+  cursorShown = false;
+}
+stage.addEventListener('pointermove', (e) => {
+  if (ui.roomState.controlHolder !== me() || !events) { if (cursorShown) cursorGone(); return; }
+  const r = $('vnc-layer').getBoundingClientRect();
+  const n = toNormalised(e.clientX, e.clientY, { x: r.left, y: r.top, width: r.width, height: r.height });
+  if (!n.inside) { if (cursorShown) cursorGone(); return; }
+  cursorLatest = { x: n.x, y: n.y };
+  if (!cursorFrame) cursorFrame = requestAnimationFrame(cursorTick);
+}, { capture: true });
+stage.addEventListener('pointerleave', () => cursorGone());
 
 async function controlAction(action, body) {
   ui.busy = true;
@@ -289,7 +391,14 @@ document.addEventListener('keydown', (e) => {
   // While in control noVNC has the keyboard focus and stops the events it sends to the desktop.
   if (e.target.closest && e.target.closest('input, textarea, #vnc-layer')) return;
   if (e.ctrlKey || e.altKey || e.metaKey) return;
-  if (e.key === 's') toggleStats();
+  if (annot.drawing) {
+    const tools = { 1: 'pen', 2: 'highlighter', 3: 'arrow' };
+    if (e.key === 'Escape') { setDrawing(false); return; }
+    if (e.key in tools) { setTool(tools[e.key]); return; }
+    if (e.key === 'c') { annot.clearMine(); return; }
+  }
+  if (e.key === 'd') setDrawing(!annot.drawing);
+  else if (e.key === 's') toggleStats();
   else if (e.key === 'f') toggleFullscreen();
   else if (e.key === 'm') $('unmute-btn').click();
 });
@@ -298,8 +407,13 @@ function layout() {
   const w = video.videoWidth || (header && header.width) || 16;
   const h = video.videoHeight || (header && header.height) || 9;
   const r = containRect(stage.clientWidth, stage.clientHeight, w, h);
-  const layer = $('vnc-layer');
-  Object.assign(layer.style, { left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` });
+  const box = { left: `${r.x}px`, top: `${r.y}px`, width: `${r.width}px`, height: `${r.height}px` };
+  Object.assign($('vnc-layer').style, box);
+  Object.assign($('annot-layer').style, box); // the drawings cover exactly the same picture
+  const sizeChanged = !pictureRect || pictureRect.width !== r.width || pictureRect.height !== r.height;
+  pictureRect = r;
+  if (sizeChanged) annot.resize(r.width, r.height, w / h);
+  remoteCursor.place(r);
 }
 new ResizeObserver(layout).observe(stage);
 video.addEventListener('resize', layout);
@@ -375,6 +489,7 @@ function render() {
   btn.classList.toggle('holding', holding);
   $('take-btn').hidden = !(member && member.owner) || holding;
   $('control-tools').hidden = !holding;
+  renderTools();
   $('control-holder').textContent = s.controlHolder ? (holding ? 'You are in control' : `${nameOf(s.controlHolder)} is in control`) : 'Nobody is in control';
   $('vnc-state').textContent = holding ? ({ connecting: 'connecting the keyboard and mouse…', connected: 'your keyboard and mouse go to the desktop', failed: 'control connection failed', disconnected: 'control connection closed' }[ui.vnc] || '') : '';
 
@@ -412,6 +527,9 @@ window.shareSpace = {
   resetDelays: () => { if (player && player.delays) player.delays.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
+  annotations: () => annot.strokes(),
+  remoteCursor: () => ({ hidden: $('remote-cursor').hidden, memberId: remoteCursor.memberId, name: $('remote-cursor-label').textContent,
+    rect: $('remote-cursor').getBoundingClientRect().toJSON() }),
 };
 
 // ---------------------------------------------------------------- start

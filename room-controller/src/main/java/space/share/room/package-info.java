@@ -5,6 +5,7 @@
  *  browser ──HTTP /api/rooms/..──▶ api ──▶ room ──▶ token ──▶ store (JDBC + Flyway: H2 file / PostgreSQL)
  *     │                            │        │ RoomService: rooms, members, ControlState (request/give/take/release)
  *     │◀── WS /rooms/{id}/events ──┘        │ StreamPoller ◀── media server GET /api/streams/{id}
+ *     │    (in: strokes, pointer ─▶ overlay: validated, rate-limited, kept per room; out: to the members)
  *     │                                     ▼
  *     └──── WS /rooms/{id}/vnc ───────────▶ vnc: one-use VNC token ─▶ WebSocket ⇄ TCP bridge ─▶ x11vnc
  *                                           (closed when control passes)

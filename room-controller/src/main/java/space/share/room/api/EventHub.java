@@ -1,21 +1,26 @@
 package space.share.room.api;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.overlay.Stroke;
 import space.share.room.room.RoomEvent;
 import space.share.room.room.RoomListener;
 import space.share.room.room.RoomService;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket
- * first gets a {@code snapshot} (the member's GetConfiguration). Thread-safe.
+ * first gets a {@code snapshot} (the member's GetConfiguration and the room's kept annotation strokes).
+ * What members send in goes to the {@link OverlayHub}. Thread-safe.
  */
 final class EventHub implements RoomListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
@@ -28,6 +33,7 @@ final class EventHub implements RoomListener, AutoCloseable {
     return thread;
   });
   private final Duration idleTimeout;
+  private final OverlayHub overlay;
 
   /**
    * @param pingInterval how often every event socket gets a WebSocket ping (browsers answer by
@@ -35,7 +41,13 @@ final class EventHub implements RoomListener, AutoCloseable {
    *     timeout is three intervals
    */
   EventHub(RoomService rooms, Duration pingInterval) {
+    this(rooms, pingInterval, () -> System.nanoTime() / 1_000_000);
+  }
+
+  /** @param nowMs a monotonic millisecond clock for the rate limits of members' messages */
+  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs) {
     this.rooms = rooms;
+    this.overlay = new OverlayHub(rooms, this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
     heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -57,7 +69,17 @@ final class EventHub implements RoomListener, AutoCloseable {
     heartbeat.shutdownNow();
   }
 
-  record Snapshot(String type, Object room) {}
+  record Snapshot(String type, Object room, List<Stroke> annotations) {}
+
+  private Collection<EventSocket> sockets(String roomId) {
+    Set<EventSocket> sockets = socketsByRoom.get(roomId);
+    return sockets == null ? Set.of() : sockets;
+  }
+
+  /** A member's text message (on the socket's Jetty thread). */
+  void received(EventSocket socket, String text) {
+    overlay.received(socket, text);
+  }
 
   void opened(EventSocket socket) {
     // Presence first (to the others), then join the fan-out, then the snapshot: it is computed after
@@ -66,7 +88,8 @@ final class EventHub implements RoomListener, AutoCloseable {
     rooms.socketOpened(socket.member(), true);
     socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(socket);
     try {
-      socket.send(Json.write(new Snapshot("snapshot", rooms.configuration(socket.member()))));
+      Object configuration = rooms.configuration(socket.member());
+      socket.send(Json.write(new Snapshot("snapshot", configuration, overlay.annotations(roomId))));
     } catch (RoomException e) {
       socket.close(e.status(), e.getMessage());
     }
@@ -76,11 +99,13 @@ final class EventHub implements RoomListener, AutoCloseable {
     Set<EventSocket> sockets = socketsByRoom.get(socket.member().roomId());
     if (sockets != null && sockets.remove(socket)) {
       rooms.socketOpened(socket.member(), false);
+      overlay.socketClosed(socket);
     }
   }
 
   @Override
   public void onEvent(String roomId, RoomEvent event) {
+    overlay.onEvent(roomId, event);
     Set<EventSocket> sockets = socketsByRoom.get(roomId);
     if (sockets == null || sockets.isEmpty()) {
       return;

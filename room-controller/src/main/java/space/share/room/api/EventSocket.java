@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
 import space.share.room.room.Member;
 
 /**
- * One member's room event socket: JSON text messages out, nothing in. At most one send in flight and
- * at most {@link #MAX_QUEUED_MESSAGES} queued; a socket that falls further behind is closed with
- * {@link RoomStatus#TOO_SLOW} (it can reconnect and get a fresh snapshot) so it never holds the room
- * back. Thread-safe: {@link #send} is called under room locks and only queues.
+ * One member's room event socket: JSON text messages out; in, the member's drawing and pointer messages
+ * (handed to {@link OverlayHub}). At most one send in flight and at most {@link #MAX_QUEUED_MESSAGES}
+ * queued; a socket that falls further behind is closed with {@link RoomStatus#TOO_SLOW} (it can reconnect
+ * and get a fresh snapshot) so it never holds the room back. The control holder's pointer positions do not
+ * queue: one slot holds the latest, sent when the queue is empty, so a 60 Hz pointer can neither fill the
+ * queue nor lag behind itself. Thread-safe: {@link #send} is called under room locks and only queues.
  */
 public final class EventSocket implements Session.Listener.AutoDemanding {
   private static final Logger LOG = LoggerFactory.getLogger(EventSocket.class);
@@ -21,6 +23,8 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
   private final String peer;
   private final EventHub hub;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
+  /** The latest pointer position not yet sent (replaced by newer ones); guarded by this. */
+  private String pendingCursor;
   private Session session;
   private boolean sending;
   private boolean closed;
@@ -35,9 +39,15 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     return member;
   }
 
+  String peer() {
+    return peer;
+  }
+
   @Override
   public void onWebSocketOpen(Session session) {
     session.setIdleTimeout(hub.idleTimeout());
+    // Above OverlayHub's own bound, so a long message gets its clear error; far above it Jetty closes (1009).
+    session.setMaxTextMessageSize(OverlayHub.MAX_FRAME_CHARS);
     synchronized (this) {
       this.session = session;
     }
@@ -57,7 +67,7 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketText(String message) {
-    LOG.debug("ignored a message on the event socket of member {} from {}", member.id(), peer);
+    hub.received(this, message);
   }
 
   @Override
@@ -78,6 +88,7 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
       }
       closed = true;
       queue.clear();
+      pendingCursor = null;
     }
     hub.closed(this);
   }
@@ -111,11 +122,38 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     sendNext();
   }
 
+  /** Sends a pointer position when the queue is empty; a newer one replaces it until then. Never blocks. */
+  void sendCursor(String json) {
+    synchronized (this) {
+      if (closed || session == null) {
+        return;
+      }
+      pendingCursor = json;
+      if (sending) {
+        return;
+      }
+      sending = true;
+    }
+    sendNext();
+  }
+
+  /** Queues a pointer's end; a position still waiting in the slot is dropped (it is older). */
+  void sendCursorGone(String json) {
+    synchronized (this) {
+      pendingCursor = null;
+    }
+    send(json);
+  }
+
   private void sendNext() {
     String next;
     Session target;
     synchronized (this) {
       next = queue.pollFirst();
+      if (next == null) {
+        next = pendingCursor;
+        pendingCursor = null;
+      }
       if (next == null || closed) {
         sending = false;
         return;

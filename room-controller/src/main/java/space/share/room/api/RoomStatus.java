@@ -27,6 +27,8 @@ public enum RoomStatus {
   ROOM_DELETED(410, 4410, "room_deleted", true),
   PAYLOAD_TOO_LARGE(413, 4413, "payload_too_large", true),
   TOO_MANY_ATTEMPTS(429, 4429, "too_many_attempts", true),
+  /** A member sent drawing messages on the event socket faster than allowed (answered, never closed). */
+  RATE_LIMITED(429, 4429, "rate_limited", true),
   /** The event socket could not keep up with the room's events. */
   TOO_SLOW(503, 4008, "too_slow", true),
   /** The VNC connection saw no byte in either direction for the idle timeout. */
