@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +18,6 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import space.share.player.testsupport.Chromium;
 import space.share.player.testsupport.RtmpPublisher;
-import space.share.room.RoomConfig;
-import space.share.room.RoomController;
 
 /**
  * Drawing and pointing between two real Chromium members through the real room controller (in-process,
@@ -35,59 +26,23 @@ import space.share.room.RoomController;
  * differ in size and shape, so the picture is letterboxed differently on each: a stroke and a pointer must
  * land on the same desktop-relative spot anyway.
  */
-class AnnotateIT extends RealMediaBase {
-  static final String ADMIN = "admin-token-annotate";
-  static final ObjectMapper JSON = new ObjectMapper();
-  RoomController controller;
+class AnnotateIT extends RealControllerBase {
   Chromium bob;
-  String base;
-  Path dataDir;
 
   @BeforeEach
   void startController() throws Exception {
-    dataDir = Files.createTempDirectory("rooms-annotate-");
-    String media = "http://127.0.0.1:" + media().httpPort();
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort(); // known before start: room.public-url (the event socket's URL) needs it
-    }
-    Properties p = new Properties();
-    p.setProperty("secret", SECRET);
-    p.setProperty("room.admin-token", ADMIN);
-    p.setProperty("room.http.host", "127.0.0.1");
-    p.setProperty("room.http.port", String.valueOf(port));
-    p.setProperty("room.public-url", "http://127.0.0.1:" + port);
-    p.setProperty("room.data-dir", dataDir.toString());
-    p.setProperty("room.passcode.bcrypt-cost", "4");
-    p.setProperty("room.media.public-url", media);
-    p.setProperty("room.media.internal-url", media);
-    p.setProperty("room.media.rtmp-url", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
-    controller = new RoomController(new RoomConfig(p, Map.of()));
-    controller.start();
-    base = "http://127.0.0.1:" + controller.port() + "/";
+    startController(Map.of());
   }
 
   @AfterEach
-  void stopController() throws Exception {
+  void stopAll() throws Exception {
     try (Chromium b = bob) {
       if (bob != null) System.out.println("bob's console:\n" + bob.console());
       if (rtmp != null) rtmp.close();
       rtmp = null;
-      controller.stop();
     } finally {
-      try (var walk = Files.walk(dataDir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      stopController();
     }
-  }
-
-  JsonNode admin(String method, String path, String body) throws Exception {
-    HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10));
-    rq.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> res = HttpClient.newHttpClient().send(rq.build(), HttpResponse.BodyHandlers.ofString());
-    assertTrue(res.statusCode() < 300, method + " " + path + " -> " + res.statusCode() + " " + res.body());
-    return JSON.readTree(res.body());
   }
 
   void enter(Chromium c, String name) {

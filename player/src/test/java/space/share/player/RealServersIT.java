@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +19,6 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import space.share.player.testsupport.Chromium;
 import space.share.player.testsupport.XDesktop;
-import space.share.room.RoomConfig;
-import space.share.room.RoomController;
 
 /**
  * End to end with every real part: the room controller (in-process, serving these pages from the classpath
@@ -34,66 +26,29 @@ import space.share.room.RoomController;
  * PulseAudio, encode.sh) publishing with the room's stream key, two Chromium members. Written to move into
  * room-controller's integration tests once room-controller depends on player for its assets.
  */
-class RealServersIT extends RealMediaBase {
-  static final String ADMIN = "admin-token-e2e";
-  static final ObjectMapper JSON = new ObjectMapper();
-  RoomController controller;
+class RealServersIT extends RealControllerBase {
   XDesktop desktop;
-  java.nio.file.Path desktopLog;
+  Path desktopLog;
   Chromium bob;
-  String base;
-  Path dataDir;
 
   @BeforeEach
   void startAll() throws Exception {
     // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
     desktopLog = Files.createTempFile("xdesktop-", ".log");
     desktop = new XDesktop(desktopLog, Path.of("..", "desktop").toAbsolutePath().normalize());
-    dataDir = Files.createTempDirectory("rooms-");
-    String media = "http://127.0.0.1:" + media().httpPort();
-    Properties p = new Properties();
-    p.setProperty("secret", SECRET);
-    p.setProperty("room.admin-token", ADMIN);
-    p.setProperty("room.http.host", "127.0.0.1");
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort(); // known before start: room.public-url (event and VNC socket URLs) needs it
-    }
-    p.setProperty("room.http.port", String.valueOf(port));
-    p.setProperty("room.public-url", "http://127.0.0.1:" + port);
-    p.setProperty("room.data-dir", dataDir.toString());
-    p.setProperty("room.passcode.bcrypt-cost", "4");
-    p.setProperty("room.media.public-url", media);
-    p.setProperty("room.media.internal-url", media);
-    p.setProperty("room.media.rtmp-url", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
-    p.setProperty("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort);
-    controller = new RoomController(new RoomConfig(p, Map.of()));
-    controller.start();
-    base = "http://127.0.0.1:" + controller.port() + "/";
+    startController(Map.of("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort));
   }
 
   @AfterEach
   void stopAll() throws Exception {
     try (XDesktop d = desktop; Chromium b = bob) {
-      controller.stop();
+      stopController();
     } finally {
       // The desktop's own messages (x11vnc, PulseAudio, the encoder) go with the test's output.
       System.out.println("--- desktop log:\n" + Files.readString(desktopLog).lines()
           .filter(l -> !l.contains("D-Bus")).collect(java.util.stream.Collectors.joining("\n")));
       Files.deleteIfExists(desktopLog);
-      try (var walk = Files.walk(dataDir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
     }
-  }
-
-  JsonNode admin(String method, String path, String body) throws Exception {
-    HttpRequest.Builder rq = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10));
-    rq.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> res = HttpClient.newHttpClient().send(rq.build(), HttpResponse.BodyHandlers.ofString());
-    assertTrue(res.statusCode() < 300, method + " " + path + " -> " + res.statusCode() + " " + res.body());
-    return JSON.readTree(res.body());
   }
 
   void joinRoom(Chromium c, String name, String passcode) {

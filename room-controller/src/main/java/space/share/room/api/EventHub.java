@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -27,11 +27,7 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   private final RoomService rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "room-events-ping");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService heartbeat = DaemonThreads.scheduler("room-events-ping");
   private final Duration idleTimeout;
   private final OverlayHub overlay;
 

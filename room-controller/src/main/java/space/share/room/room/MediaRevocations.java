@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +40,7 @@ public final class MediaRevocations implements RoomListener, AutoCloseable {
   private final long checkIntervalMs;
   private final long firstRetryMs;
   private final int maxAttempts;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "media-revocations");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService executor = DaemonThreads.scheduler("media-revocations");
   private String lastBootId;
   private boolean reachable = true;
 

@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +28,7 @@ public final class StreamPoller implements AutoCloseable {
   private final StreamStatusSource streams;
   private final long pollIntervalMs;
   private final long vncProbeIntervalMs;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "room-poller");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService executor = DaemonThreads.scheduler("room-poller");
   private final Set<String> unreachableLogged = new HashSet<>();
   /** Last VNC probe result per room; only the poller thread touches it. */
   private final Map<String, Boolean> vncReachable = new HashMap<>();

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import space.share.room.api.RoomStatus;
 
@@ -18,11 +18,7 @@ public final class VncBridges implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = 1000;
 
   private final Set<VncBridge> open = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "vnc-bridges");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("vnc-bridges");
   private final Duration connectTimeout;
   private final Duration idleTimeout;
 
