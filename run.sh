@@ -13,6 +13,9 @@
 #   SHARE_SPACE_ROOM_DESKTOP_MODE=process      the controller runs the rooms' desktops
 #   SHARE_SPACE_ROOM_BOOTSTRAP_ID=lobby        the room created at start (kept across runs in the data dir)
 #   SHARE_SPACE_ROOM_BOOTSTRAP_PASSCODE        generated once, kept in <data dir>/run-passcode (mode 0600)
+#   SHARE_SPACE_SECRET, SHARE_SPACE_ROOM_ADMIN_TOKEN, SHARE_SPACE_MEDIA_STREAMS_DEMO_KEY
+#                                              random, generated once into <data dir>/secrets.env (mode 0600): the
+#                                              servers refuse empty or shipped secrets (docs/security.md)
 # Logs: <data dir>/logs/{media-server,room-controller}.log, each room's desktop: <data dir>/desktops/<id>/desktop.log.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -90,14 +93,28 @@ room="$SHARE_SPACE_ROOM_BOOTSTRAP_ID"
 data_dir="${SHARE_SPACE_ROOM_DATA_DIR:-$(sed -n 's/^room\.data-dir=\(.*\)$/\1/p' config/share-space.properties | tail -1)}"
 data_dir="${data_dir:-./data}"
 mkdir -p "$data_dir/logs"
+# random CHARS [ALPHABET]: that many random characters (default a-zA-Z0-9).
+random() { local out; out="$(head -c 4096 /dev/urandom | LC_ALL=C tr -dc "${2:-a-zA-Z0-9}")"; printf '%s' "${out:0:$1}"; }
 if [[ -z "${SHARE_SPACE_ROOM_BOOTSTRAP_PASSCODE:-}" ]]; then
   if [[ ! -s "$data_dir/run-passcode" ]]; then
-    generated="$(head -c 512 /dev/urandom | LC_ALL=C tr -dc 'a-z0-9')"
-    (umask 077; printf '%s' "${generated:0:8}" > "$data_dir/run-passcode")
+    (umask 077; random 8 'a-z0-9' > "$data_dir/run-passcode")
   fi
   SHARE_SPACE_ROOM_BOOTSTRAP_PASSCODE="$(cat "$data_dir/run-passcode")"
 fi
 export SHARE_SPACE_ROOM_BOOTSTRAP_PASSCODE
+# The servers refuse to start with empty or shipped secrets: make random ones once, keep them owner-only, and
+# export each unless the environment sets it already (the environment always wins).
+secrets_file="$data_dir/secrets.env"
+if [[ ! -s "$secrets_file" ]]; then
+  (umask 077; printf 'SHARE_SPACE_SECRET=%s\nSHARE_SPACE_ROOM_ADMIN_TOKEN=%s\nSHARE_SPACE_MEDIA_STREAMS_DEMO_KEY=%s\n' \
+    "$(random 43)" "$(random 32)" "$(random 24)" > "$secrets_file")
+  say "generated random secrets into $secrets_file (mode 0600)"
+fi
+chmod 600 "$secrets_file"
+while IFS='=' read -r name value; do
+  [[ "$name" =~ ^SHARE_SPACE_[A-Z0-9_]+$ ]] || continue
+  if [[ -z "${!name:-}" ]]; then export "$name=$value"; fi
+done < "$secrets_file"
 http_port="${SHARE_SPACE_ROOM_HTTP_PORT:-8080}"
 media_port="${SHARE_SPACE_MEDIA_HTTP_PORT:-8081}"
 rtmp_port="${SHARE_SPACE_MEDIA_RTMP_PORT:-1935}"
@@ -158,7 +175,7 @@ wait_for() {
 }
 wait_for 60 "the media server" curl -fsS "http://127.0.0.1:$media_port/healthz"
 wait_for 60 "the room controller" curl -fsS "http://127.0.0.1:$http_port/healthz"
-admin_token="${SHARE_SPACE_ROOM_ADMIN_TOKEN:-$(sed -n 's/^room\.admin-token=\(.*\)$/\1/p' config/share-space.properties | tail -1)}"
+admin_token="$SHARE_SPACE_ROOM_ADMIN_TOKEN"
 wait_for 10 "room $room (see $data_dir/logs/room-controller.log)" \
   curl -fsS -H "Authorization: Bearer $admin_token" "http://127.0.0.1:$http_port/api/rooms/$room"
 wait_for 90 "room $room's stream to go live" sh -c "curl -fsS http://127.0.0.1:$media_port/api/streams/$room | grep -q '\"live\":true'"
@@ -171,8 +188,9 @@ cat <<EOF
     Room:      $public_url/room.html?room=$room
     Passcode:  $SHARE_SPACE_ROOM_BOOTSTRAP_PASSCODE
     Landing:   $public_url/   (enter room "$room")
-    Admin API: $public_url/api/rooms   (Authorization: Bearer <room.admin-token>; docs/room-api.md)
-    Publish:   rtmp://localhost:$rtmp_port/live/<stream key>   (OBS / ffmpeg relays: config/share-space.properties)
+    Admin API: $public_url/api/rooms   (Authorization: Bearer <SHARE_SPACE_ROOM_ADMIN_TOKEN in $secrets_file>)
+    Relay:     publish to rtmp://localhost:$rtmp_port/live/${SHARE_SPACE_MEDIA_STREAMS_DEMO_KEY:-<key>}
+               watch ws://localhost:$media_port/live/demo/feed (docs/protocol.md)
     Logs:      $data_dir/logs/  and  $data_dir/desktops/$room/desktop.log
 
   Ctrl-C stops everything.

@@ -1,20 +1,24 @@
 package space.share.media;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
+import space.share.settings.Secrets;
+import space.share.settings.Settings;
 
 /**
- * The media server's settings: {@code config/share-space.properties} (or {@code $SHARE_SPACE_CONFIG}), each key
- * overridable by an environment variable ({@code media.http.port} → {@code SHARE_SPACE_MEDIA_HTTP_PORT}).
+ * The media server's settings, read through the shared {@link Settings} ({@code config/share-space.properties}, the
+ * environment winning: {@code media.http.port} → {@code SHARE_SPACE_MEDIA_HTTP_PORT}). {@link #from} applies the
+ * secret rule ({@link Secrets}) to the shared secret and every publish key.
+ *
+ * @param staticStreams relay streams by id ({@code media.streams.<id>.key}, {@code .public})
+ * @param roomPublishKeys fixed publish keys of room streams by room id ({@code media.room-keys.<roomId>})
  */
 public record MediaConfig(
     String bindHost,
@@ -22,59 +26,72 @@ public record MediaConfig(
     int httpPort,
     String secret,
     Map<String, AccessPolicy.StaticStream> staticStreams,
+    Map<String, String> roomPublishKeys,
     int viewerMaxQueueBytes,
     int partTargetMs) {
+  private static final Logger log = LoggerFactory.getLogger(MediaConfig.class);
+  private static final Pattern RELAY_ID = Pattern.compile("[a-z0-9_]{1,64}");
+  private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
 
-  public static MediaConfig load(Map<String, String> env) throws IOException {
-    Properties file = new Properties();
-    Path path = Path.of(env.getOrDefault("SHARE_SPACE_CONFIG", "config/share-space.properties"));
-    if (Files.exists(path)) {
-      try (Reader reader = Files.newBufferedReader(path)) {
-        file.load(reader);
-      }
-    }
-    Map<String, String> merged = new HashMap<>();
-    file.stringPropertyNames().forEach(key -> merged.put(key, file.getProperty(key).trim()));
-    env.forEach((name, value) -> {
-      if (name.startsWith("SHARE_SPACE_")) {
-        merged.put(name.substring("SHARE_SPACE_".length()).toLowerCase(Locale.ROOT), value);
-      }
-    });
-    return fromKeys(merged);
+  public MediaConfig {
+    staticStreams = Map.copyOf(staticStreams);
+    roomPublishKeys = Map.copyOf(roomPublishKeys);
   }
 
-  /** Env keys arrive as {@code media_http_port}: a key matches when it is equal after the same folding. */
-  static MediaConfig fromKeys(Map<String, String> keys) {
-    Map<String, String> folded = new HashMap<>();
-    keys.forEach((key, value) -> folded.put(fold(key), value));
+  /** Tests and embedded servers: no fixed room publish keys. */
+  public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
+      Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs) {
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs);
+  }
+
+  public static MediaConfig load(Map<String, String> env) throws IOException {
+    return from(Settings.load(env));
+  }
+
+  /**
+   * @throws Secrets.RefusedSecretException for an empty, shipped or short secret or publish key outside dev-mode
+   * @throws IllegalArgumentException for a malformed value, or a relay id that is also given a room key
+   */
+  public static MediaConfig from(Settings settings) {
+    String secret = Secrets.require(settings, "secret", log::warn);
+    Map<String, String> publicFlags = settings.group("media.streams.", ".public");
     Map<String, AccessPolicy.StaticStream> streams = new HashMap<>();
-    folded.forEach((key, value) -> {
-      // media.streams.<id>.key = <publish key>
-      if (key.startsWith("media_streams_") && key.endsWith("_key")) {
-        String id = key.substring("media_streams_".length(), key.length() - "_key".length());
-        boolean open = Boolean.parseBoolean(folded.getOrDefault("media_streams_" + id + "_public", "false"));
-        streams.put(id, new AccessPolicy.StaticStream(id, value, open));
+    settings.group("media.streams.", ".key").forEach((id, key) -> {
+      if (!RELAY_ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("relay stream id '" + id + "' (media.streams." + id + ".key) must match "
+            + RELAY_ID.pattern());
       }
+      Secrets.check(settings, "media.streams." + id + ".key", key, log::warn);
+      boolean open = settings.getBool("media.streams." + id + ".public", false);
+      streams.put(id, new AccessPolicy.StaticStream(id, key, open));
+    });
+    publicFlags.keySet().stream().filter(id -> !streams.containsKey(id)).forEach(id ->
+        log.warn("media.streams.{}.public is set but media.streams.{}.key is not: no such relay stream", id, id));
+    Map<String, String> roomKeys = new HashMap<>();
+    settings.group("media.room-keys.", "").forEach((roomId, key) -> {
+      if (!ROOM_ID.matcher(roomId).matches() || streams.containsKey(roomId)) {
+        throw new IllegalArgumentException("media.room-keys." + roomId + ": '" + roomId + "' is not a room id ("
+            + ROOM_ID.pattern() + ", and not a relay stream id)");
+      }
+      Secrets.check(settings, "media.room-keys." + roomId, key, log::warn);
+      roomKeys.put(roomId, key);
     });
     return new MediaConfig(
-        folded.getOrDefault("media_bind_host", "0.0.0.0"),
-        Integer.parseInt(folded.getOrDefault("media_rtmp_port", "1935")),
-        Integer.parseInt(folded.getOrDefault("media_http_port", "8081")),
-        folded.getOrDefault("secret", ""),
+        settings.get("media.bind-host", "0.0.0.0"),
+        settings.getInt("media.rtmp.port", 1935),
+        settings.getInt("media.http.port", 8081),
+        secret,
         streams,
-        Integer.parseInt(folded.getOrDefault("media_viewer_max_queue_bytes", String.valueOf(4 * 1024 * 1024))),
-        Integer.parseInt(folded.getOrDefault("media_hls_part_target_ms", "200")));
+        roomKeys,
+        settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
+        settings.getInt("media.hls.part-target-ms", 200));
   }
 
   public AccessPolicy accessPolicy(Clock clock) {
-    return new AccessPolicy(secret, staticStreams, clock);
+    return accessPolicy(clock, new Revocations(clock));
   }
 
   public AccessPolicy accessPolicy(Clock clock, Revocations revocations) {
-    return new AccessPolicy(secret, staticStreams, clock, revocations);
-  }
-
-  private static String fold(String key) {
-    return key.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return new AccessPolicy(secret, staticStreams, roomPublishKeys, clock, revocations);
   }
 }

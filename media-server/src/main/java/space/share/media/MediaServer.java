@@ -80,10 +80,7 @@ public final class MediaServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
-    MediaConfig config = MediaConfig.load(System.getenv());
-    if (config.secret().isEmpty() && config.staticStreams().isEmpty()) {
-      log.warn("no secret and no static streams configured: nobody can publish");
-    }
+    MediaConfig config = MediaConfig.load(System.getenv()); // refuses empty or shipped secrets outside dev-mode
     MediaServer server = start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

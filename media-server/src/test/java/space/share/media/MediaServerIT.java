@@ -34,8 +34,9 @@ class MediaServerIT {
     for (String id : List.of("count", "late", "busy", "again", "badkey", "bframes")) {
       streams.put(id, new StaticStream(id, id + "-key", /* open= */ true));
     }
-    streams.put("private", new StaticStream("private", "private-key", /* open= */ false));
-    server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, SECRET, streams, 4 * 1024 * 1024, 200));
+    // "private" is a room stream with a fixed publish key (as docker-compose runs one): viewers need member tokens.
+    server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, SECRET, streams, Map.of("private", "private-key"),
+        4 * 1024 * 1024, 200));
   }
 
   @AfterAll

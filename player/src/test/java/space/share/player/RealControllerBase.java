@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import space.share.room.RoomConfig;
+import space.share.settings.Settings;
 import space.share.room.RoomController;
 
 /**
@@ -48,7 +48,7 @@ abstract class RealControllerBase extends RealMediaBase {
     p.setProperty("room.media.internal-url", media);
     p.setProperty("room.media.rtmp-url", "rtmp://127.0.0.1:" + media().rtmpPort() + "/live");
     extra.forEach(p::setProperty);
-    controller = new RoomController(new RoomConfig(p, Map.of()));
+    controller = new RoomController(Settings.of(p, Map.of()));
     controller.start();
     base = "http://127.0.0.1:" + controller.port() + "/";
   }

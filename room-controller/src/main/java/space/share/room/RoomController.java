@@ -1,5 +1,6 @@
 package space.share.room;
 
+import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
+import space.share.settings.Secrets;
+import space.share.settings.Settings;
 
 /**
  * The room controller process: one Jetty server with the room API, the room WebSockets (events, VNC)
@@ -52,11 +55,8 @@ import space.share.room.vnc.VncBridges;
  */
 public final class RoomController {
   private static final Logger LOG = LoggerFactory.getLogger(RoomController.class);
-  /** The secret shipped in config/share-space.properties for development; warned about at startup. */
-  static final String DEV_SECRET = "dev-secret-change-me-in-production";
-  static final String DEV_ADMIN_TOKEN = "dev-admin-change-me";
 
-  private final RoomConfig config;
+  private final Settings config;
   private final Clock clock;
   private final StreamStatusSource streamStatus;
   private final DesktopManager desktops;
@@ -70,7 +70,7 @@ public final class RoomController {
   private Server server;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
-  public RoomController(RoomConfig config) {
+  public RoomController(Settings config) {
     this(config, Clock.systemUTC(),
         new HttpStreamStatusSource(config.get("room.media.internal-url", "http://127.0.0.1:8081"), Duration.ofSeconds(2)),
         desktopManager(config));
@@ -80,22 +80,22 @@ public final class RoomController {
    * {@code room.desktop.mode}: {@code none} (default) is the {@link StaticDesktopManager} (no desktop, or every
    * room's VNC at {@code room.vnc.static-target}); {@code process} runs desktop/room.sh per room.
    */
-  public static DesktopManager desktopManager(RoomConfig config) {
+  public static DesktopManager desktopManager(Settings config) {
     String mode = config.get("room.desktop.mode", "none");
     return switch (mode) {
       case "none" -> StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", ""));
       case "process" -> new ProcessDesktopManager(DesktopSettings.fromConfig(config));
-      default -> throw new IllegalArgumentException("room.desktop.mode (env " + RoomConfig.envName("room.desktop.mode")
+      default -> throw new IllegalArgumentException("room.desktop.mode (env " + Settings.envName("room.desktop.mode")
           + ") must be none or process: " + mode);
     };
   }
 
   /** Revocations go to {@code room.media.internal-url} over HTTP. */
-  public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
+  public RoomController(Settings config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
     this(config, clock, streamStatus, desktops, httpRevocations(config, clock));
   }
 
-  public RoomController(RoomConfig config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops,
+  public RoomController(Settings config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops,
       MediaRevocationClient revocationClient) {
     this.config = config;
     this.clock = clock;
@@ -104,29 +104,22 @@ public final class RoomController {
     this.revocationClient = revocationClient;
   }
 
-  private static MediaRevocationClient httpRevocations(RoomConfig config, Clock clock) {
+  private static MediaRevocationClient httpRevocations(Settings config, Clock clock) {
     String secret = config.get("secret", "");
     return new HttpMediaRevocationClient(config.get("room.media.internal-url", "http://127.0.0.1:8081"),
         Duration.ofSeconds(2), secret.isEmpty() ? null : new TokenSigner(secret), clock);
   }
 
   public static void main(String[] args) throws Exception {
-    RoomController controller = new RoomController(RoomConfig.load(System.getenv()));
+    RoomController controller = new RoomController(Settings.load(System.getenv()));
     controller.start();
     Runtime.getRuntime().addShutdownHook(new Thread(controller::stop, "room-controller-shutdown"));
     controller.server.join();
   }
 
   public void start() throws Exception {
-    String secret = config.get("secret", "");
-    String adminToken = config.get("room.admin-token", "");
-    if (adminToken.isEmpty()) {
-      throw new IllegalStateException("room.admin-token (env " + RoomConfig.envName("room.admin-token") + ") is not set");
-    }
-    if (secret.equals(DEV_SECRET) || adminToken.equals(DEV_ADMIN_TOKEN)) {
-      LOG.warn("running with the development secret or admin token from config/share-space.properties:"
-          + " set SHARE_SPACE_SECRET and SHARE_SPACE_ROOM_ADMIN_TOKEN before exposing this server");
-    }
+    String secret = Secrets.require(config, "secret", LOG::warn);
+    String adminToken = Secrets.require(config, "room.admin-token", LOG::warn);
     TokenSigner signer = new TokenSigner(secret);
 
     String dbUrl = config.get("room.db.url", "");
@@ -144,7 +137,9 @@ public final class RoomController {
         config.getLong("room.session-ttl-seconds", 12 * 3600) * 1000,
         config.getLong("room.media.token-ttl-seconds", 6 * 3600),
         config.getLong("room.control.idle-pass-ms", 30_000),
-        config.getInt("room.passcode.generated-chars", 8));
+        config.getInt("room.passcode.generated-chars", 8),
+        // The media server's relay ids, from the same configuration: no room may take one.
+        config.group("media.streams.", ".key").keySet());
     rooms = new RoomService(new RoomStore(database.dataSource()), signer, new SessionTokens(),
         new PasscodeHasher(config.getInt("room.passcode.bcrypt-cost", 12)),
         new VncTokens(clock, config.getLong("room.vnc.token-ttl-ms", 10_000)),
@@ -239,8 +234,10 @@ public final class RoomController {
 
   /**
    * {@code room.bootstrap.id}: creates that room at start unless it exists (or existed: ids stay taken), with
-   * {@code room.bootstrap.name} and {@code room.bootstrap.passcode} (generated and logged when empty). Gives the
-   * one-command local mode and docker-compose a room with a live desktop without API calls.
+   * {@code room.bootstrap.name} and {@code room.bootstrap.passcode}. Gives the one-command local mode and
+   * docker-compose a room with a live desktop without API calls. A generated passcode never goes to the log (logs are
+   * collected and kept): it is written to the terminal when there is one, else into {@code
+   * {data-dir}/bootstrap-passcode} (mode 0600) whose path is logged.
    */
   private void bootstrapRoom() {
     String id = config.get("room.bootstrap.id", "");
@@ -256,12 +253,34 @@ public final class RoomController {
       String name = config.get("room.bootstrap.name", "");
       var created = rooms.createRoom(id, name.isEmpty() ? id : name, passcode.isEmpty() ? null : passcode, "owner");
       if (passcode.isEmpty()) {
-        LOG.info("bootstrap room {} created with the generated passcode {}", id, created.passcode());
+        showGeneratedPasscode(id, created.passcode());
       } else {
         LOG.info("bootstrap room {} created with the configured passcode", id);
       }
     } catch (RoomException e) {
       LOG.warn("bootstrap room {} not created: {}", id, e.getMessage());
+    }
+  }
+
+  private void showGeneratedPasscode(String roomId, String passcode) {
+    java.io.Console console = System.console();
+    if (console != null) {
+      LOG.info("bootstrap room {} created with a generated passcode (shown on the terminal)", roomId);
+      console.printf("%n  Room %s passcode: %s%n%n", roomId, passcode);
+      console.flush();
+      return;
+    }
+    Path file = Path.of(config.get("room.data-dir", "./data")).resolve("bootstrap-passcode");
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, passcode + "\n");
+      LOG.info("bootstrap room {} created with a generated passcode, written to {} (no terminal to show it on)",
+          roomId, file.toAbsolutePath());
+    } catch (IOException e) {
+      LOG.error("bootstrap room {}: could not write its generated passcode to {}: {}; set room.bootstrap.passcode",
+          roomId, file, e.toString());
     }
   }
 

@@ -1,5 +1,6 @@
 package space.share.room;
 
+import space.share.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,6 +24,8 @@ public final class ControllerHarness implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public final RoomController controller;
+  /** The controller's settings: {@link Settings#defaultsRead()} tells which keys it read. */
+  public final Settings settings;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A JSON response. */
@@ -55,9 +58,9 @@ public final class ControllerHarness implements AutoCloseable {
     // whatever listens on the default port of this machine.
     properties.setProperty("room.media.internal-url", "http://127.0.0.1:1");
     properties.putAll(extra);
-    RoomConfig config = new RoomConfig(properties, Map.of());
-    controller = revocations == null ? new RoomController(config, clock, streams, desktops)
-        : new RoomController(config, clock, streams, desktops, revocations);
+    settings = Settings.of(properties, Map.of());
+    controller = revocations == null ? new RoomController(settings, clock, streams, desktops)
+        : new RoomController(settings, clock, streams, desktops, revocations);
     controller.start();
   }
 

@@ -16,7 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
  * Who may publish and who may watch, decided without calling the room controller: stream keys and member tokens
  * are HMAC-SHA256 signed with the secret both servers share (formats in docs/protocol.md). Static relay streams
  * come from config. A token the room controller has revoked since ({@link Revocations}) is refused like a bad one.
- * Thread-safe; immutable apart from the shared revocation registry.
+ *
+ * <p>Relay ids and room ids are two separate spaces: a configured relay id is never a room's stream, so neither a
+ * room stream key nor a member token opens it, and its relay key opens nothing else. A room stream may also have a
+ * fixed publish key from config (docker-compose's desktop); it stays a room stream (member tokens, revocations).
+ *
+ * <p>Thread-safe; immutable apart from the shared revocation registry.
  */
 public final class AccessPolicy {
   private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -37,6 +42,7 @@ public final class AccessPolicy {
 
   private final byte[] secret;
   private final Map<String, StaticStream> staticById;
+  private final Map<String, String> roomPublishKeys;
   private final Clock clock;
   private final Revocations revocations;
 
@@ -47,8 +53,20 @@ public final class AccessPolicy {
 
   /** @param revocations member tokens withdrawn before their expiry; consulted on every view request */
   public AccessPolicy(String secret, Map<String, StaticStream> staticStreams, Clock clock, Revocations revocations) {
+    this(secret, staticStreams, Map.of(), clock, revocations);
+  }
+
+  /** @param roomPublishKeys fixed publish keys of room streams, by room id (never a relay id) */
+  public AccessPolicy(String secret, Map<String, StaticStream> staticStreams, Map<String, String> roomPublishKeys,
+      Clock clock, Revocations revocations) {
+    for (String roomId : roomPublishKeys.keySet()) {
+      if (staticStreams.containsKey(roomId) || !ROOM_ID.matcher(roomId).matches()) {
+        throw new IllegalArgumentException("room publish key for '" + roomId + "': not a room id, or a relay's id");
+      }
+    }
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.staticById = Map.copyOf(staticStreams);
+    this.roomPublishKeys = Map.copyOf(roomPublishKeys);
     this.clock = clock;
     this.revocations = revocations;
   }
@@ -81,9 +99,14 @@ public final class AccessPolicy {
         return Optional.of(stream.streamId());
       }
     }
-    // r.<roomId>.<sig>
+    for (Map.Entry<String, String> room : roomPublishKeys.entrySet()) {
+      if (constantTimeEquals(room.getValue(), key)) {
+        return Optional.of(room.getKey());
+      }
+    }
+    // r.<roomId>.<sig>: never for a relay's id
     String[] parts = key.split("\\.", -1);
-    if (parts.length == 3 && parts[0].equals("r") && ROOM_ID.matcher(parts[1]).matches() && secret.length > 0
+    if (parts.length == 3 && parts[0].equals("r") && isRoomStream(parts[1])
         && constantTimeEquals(sign("publish|" + parts[1]), parts[2])) {
       return Optional.of(parts[1]);
     }
@@ -93,18 +116,17 @@ public final class AccessPolicy {
   /** Whether {@code token} (may be null) lets its holder watch {@code streamId}. */
   public ViewDecision canView(String streamId, String token) {
     StaticStream configured = staticById.get(streamId);
-    if (configured != null && configured.open()) {
-      return ViewDecision.ALLOWED;
+    if (configured != null) {
+      // A relay is public or publish-only: member tokens are for rooms, and no room has a relay's id.
+      return configured.open() ? ViewDecision.ALLOWED : ViewDecision.FORBIDDEN;
     }
-    boolean isRoom = configured == null && ROOM_ID.matcher(streamId).matches() && secret.length > 0;
-    if (configured == null && !isRoom) {
+    if (!isRoomStream(streamId)) {
       return ViewDecision.UNKNOWN_STREAM;
     }
     if (token == null || !tokenAllows(streamId, token)) {
       return ViewDecision.FORBIDDEN;
     }
-    // Revocations name rooms: a static relay stream is never affected by them.
-    return isRoom && revocations.isRevoked(streamId, memberIdOf(token)) ? ViewDecision.REVOKED : ViewDecision.ALLOWED;
+    return revocations.isRevoked(streamId, memberIdOf(token)) ? ViewDecision.REVOKED : ViewDecision.ALLOWED;
   }
 
   // m1.<roomId>.<memberId>.<expiresEpochSeconds>.<sig>

@@ -44,10 +44,43 @@ class AccessPolicyTest {
   }
 
   @Test
-  void canView_openStaticStream_needsNoToken_closedOneDoes() {
+  void canView_openStaticStream_needsNoToken_closedOneIsPublishOnly() {
     assertEquals(ViewDecision.ALLOWED, policy.canView("relay", null));
     assertEquals(ViewDecision.FORBIDDEN, policy.canView("closed", null));
     assertEquals(ViewDecision.UNKNOWN_STREAM, policy.canView("Bad_Id", null));
+  }
+
+  @Test
+  void relayId_roomKeyAndMemberTokenForIt_refused() {
+    // A room created with a relay's id must neither be published into with a signed room key nor watched with member
+    // tokens: the relay's own key and public flag stay the only way in (the two id spaces are separate).
+    long later = NOW.instant().getEpochSecond() + 60;
+    assertEquals(Optional.empty(), policy.streamIdForKey("r.relay." + policy.sign("publish|relay")));
+    assertEquals(ViewDecision.FORBIDDEN,
+        policy.canView("closed", "m1.closed.alice." + later + "." + policy.sign("media|closed|alice|" + later)));
+    assertEquals(false, policy.isRoomStream("relay"));
+    assertEquals(true, policy.isRoomStream("room-1"));
+  }
+
+  @Test
+  void roomPublishKey_opensItsRoomStream_whichStaysTokenProtectedAndRevocable() {
+    Revocations revocations = new Revocations(NOW);
+    AccessPolicy withKeys = new AccessPolicy("test-secret", Map.of(), Map.of("lobby", "lobby-fixed-publish-key"), NOW,
+        revocations);
+    assertEquals(Optional.of("lobby"), withKeys.streamIdForKey("lobby-fixed-publish-key"));
+    assertEquals(ViewDecision.FORBIDDEN, withKeys.canView("lobby", null));
+    long later = NOW.instant().getEpochSecond() + 60;
+    String token = "m1.lobby.alice." + later + "." + withKeys.sign("media|lobby|alice|" + later);
+    assertEquals(ViewDecision.ALLOWED, withKeys.canView("lobby", token));
+    revocations.revoke("lobby", "alice", later);
+    assertEquals(ViewDecision.REVOKED, withKeys.canView("lobby", token));
+  }
+
+  @Test
+  void roomPublishKey_forARelayId_refusedAtConstruction() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new AccessPolicy("test-secret",
+        Map.of("demo", new AccessPolicy.StaticStream("demo", "demo-relay-key", true)), Map.of("demo", "other-key"), NOW,
+        new Revocations(NOW)));
   }
 
   @Test
@@ -75,15 +108,13 @@ class AccessPolicyTest {
   }
 
   @Test
-  void canView_staticStreamWithTheRevokedId_isUnaffected() {
+  void canView_publicRelayWithTheRevokedId_isUnaffected() {
     Revocations revocations = new Revocations(NOW);
     AccessPolicy withRevocations = new AccessPolicy("test-secret", Map.of(
-        "closed", new AccessPolicy.StaticStream("closed", "closed-key", /* open= */ false)), NOW, revocations);
+        "relay", new AccessPolicy.StaticStream("relay", "relay-key", /* open= */ true)), NOW, revocations);
     long later = NOW.instant().getEpochSecond() + 60;
-    String token = "m1.closed.alice." + later + "." + withRevocations.sign("media|closed|alice|" + later);
-    revocations.revoke("closed", null, later);
-    assertEquals(ViewDecision.ALLOWED, withRevocations.canView("closed", token));
-    assertEquals(false, withRevocations.isRoomStream("closed"));
+    revocations.revoke("relay", null, later);
+    assertEquals(ViewDecision.ALLOWED, withRevocations.canView("relay", null));
   }
 
   @Test

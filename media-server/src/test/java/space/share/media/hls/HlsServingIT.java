@@ -40,8 +40,9 @@ class HlsServingIT {
     for (String id : List.of("probe", "block", "again", "stall")) {
       streams.put(id, new StaticStream(id, id + "-key", /* open= */ true));
     }
-    streams.put("members", new StaticStream("members", "members-key", /* open= */ false));
-    server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "it-secret", streams, 4 * 1024 * 1024, 200));
+    // "members" is a room stream with a fixed publish key: its playlist needs a member token.
+    server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "it-secret", streams, Map.of("members", "members-key"),
+        4 * 1024 * 1024, 200));
   }
 
   @AfterAll

@@ -3,7 +3,7 @@ package space.share.room.desktop;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import space.share.room.RoomConfig;
+import space.share.settings.Settings;
 
 /**
  * What every room desktop gets: the {@code room.desktop.*} keys of config/share-space.properties, turned into the
@@ -57,7 +57,7 @@ public record DesktopSettings(
   }
 
   /** The {@code room.desktop.*} keys, with the documented defaults (1920x1080, 30 fps, 6000 kbps, 4:4:4...). */
-  public static DesktopSettings fromConfig(RoomConfig config) {
+  public static DesktopSettings fromConfig(Settings config) {
     Map<String, String> extra = new LinkedHashMap<>();
     String components = config.get("room.desktop.components", "");
     if (!components.isEmpty()) {
@@ -66,7 +66,7 @@ public record DesktopSettings(
     return new DesktopSettings(
         Path.of(config.get("room.desktop.script", "desktop/room.sh")),
         Path.of(config.get("room.data-dir", "./data")),
-        config.get("room.desktop.rtmp-url", config.get("room.media.rtmp-url", "rtmp://localhost:1935/live")),
+        config.get("room.desktop.rtmp-url", "rtmp://127.0.0.1:1935/live"),
         config.getInt("room.desktop.width", 1920),
         config.getInt("room.desktop.height", 1080),
         config.getInt("room.desktop.fps", 30),
@@ -107,12 +107,12 @@ public record DesktopSettings(
     return env;
   }
 
-  private static boolean onOff(RoomConfig config, String key, boolean defaultValue) {
+  private static boolean onOff(Settings config, String key, boolean defaultValue) {
     String value = config.get(key, defaultValue ? "on" : "off").toLowerCase(java.util.Locale.ROOT);
     return switch (value) {
       case "on", "true", "yes", "1" -> true;
       case "off", "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException("config key " + key + " (env " + RoomConfig.envName(key)
+      default -> throw new IllegalArgumentException("config key " + key + " (env " + Settings.envName(key)
           + ") must be on or off: " + value);
     };
   }

@@ -129,6 +129,10 @@ public final class RoomService {
     if (!TokenSigner.ROOM_ID.matcher(roomId).matches()) {
       throw new RoomException(RoomStatus.BAD_REQUEST, "room id must match " + TokenSigner.ROOM_ID.pattern());
     }
+    if (settings.reservedRoomIds().contains(roomId)) {
+      throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is a relay stream's id (media.streams."
+          + roomId + ".key): rooms and relay streams are separate id spaces");
+    }
     String roomName = requireName(name == null ? roomId : name, "name");
     String ownerDisplayName = requireName(ownerName == null ? "owner" : ownerName, "ownerName");
     String roomPasscode = passcode == null ? sessionTokens.newPasscode(settings.generatedPasscodeChars()) : passcode;

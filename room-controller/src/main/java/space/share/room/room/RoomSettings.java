@@ -1,5 +1,7 @@
 package space.share.room.room;
 
+import java.util.Set;
+
 /**
  * The room service's tunables, from {@code room.*} config keys.
  *
@@ -10,9 +12,22 @@ package space.share.room.room;
  * @param mediaTokenTtlSeconds how long a media token lasts, capped by the session ({@code room.media.token-ttl-seconds})
  * @param idlePassMs holder idle time after which a pending request takes control ({@code room.control.idle-pass-ms})
  * @param generatedPasscodeChars length of passcodes the controller makes up
+ * @param reservedRoomIds ids no room may take: the media server's relay stream ids ({@code media.streams.<id>.key}),
+ *     a separate id space (a room with a relay's id would be public and publishable with the relay's key)
  */
 public record RoomSettings(String publicUrl, String mediaPublicUrl, String rtmpUrl, long sessionTtlMs,
-    long mediaTokenTtlSeconds, long idlePassMs, int generatedPasscodeChars) {
+    long mediaTokenTtlSeconds, long idlePassMs, int generatedPasscodeChars, Set<String> reservedRoomIds) {
+
+  public RoomSettings {
+    reservedRoomIds = Set.copyOf(reservedRoomIds);
+  }
+
+  /** No reserved ids (tests). */
+  public RoomSettings(String publicUrl, String mediaPublicUrl, String rtmpUrl, long sessionTtlMs,
+      long mediaTokenTtlSeconds, long idlePassMs, int generatedPasscodeChars) {
+    this(publicUrl, mediaPublicUrl, rtmpUrl, sessionTtlMs, mediaTokenTtlSeconds, idlePassMs, generatedPasscodeChars,
+        Set.of());
+  }
 
   /** ws(s) form of an http(s) base URL, without a trailing slash. */
   static String webSocketBase(String httpUrl) {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.media.MediaConfig;
 import space.share.media.MediaServer;
-import space.share.room.RoomConfig;
+import space.share.settings.Settings;
 import space.share.room.RoomController;
 
 /**
@@ -87,7 +87,7 @@ class RoomDesktopIT {
     p.setProperty("room.desktop.app", "xterm");
     p.setProperty("room.desktop.display-base", Integer.toString(300 + (int) (ProcessHandle.current().pid() % 600)));
     p.setProperty("room.desktop.stop-grace-ms", "10000");
-    controller = new RoomController(new RoomConfig(p, Map.of()));
+    controller = new RoomController(Settings.of(p, Map.of()));
     controller.start();
   }
 
@@ -109,8 +109,8 @@ class RoomDesktopIT {
 
   @Test
   void room_createdThroughApi_liveDesktopPlaysRecoversFromEncoderKillAndLeavesNothingOnDelete() throws Exception {
-    assertEquals(1920, DesktopSettings.fromConfig(new RoomConfig(new Properties(), Map.of())).width(), "default width");
-    assertEquals(1080, DesktopSettings.fromConfig(new RoomConfig(new Properties(), Map.of())).height(), "default height");
+    assertEquals(1920, DesktopSettings.fromConfig(Settings.of(new Properties(), Map.of())).width(), "default width");
+    assertEquals(1080, DesktopSettings.fromConfig(Settings.of(new Properties(), Map.of())).height(), "default height");
 
     JsonNode created = call("POST", "/api/rooms", ADMIN, "{\"id\":\"it-room\",\"passcode\":\"open-sesame\"}");
     assertEquals(201, created.path("status").asInt(), created.toString());
