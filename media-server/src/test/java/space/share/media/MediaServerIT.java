@@ -208,6 +208,21 @@ class MediaServerIT {
   }
 
   @Test
+  void status_list_namesPublicRelaysButNeverRooms() throws Exception {
+    long expires = System.currentTimeMillis() / 1000 + 600;
+    try (FeedClient member = FeedClient.connect(feed("private") + "?token="
+            + MemberTokens.token("private", "alice", expires, SECRET));
+        FeedClient relayViewer = FeedClient.connect(feed("late"))) {
+      member.await(m -> m.isType("waiting"), 5_000);
+      relayViewer.await(m -> m.isType("waiting") || m.isType("header"), 5_000);
+      assertTrue(server.streams().find("private").isPresent(), "the room stream is known to the server");
+      String list = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams");
+      assertTrue(list.contains("\"id\":\"late\""), list);
+      assertFalse(list.contains("private"), list);
+    }
+  }
+
+  @Test
   void status_api_listsStreams() throws Exception {
     String body = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams/count");
     assertTrue(body.contains("\"id\":\"count\""), body);

@@ -57,7 +57,7 @@ public final class MediaHttpServer implements AutoCloseable {
     connector.setPort(port);
     server.addConnector(connector);
     Handler.Sequence routes = new Handler.Sequence();
-    routes.addHandler(new StatusHandler(streams, bootId));
+    routes.addHandler(new StatusHandler(streams, access, bootId));
     routes.addHandler(new RevocationHandler(revocationRequests, access.revocations()));
     if (extraHandler != null) {
       routes.addHandler(extraHandler);
@@ -98,10 +98,12 @@ public final class MediaHttpServer implements AutoCloseable {
    */
   private static final class StatusHandler extends Handler.Abstract.NonBlocking {
     private final StreamRegistry streams;
+    private final AccessPolicy access;
     private final String bootId;
 
-    StatusHandler(StreamRegistry streams, String bootId) {
+    StatusHandler(StreamRegistry streams, AccessPolicy access, String bootId) {
       this.streams = streams;
+      this.access = access;
       this.bootId = bootId;
     }
 
@@ -120,7 +122,11 @@ public final class MediaHttpServer implements AutoCloseable {
         return true;
       }
       if (path.equals("/api/streams")) {
-        List<Map<String, Object>> body = streams.all().stream().map(s -> describe(s.status())).toList();
+        // Only streams anyone may watch: a room's id is half of what lets someone knock on its door (the passcode is
+        // the other half), so the list never names rooms. /api/streams/{id} answers for an id the caller knows.
+        List<Map<String, Object>> body = streams.all().stream()
+            .filter(s -> access.canView(s.id(), null) == AccessPolicy.ViewDecision.ALLOWED)
+            .map(s -> describe(s.status())).toList();
         JsonResponses.write(response, 200, body, callback);
         return true;
       }
