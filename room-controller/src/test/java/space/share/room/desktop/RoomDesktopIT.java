@@ -131,6 +131,7 @@ class RoomDesktopIT {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("DISPLAY", display);
     env.put("DESKTOP_RUNTIME_DIR", info.runtimeDir().toString()); // like anything started inside the room
+    env.put("XAUTHORITY", info.runtimeDir().resolve("Xauthority").toString()); // the display wants its cookie
     ProcessBuilder green = new ProcessBuilder("xterm", "-bg", "#00c000", "-fg", "#00c000", "-geometry", "40x10+0+0")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     green.environment().putAll(env);

@@ -37,6 +37,10 @@ import space.share.room.room.DesktopState;
  * display succeed (so the refusals are not a broken probe), and members still reach both rooms through the proxy.
  * As root the desktops run as their own users ({@code room.desktop.isolation=auto}); otherwise the file and process
  * checks are skipped (the rooms then share one user: the controller warns) and the VNC and X checks still run.
+ *
+ * <p>To see it fail without the isolation: {@code -DroomIsolationIT.script=<dir with the old desktop/*.sh>/room.sh}
+ * (x11vnc -nopw, Xvfb without -auth) and/or {@code -DroomIsolationIT.isolation=none
+ * -DroomIsolationIT.fileChecksWithoutUsers=true}.
  */
 class RoomIsolationIT {
   private static final int WIDTH = 640;
@@ -56,11 +60,11 @@ class RoomIsolationIT {
     dataDir = base.resolve("data");
     Files.createDirectories(dataDir);
     Files.writeString(dataDir.resolve("run-passcode"), "controller-secret"); // as run.sh keeps generated secrets
-    DesktopSettings settings = new DesktopSettings(Path.of("../desktop/room.sh"), dataDir, "rtmp://127.0.0.1:1/live",
+    DesktopSettings settings = new DesktopSettings(Path.of(System.getProperty("roomIsolationIT.script", "../desktop/room.sh")), dataDir, "rtmp://127.0.0.1:1/live",
         WIDTH, HEIGHT, 10, 500, 1000, 1, true, false, "xterm", "about:blank",
         700 + (int) (ProcessHandle.current().pid() % 300), 5000, 1000, 30_000, 30_000,
         Map.of("DESKTOP_COMPONENTS", "xvfb session vnc", "DESKTOP_STOP_GRACE_S", "2"),
-        DesktopIsolation.Mode.AUTO, base.resolve("rooms-run"));
+        DesktopIsolation.Mode.parse(System.getProperty("roomIsolationIT.isolation", "auto")), base.resolve("rooms-run"));
     desktops = new ProcessDesktopManager(settings);
     harness = new ControllerHarness(dataDir, new FakeClock(System.currentTimeMillis()), new FakeStreamStatus(), desktops,
         Map.of("room.vnc.probe-interval-ms", "60000"));
@@ -154,9 +158,10 @@ class RoomIsolationIT {
 
   @Test
   void fromRoomA_roomBsFilesEnvironmentProcessesAndControllerDataUnreadable() throws Exception {
-    Assumptions.assumeTrue(users(), "ASSUMPTION: the controller is not root, so all rooms share its user"
-        + " (room.desktop.isolation=none): file and process isolation is not available; VNC and X checks still ran");
-    assertNotEquals(a.user().orElseThrow().uid(), b.user().orElseThrow().uid(), "A and B run as different users");
+    // -DroomIsolationIT.fileChecksWithoutUsers=true runs them anyway, to see them fail with shared users.
+    Assumptions.assumeTrue(users() || Boolean.getBoolean("roomIsolationIT.fileChecksWithoutUsers"),
+        "ASSUMPTION: the controller is not root, so all rooms share its user (room.desktop.isolation=none): file and"
+        + " process isolation is not available; the VNC and X checks still ran");
     Path bRun = b.runtimeDir();
     long bPid = b.pid();
     Map<String, String> attempts = new java.util.LinkedHashMap<>();
@@ -177,6 +182,7 @@ class RoomIsolationIT {
       assertTrue(r.out().contains("Permission denied") || r.out().contains("Operation not permitted"),
           attempt.getKey() + ": " + r.out());
     }
+    assertNotEquals(a.user().orElseThrow().uid(), b.user().orElseThrow().uid(), "A and B run as different users");
     // Positive control: A reads its own password file, so the denials above are about B, not about the probe.
     assertEquals(0, inRoomA("cat " + a.runtimeDir().resolve("vnc-password") + " >/dev/null").exitCode());
     // The controller (root) still reads B's status file: it is how the room's state is known.
