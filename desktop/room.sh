@@ -93,7 +93,9 @@ stop_all() {
   stopping=1
   for (( i = ${#components[@]} - 1; i >= 0; i-- )); do stop_group "${components[$i]}"; done
   write_status
-  if [[ "$keep_runtime_dir" == 0 ]]; then rm -rf "$DESKTOP_RUNTIME_DIR"; fi
+  # Running as a room's own user, the dir's entry is in the controller's runtime base, which this user cannot
+  # write: the contents go here, the empty dir goes with the controller.
+  if [[ "$keep_runtime_dir" == 0 ]]; then rm -rf "$DESKTOP_RUNTIME_DIR" 2>/dev/null || true; fi
   log "stopped"
 }
 trap 'log "got SIGTERM, stopping"; stop_all; exit 0' TERM

@@ -114,7 +114,8 @@ public final class VncBridge implements Session.Listener {
       return;
     }
     ScheduledFuture<?> timeout = scheduler.schedule(
-        () -> close(RoomStatus.VNC_UNAVAILABLE, "VNC server did not accept within " + connectTimeout.toMillis() + " ms"),
+        () -> close(RoomStatus.VNC_UNAVAILABLE, "VNC server did not accept and authenticate within "
+            + connectTimeout.toMillis() + " ms"),
         connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     InetSocketAddress resolved = new InetSocketAddress(target.getHostString(), target.getPort());
     channel.connect(resolved, null, new CompletionHandler<Void, Void>() {

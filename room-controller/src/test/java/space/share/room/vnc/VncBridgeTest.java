@@ -253,6 +253,21 @@ class VncBridgeTest {
   }
 
   @Test
+  void bridge_vncServerAcceptsButNeverGreets_closedAfterConnectTimeout() throws Exception {
+    // The connect timeout covers the security handshake too: a server that accepts and stays silent is given up.
+    start(listen(), "s3cretPw", Map.of("room.vnc.connect-timeout-ms", "800", "room.vnc.idle-timeout-ms", "600000"));
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      long startNanos = System.nanoTime();
+      assertEquals(4502, ws.awaitClose(WAIT));
+      long ms = (System.nanoTime() - startNanos) / 1_000_000;
+      assertTrue(ms < 3000, "closed after " + ms + " ms");
+      assertTrue(ws.closeReason.get().contains("authenticate"), ws.closeReason.get());
+      assertEquals(-1, readOrEof(server.getInputStream()), "the TCP side is closed too");
+    }
+  }
+
+  @Test
   void bridge_vncServerNeverAccepts_closedAfterConnectTimeout() throws Exception {
     // A listening socket with a full backlog of 1 that is never accepted: further connects hang (SYN dropped).
     InetSocketAddress target = listen();
