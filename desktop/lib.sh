@@ -6,6 +6,10 @@
 #   DESKTOP_RUNTIME_DIR   per-room private dir (pulse socket, browser profile, status)
 #                         default ${XDG_RUNTIME_DIR:-/tmp}/share-space-desktop-<display>
 #   DESKTOP_READY_TIMEOUT_S  how long a script waits for what it depends on   default 15
+#   DESKTOP_VNC_PASSWORD_FILE  x11vnc's password (first line), 0600   default <runtime dir>/vnc-password
+#   DESKTOP_VNC_PASSWORD  a password to write to that file when it is missing (containers: from a secret); it is
+#                         removed from the environment at once, so no component (the browser) inherits it
+# Every X client in the room presents the display's cookie from <runtime dir>/Xauthority (made by xvfb.sh).
 # Scripts log to stderr, one line per event, prefixed "[desktop/<name>]".
 # A script that is ready for clients logs a line containing " ready".
 
@@ -16,6 +20,8 @@ DESKTOP_PULSE_DIR="${DESKTOP_RUNTIME_DIR}/pulse"
 # Every PulseAudio client in the room (ffmpeg, the browser, pactl) talks to the room's daemon only.
 export PULSE_SERVER="unix:${DESKTOP_PULSE_DIR}/native"
 export DISPLAY=":${DESKTOP_DISPLAY_NUM}"
+export XAUTHORITY="${DESKTOP_RUNTIME_DIR}/Xauthority"
+DESKTOP_VNC_PASSWORD_FILE="${DESKTOP_VNC_PASSWORD_FILE:-${DESKTOP_RUNTIME_DIR}/vnc-password}"
 
 DESKTOP_SCRIPT_NAME="${DESKTOP_SCRIPT_NAME:-$(basename "$0" .sh)}"
 
@@ -44,6 +50,17 @@ require_uint DESKTOP_READY_TIMEOUT_S "$DESKTOP_READY_TIMEOUT_S" 1 600
 ensure_runtime_dir() {
   mkdir -p "$DESKTOP_RUNTIME_DIR" "$DESKTOP_PULSE_DIR"
   chmod 700 "$DESKTOP_RUNTIME_DIR" "$DESKTOP_PULSE_DIR"
+}
+
+# vnc_password_from_env: DESKTOP_VNC_PASSWORD (if set) goes to DESKTOP_VNC_PASSWORD_FILE (0600, written by the
+# shell's own printf: the password is on no command line) and leaves the environment.
+vnc_password_from_env() {
+  if [[ -n "${DESKTOP_VNC_PASSWORD:-}" ]]; then
+    [[ "$DESKTOP_VNC_PASSWORD" =~ ^[^[:space:]]{6,}$ ]] || die "DESKTOP_VNC_PASSWORD must be at least 6 characters, no spaces"
+    (umask 077; printf '%s\n' "$DESKTOP_VNC_PASSWORD" > "$DESKTOP_VNC_PASSWORD_FILE") \
+      || die "cannot write $DESKTOP_VNC_PASSWORD_FILE"
+  fi
+  unset DESKTOP_VNC_PASSWORD
 }
 
 # wait_until DESCRIPTION COMMAND...: polls COMMAND every 100 ms until it succeeds or the ready timeout passes.

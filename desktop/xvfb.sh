@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs the room's X server: Xvfb on :DESKTOP_DISPLAY_NUM at WIDTHxHEIGHTx24, no TCP listener.
+# Runs the room's X server: Xvfb on :DESKTOP_DISPLAY_NUM at WIDTHxHEIGHTx24, no TCP listener, and only for clients
+# with its cookie: every start writes a new random MIT-MAGIC-COOKIE-1 to DESKTOP_RUNTIME_DIR/Xauthority (0600; lib.sh
+# points XAUTHORITY there for the room's other scripts) and runs Xvfb with -auth on it. Without the cookie no local
+# process (another room's browser or terminal) can open this display. Needs xauth.
 #
 # Environment (defaults in brackets):
 #   DESKTOP_DISPLAY_NUM [99]      display number; the script fails if that display is already taken
@@ -33,10 +36,21 @@ if [[ -e "$lock" ]]; then
   rm -f "$lock" "/tmp/.X11-unix/X${DESKTOP_DISPLAY_NUM}" || die "cannot remove stale lock $lock"
 fi
 
+command -v xauth >/dev/null || die "xauth is not installed (package xauth)"
+ensure_runtime_dir
+# The cookie goes through xauth's stdin (never a command line, which every local user can read in /proc).
+rm -f "$XAUTHORITY" "$XAUTHORITY-c" "$XAUTHORITY-l"
+cookie="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+[[ "$cookie" =~ ^[0-9a-f]{32}$ ]] || die "could not make an X cookie"
+(umask 077; printf 'add %s MIT-MAGIC-COOKIE-1 %s\n' "$DISPLAY" "$cookie" | xauth -q -f "$XAUTHORITY" source -) \
+  || die "xauth could not write $XAUTHORITY"
+unset cookie
+
 trap_stop_signals
+# -auth: only clients presenting the cookie in $XAUTHORITY get in.
 # -nolisten tcp: clients reach the display through the unix socket only.
 # -noreset: keep the server (and its state) when the last client disconnects.
-Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -nolisten tcp -noreset -dpi 96 &
+Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -auth "$XAUTHORITY" -nolisten tcp -noreset -dpi 96 &
 CHILD_PIDS+=("$!")
 
 deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))

@@ -83,7 +83,12 @@ public final class RoomController {
   public static DesktopManager desktopManager(Settings config) {
     String mode = config.get("room.desktop.mode", "none");
     return switch (mode) {
-      case "none" -> StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", ""));
+      case "none" -> {
+        String target = config.get("room.vnc.static-target", "");
+        // RFB's VNC Authentication counts 8 characters of a password.
+        yield StaticDesktopManager.fromConfig(target, target.isEmpty() ? config.get("room.vnc.static-password", "")
+            : Secrets.require(config, "room.vnc.static-password", 8, LOG::warn));
+      }
       case "process" -> new ProcessDesktopManager(DesktopSettings.fromConfig(config));
       default -> throw new IllegalArgumentException("room.desktop.mode (env " + Settings.envName("room.desktop.mode")
           + ") must be none or process: " + mode);
@@ -117,15 +122,28 @@ public final class RoomController {
     controller.server.join();
   }
 
+  /**
+   * The data dir (database, logs, room logs, secrets run.sh generates) is the controller's alone: 0700, so no room
+   * desktop user (nor any other local user) can enter it. Room runtime dirs live elsewhere (room.desktop.runtime-base).
+   */
+  static void restrictToOwner(Path dataDir) throws java.io.IOException {
+    Files.createDirectories(dataDir);
+    try {
+      Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      LOG.warn("could not make the data dir {} private (0700): {}", dataDir.toAbsolutePath(), e.toString());
+    }
+  }
+
   public void start() throws Exception {
     String secret = Secrets.require(config, "secret", LOG::warn);
     String adminToken = Secrets.require(config, "room.admin-token", LOG::warn);
     TokenSigner signer = new TokenSigner(secret);
 
+    Path dataDir = Path.of(config.get("room.data-dir", "./data"));
+    restrictToOwner(dataDir);
     String dbUrl = config.get("room.db.url", "");
     if (dbUrl.isEmpty()) {
-      Path dataDir = Path.of(config.get("room.data-dir", "./data"));
-      Files.createDirectories(dataDir);
       dbUrl = Database.h2FileUrl(dataDir);
     }
     database = Database.open(dbUrl, config.get("room.db.user", ""), config.get("room.db.password", ""));

@@ -86,7 +86,7 @@ public final class RoomSockets implements AutoCloseable {
     String peer = peer(request);
     try {
       RoomService.VncTarget target = rooms.openVnc(roomId, token(request));
-      VncBridge bridge = bridges.newBridge(target.roomId(), target.memberId(), peer, target.address(), new VncBridge.Owner() {
+      VncBridge bridge = bridges.newBridge(target.roomId(), target.memberId(), peer, target.endpoint(), new VncBridge.Owner() {
         @Override
         public void onInput(VncBridge b) {
           rooms.noteInput(b.roomId(), b.memberId());

@@ -23,4 +23,12 @@ public interface DesktopManager {
 
   /** Where the room's VNC server listens (e.g. 127.0.0.1:5900+n), or empty when it has none. */
   Optional<InetSocketAddress> vncAddress(String roomId);
+
+  /**
+   * The room's VNC server and its password, read together (a restarted desktop gets a new port and password).
+   * The default knows no password: the server must then offer security type None.
+   */
+  default Optional<VncEndpoint> vncEndpoint(String roomId) {
+    return vncAddress(roomId).map(address -> new VncEndpoint(address, null));
+  }
 }

@@ -1,6 +1,5 @@
 package space.share.room.room;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -463,8 +462,8 @@ public final class RoomService {
     return new RoomViews.VncToken(token, url, vncTokens.ttlMs());
   }
 
-  /** What a VNC connection may open: the member it is for and the room's VNC server. */
-  public record VncTarget(String roomId, String memberId, InetSocketAddress address) {}
+  /** What a VNC connection may open: the member it is for and the room's VNC server (with its password). */
+  public record VncTarget(String roomId, String memberId, VncEndpoint endpoint) {}
 
   /**
    * Consumes a VNC token for a connection to {@code roomId}'s VNC server.
@@ -480,9 +479,9 @@ public final class RoomService {
         throw new RoomException(RoomStatus.NOT_IN_CONTROL, "control has passed to another member");
       }
     }
-    InetSocketAddress address = desktops.vncAddress(roomId)
+    VncEndpoint endpoint = desktops.vncEndpoint(roomId)
         .orElseThrow(() -> new RoomException(RoomStatus.VNC_UNAVAILABLE, "room " + roomId + " has no VNC server"));
-    return new VncTarget(roomId, grant.memberId(), address);
+    return new VncTarget(roomId, grant.memberId(), endpoint);
   }
 
   // ---------------------------------------------------------------- parts (poller)

@@ -1,6 +1,5 @@
 package space.share.room.vnc;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import space.share.room.api.RoomStatus;
+import space.share.room.room.VncEndpoint;
 
 /**
  * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the
@@ -29,7 +29,7 @@ public final class VncBridges implements AutoCloseable {
   }
 
   /** A bridge for one WebSocket; it registers itself when the socket opens. */
-  public VncBridge newBridge(String roomId, String memberId, String peer, InetSocketAddress target, VncBridge.Owner owner) {
+  public VncBridge newBridge(String roomId, String memberId, String peer, VncEndpoint target, VncBridge.Owner owner) {
     return new VncBridge(roomId, memberId, peer, target, connectTimeout, scheduler, this, owner);
   }
 

@@ -1,6 +1,7 @@
 package space.share.room.vnc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -41,11 +42,15 @@ class VncBridgeTest {
   private ServerSocket fakeVnc;
 
   private void start(InetSocketAddress target, Map<String, String> config) throws Exception {
+    start(target, null, config);
+  }
+
+  private void start(InetSocketAddress target, String password, Map<String, String> config) throws Exception {
     // No reachability probes: the fake server must accept only the bridge's connection.
     Map<String, String> all = new java.util.HashMap<>(config);
     all.put("room.vnc.probe-interval-ms", "600000");
     harness = new ControllerHarness(dataDir, new FakeClock(System.currentTimeMillis()), new FakeStreamStatus(),
-        new StaticDesktopManager(target), all);
+        new StaticDesktopManager(target, password), all);
     wsClient = new WebSocketClient();
     wsClient.start();
   }
@@ -81,8 +86,12 @@ class VncBridgeTest {
     start(listen(), Map.of());
     WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
     try (Socket server = accept()) {
-      server.getOutputStream().write("RFB 003.008\n".getBytes());
-      assertEquals("RFB 003.008\n", new String(ws.read(12, WAIT)));
+      assertTrue(FakeRfbServer.handshake(server, null));
+      assertEquals(null, new RfbClient(ws).tryAuthenticate(null), "the browser's handshake with the proxy");
+      ws.sendBinary(new byte[] {1}); // ClientInit, relayed
+      assertEquals(1, server.getInputStream().read());
+      server.getOutputStream().write("ServerInit".getBytes());
+      assertEquals("ServerInit", new String(ws.read(10, WAIT)));
       ws.sendBinary(new byte[] {5, 0, 0, 10, 0, 20});
       byte[] got = server.getInputStream().readNBytes(6);
       assertEquals(20, got[5]);
@@ -98,6 +107,72 @@ class VncBridgeTest {
   }
 
   @Test
+  void bridge_serverWantsPassword_proxyAnswersAndBrowserGetsNone() throws Exception {
+    start(listen(), "s3cretPw", Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, "s3cretPw"), "the proxy's VNC Authentication response");
+      RfbClient browser = new RfbClient(ws);
+      assertEquals(null, browser.tryAuthenticate(null), "the browser is offered None and accepted");
+      // Everything after the security handshake passes unchanged, in one frame or many.
+      ws.sendBinary(new byte[] {1, 5, 0});
+      ws.sendBinary(new byte[] {0, 10, 0, 20});
+      assertEquals("[1, 5, 0, 0, 10, 0, 20]", java.util.Arrays.toString(server.getInputStream().readNBytes(7)));
+    }
+  }
+
+  @Test
+  void bridge_browserPipelinesHandshakeAndClientInit_restRelayed() throws Exception {
+    start(listen(), "s3cretPw", Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, "s3cretPw"));
+      assertEquals("RFB 003.008\n", new String(ws.read(12, WAIT)));
+      byte[] all = "RFB 003.008\n\u0001\u0001\u0005".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      ws.sendBinary(all); // version, security None, ClientInit and a byte more, in one frame
+      assertEquals("[1, 1, 0, 0, 0, 0]", java.util.Arrays.toString(ws.read(6, WAIT)));
+      assertEquals("[1, 5]", java.util.Arrays.toString(server.getInputStream().readNBytes(2)));
+    }
+  }
+
+  @Test
+  void bridge_wrongPassword_closed4502BeforeTheBrowserSeesAByte() throws Exception {
+    start(listen(), "wrongPw1", Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      assertFalse(FakeRfbServer.handshake(server, "rightPw1"));
+      assertEquals(4502, ws.awaitClose(WAIT));
+      assertTrue(ws.closeReason.get().contains("Authentication failed"), ws.closeReason.get());
+      assertEquals(0, ws.available(), "no RFB byte reached the browser");
+    }
+  }
+
+  @Test
+  void bridge_serverWantsPasswordControllerHasNone_closed4502() throws Exception {
+    start(listen(), null, Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      assertFalse(FakeRfbServer.handshake(server, "rightPw1"));
+      assertEquals(4502, ws.awaitClose(WAIT));
+      assertTrue(ws.closeReason.get().contains("password"), ws.closeReason.get());
+    }
+  }
+
+  @Test
+  void bridge_browserChoosesVncAuth_closed4400() throws Exception {
+    start(listen(), Map.of());
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, null));
+      assertEquals("RFB 003.008\n", new String(ws.read(12, WAIT)));
+      ws.sendBinary("RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      ws.read(2, WAIT);
+      ws.sendBinary(new byte[] {2});
+      assertEquals(4400, ws.awaitClose(WAIT));
+    }
+  }
+
+  @Test
   void bridge_browserNotReading_vncServerBlockedInsteadOfBuffering() throws Exception {
     start(listen(), Map.of());
     String url = vncUrl();
@@ -107,6 +182,11 @@ class VncBridgeTest {
     wsClient.connect(stalled, URI.create(url), new ClientUpgradeRequest()).get(5, TimeUnit.SECONDS);
     AtomicLong written = new AtomicLong();
     try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, null));
+      // The client answers the handshake blind (version, None, ClientInit in one frame) and then reads nothing.
+      opened.get().sendBinary(ByteBuffer.wrap("RFB 003.008\n\u0001\u0001".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+          Callback.NOOP);
+      assertEquals(1, server.getInputStream().read(), "ClientInit relayed");
       server.setSoTimeout(2000);
       Thread writer = new Thread(() -> {
         byte[] chunk = new byte[64 * 1024];
@@ -155,6 +235,7 @@ class VncBridgeTest {
     start(listen(), Map.of("room.vnc.idle-timeout-ms", "1000"));
     WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
     try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, null));
       long startNanos = System.nanoTime();
       assertEquals(4408, ws.awaitClose(Duration.ofSeconds(5)));
       long ms = (System.nanoTime() - startNanos) / 1_000_000;
@@ -169,6 +250,21 @@ class VncBridgeTest {
     fakeVnc.close();
     start(closedPort, Map.of());
     assertEquals(4502, WsProbe.connect(wsClient, vncUrl(), "binary").awaitClose(WAIT));
+  }
+
+  @Test
+  void bridge_vncServerAcceptsButNeverGreets_closedAfterConnectTimeout() throws Exception {
+    // The connect timeout covers the security handshake too: a server that accepts and stays silent is given up.
+    start(listen(), "s3cretPw", Map.of("room.vnc.connect-timeout-ms", "800", "room.vnc.idle-timeout-ms", "600000"));
+    WsProbe ws = WsProbe.connect(wsClient, vncUrl(), "binary");
+    try (Socket server = accept()) {
+      long startNanos = System.nanoTime();
+      assertEquals(4502, ws.awaitClose(WAIT));
+      long ms = (System.nanoTime() - startNanos) / 1_000_000;
+      assertTrue(ms < 3000, "closed after " + ms + " ms");
+      assertTrue(ws.closeReason.get().contains("authenticate"), ws.closeReason.get());
+      assertEquals(-1, readOrEof(server.getInputStream()), "the TCP side is closed too");
+    }
   }
 
   @Test

@@ -64,7 +64,7 @@ class VncProxyBench {
           + " extra x11vnc args: [%s]", X11Desktop.WIDTH, X11Desktop.HEIGHT, FULL_FRAMES, ROUND_TRIPS, REGION_PX, REGION_PX, extra));
       try (Socket direct = new Socket("127.0.0.1", desktop.vncPort)) {
         RfbClient viaTcp = RfbClient.overTcp(direct);
-        viaTcp.handshake();
+        viaTcp.handshake(desktop.password);
         lines.add(measure("direct TCP", viaTcp));
       }
       WebSocketClient client = new WebSocketClient();
@@ -100,6 +100,7 @@ class VncProxyBench {
       Thread fake = new Thread(() -> {
         try (Socket socket = server.accept()) {
           socket.setTcpNoDelay(true);
+          FakeRfbServer.handshake(socket, null);
           byte[] request = new byte[10];
           byte[] reply = new byte[replyBytes];
           while (socket.getInputStream().readNBytes(request, 0, 10) == 10) {
@@ -119,6 +120,7 @@ class VncProxyBench {
         harness.call("POST", "/api/rooms/fake/control/request", member, null);
         String token = harness.call("POST", "/api/rooms/fake/vnc-token", member, null).body().path("token").asText();
         WsProbe ws = WsProbe.connect(client, harness.wsBase() + "/rooms/fake/vnc?token=" + token, "binary");
+        new RfbClient(ws).tryAuthenticate(null);
         List<Long> rttsUs = new ArrayList<>();
         for (int trip = 0; trip < ROUND_TRIPS + 50; trip++) {
           long startNanos = System.nanoTime();
