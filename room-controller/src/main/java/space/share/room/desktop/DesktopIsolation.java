@@ -99,6 +99,11 @@ public final class DesktopIsolation {
   }
 
   /** The command prefix that runs a program as {@code user}: setpriv with no way back to more privileges. */
+  /** Runs the rest of the command as init of a new PID namespace with its own /proc (needs root). */
+  static List<String> ownPidNamespace() {
+    return List.of("unshare", "--pid", "--fork", "--mount-proc");
+  }
+
   static List<String> runAs(DesktopUser user) {
     return List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--no-new-privs",
         "--inh-caps=-all", "--");

@@ -299,6 +299,10 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       prepareRuntimeDir(runAs, password);
       java.util.List<String> command = new java.util.ArrayList<>(List.of("setsid"));
       if (runAs != null) {
+        // Its own PID namespace (with its own /proc): the room's programs see only the room's processes, so no other
+        // room can read this one's command lines (ffmpeg's carries the stream key), and when room.sh (its init) ends
+        // the kernel ends everything left in it.
+        command.addAll(DesktopIsolation.ownPidNamespace());
         command.addAll(DesktopIsolation.runAs(runAs));
       }
       command.add(settings.script().toString());
@@ -359,15 +363,13 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       if (p != null && p.isAlive()) {
         List<StatusFile.Component> components = StatusFile.read(runtimeDir.resolve("status"));
         ProcessTree.signalGroup(p.pid(), "TERM");
-        try {
-          if (!p.waitFor(settings.stopGraceMs(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("room {} desktop (room.sh pid {}) still running {} ms after SIGTERM, killing it", roomId, p.pid(),
-                settings.stopGraceMs());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (!awaitGone(p)) {
+          LOG.warn("room {} desktop (room.sh pid {}) still running {} ms after SIGTERM, killing it", roomId, p.pid(),
+              settings.stopGraceMs());
         }
-        for (StatusFile.Component c : components) {
+        // In its own PID namespace the status file's pids are the namespace's, not ours: the namespace ends with
+        // room.sh and takes its components with it.
+        for (StatusFile.Component c : user != null ? List.<StatusFile.Component>of() : components) {
           c.pid().ifPresent(pid -> {
             if (!ProcessTree.groupMembers(pid).isEmpty()) {
               ProcessTree.signalGroup(pid, "KILL");
@@ -383,6 +385,30 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       releaseDisplay();
       deleteRecursively(runtimeDir);
       LOG.info("room {} desktop stopped", roomId);
+    }
+
+    /**
+     * Waits up to the stop grace for room.sh to finish its own orderly stop. In a PID namespace {@code p} is {@code
+     * unshare}, which the group's SIGTERM ends at once while room.sh (the namespace's init) still stops its components:
+     * wait for the whole group to be gone then.
+     */
+    private boolean awaitGone(Process p) {
+      long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.stopGraceMs());
+      try {
+        if (!p.waitFor(settings.stopGraceMs(), TimeUnit.MILLISECONDS)) {
+          return false;
+        }
+        while (!ProcessTree.groupMembers(p.pid()).isEmpty()) {
+          if (System.nanoTime() > deadlineNanos) {
+            return false;
+          }
+          sleepQuietly(50);
+        }
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     /** SIGKILL to room.sh's group and to every process still carrying this room's runtime dir. */
@@ -420,7 +446,10 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       try {
         if (Files.exists(lock)) {
           long owner = Long.parseLong(Files.readString(lock).trim());
-          if (ProcessHandle.of(owner).isEmpty()) {
+          // A room's own user made it inside the room's PID namespace, which is gone by now (its pid is not ours).
+          DesktopIsolation.DesktopUser roomUser = user;
+          boolean ownedByRoom = roomUser != null && ((Integer) Files.getAttribute(lock, "unix:uid")) == roomUser.uid();
+          if (ownedByRoom || ProcessHandle.of(owner).isEmpty()) {
             Files.deleteIfExists(lock);
             Files.deleteIfExists(Path.of("/tmp/.X11-unix/X" + display));
           }

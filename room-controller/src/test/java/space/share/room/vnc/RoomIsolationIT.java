@@ -110,6 +110,8 @@ class RoomIsolationIT {
   private static Result inRoomA(String script) throws Exception {
     List<String> command = new ArrayList<>();
     if (users()) {
+      // Inside A's PID namespace and its /proc, where A's own programs run.
+      command.addAll(List.of("nsenter", "--target", String.valueOf(namespaceInit(a.pid())), "--pid", "--mount", "--"));
       var user = a.user().orElseThrow();
       command.addAll(List.of("setpriv", "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
     }
@@ -156,6 +158,23 @@ class RoomIsolationIT {
     assertNotEquals(0, noCookie.exitCode(), noCookie.out());
   }
 
+  /** The init of the PID namespace {@code unshare} (pid {@code unsharePid}) made: its only child. */
+  private static long namespaceInit(long unsharePid) throws Exception {
+    String children = Files.readString(Path.of("/proc/" + unsharePid + "/task/" + unsharePid + "/children")).trim();
+    assertTrue(children.matches("\\d+"), "unshare " + unsharePid + " has one child: '" + children + "'");
+    return Long.parseLong(children);
+  }
+
+  @Test
+  void fromRoomA_roomBsProcessesAreInvisible() throws Exception {
+    Assumptions.assumeTrue(users(), "ASSUMPTION: the controller is not root: rooms share the host's PID namespace");
+    // Every command line A can see: B's Xvfb (-auth <B's runtime dir>/Xauthority) and ffmpeg (the stream key) are
+    // among the host's, never among A's.
+    Result seen = inRoomA("for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < \"$f\"; echo; done 2>/dev/null");
+    assertTrue(seen.out().contains(a.runtimeDir().toString()), "A sees its own Xvfb (the probe works): " + seen.out());
+    assertTrue(!seen.out().contains(b.runtimeDir().toString()), "A sees a process of B: " + seen.out());
+  }
+
   @Test
   void fromRoomA_roomBsFilesEnvironmentProcessesAndControllerDataUnreadable() throws Exception {
     // -DroomIsolationIT.fileChecksWithoutUsers=true runs them anyway, to see them fail with shared users.
@@ -179,7 +198,9 @@ class RoomIsolationIT {
     for (Map.Entry<String, String> attempt : attempts.entrySet()) {
       Result r = inRoomA(attempt.getValue() + " >/dev/null");
       assertNotEquals(0, r.exitCode(), attempt.getKey() + " succeeded: " + r.out());
-      assertTrue(r.out().contains("Permission denied") || r.out().contains("Operation not permitted"),
+      // B's processes do not exist in A's PID namespace at all: "No such file" / "No such process".
+      assertTrue(r.out().contains("Permission denied") || r.out().contains("Operation not permitted")
+          || r.out().contains("No such file or directory") || r.out().contains("No such process"),
           attempt.getKey() + ": " + r.out());
     }
     assertNotEquals(a.user().orElseThrow().uid(), b.user().orElseThrow().uid(), "A and B run as different users");
