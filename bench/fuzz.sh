@@ -25,7 +25,8 @@ if ((${#missing[@]})); then
   echo "  install them:  sudo apt-get install -y --no-install-recommends ${packages[*]}" >&2
   exit 1
 fi
-if ! ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libx264; then
+encoders="$(ffmpeg -hide_banner -encoders 2>/dev/null || true)"
+if [[ "$encoders" != *libx264* ]]; then
   echo "bench/fuzz.sh: this ffmpeg has no libx264 encoder (Debian's ffmpeg package has it)" >&2
   exit 1
 fi

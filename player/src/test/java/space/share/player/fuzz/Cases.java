@@ -88,7 +88,7 @@ final class Cases {
   /** C0C1, S0S1S2, C2 (simple handshake, RTMP spec §5.2); false when the server did not complete it. */
   private static boolean rtmpHandshake(Conn c, CaseRun r) {
     if (!c.write(Wire.rtmpC0C1(r.rnd))) return false;
-    byte[] s = c.readExactly(1 + 2 * Wire.RTMP_HANDSHAKE_BYTES, 3_000);
+    byte[] s = c.readExactly(1 + 2 * Wire.RTMP_HANDSHAKE_BYTES, 2_000);
     if (s == null) return false;
     return c.write(Arrays.copyOfRange(s, 1, 1 + Wire.RTMP_HANDSHAKE_BYTES)); // C2 echoes S1
   }
@@ -119,14 +119,14 @@ final class Cases {
     byte[] junk = Wire.random(r.rnd, r.between(1, 16_384));
     junk[0] = (byte) (int) r.pick(3, 6, 0, 0xff, r.rnd.nextInt(256)); // plain, encrypted, nonsense versions
     c.write(junk);
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static void rtmpHandshakeThenBytes(CaseRun r) throws IOException {
     Conn c = r.open(r.target.rtmp(), SHORT_MS);
     if (!rtmpHandshake(c, r)) return;
     c.write(Wire.random(r.rnd, r.between(1, 65_536)));
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static int randomCsid(CaseRun r) {
@@ -163,7 +163,7 @@ final class Cases {
       byte[] part = Wire.random(r.rnd, r.between(1, 256 * 1024));
       c.write(Wire.rtmpChunk(0, r.between(3, 20), r.rnd.nextInt(100_000), 0xFFFFFF, type, 1, part));
     }
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static void rtmpManyPartialChunkStreams(CaseRun r) throws IOException {
@@ -176,7 +176,7 @@ final class Cases {
       int csid = r.rnd.nextBoolean() ? 3 + i : randomCsid(r);
       c.write(Wire.rtmpChunk(0, csid, i, claimed, r.pick(8, 9, 20), 1, Wire.random(r.rnd, 128)));
     }
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static void rtmpConnectWrongApp(CaseRun r) throws IOException {
@@ -215,7 +215,7 @@ final class Cases {
         c.write(Wire.rtmpMessage(3, 20, 0, new byte[] {0x02, (byte) 0xff, (byte) 0xff, 'c', 'o'}));
       }
     }
-    c.drainUntilClosed(700);
+    c.drainUntilClosed(500);
   }
 
   private static void rtmpSlowloris(CaseRun r) throws IOException {
@@ -227,7 +227,7 @@ final class Cases {
       c.stall(perByteMs);
     }
     c.stall(SLOW_MS); // then nothing: the server must time the connection out, not keep it
-    c.drainUntilClosed(SLOW_MS);
+    c.drainUntilClosed(c.remainingMs());
   }
 
   private static void rtmpPublishWrongKey(CaseRun r) throws IOException {
@@ -519,7 +519,7 @@ final class Cases {
     for (int i = 0; i < frames && !c.writeFailed; i++) {
       c.write(Wire.wsFrame(true, 0, r.pick(1, 2, 9), r.rnd.nextInt(3) == 0, Wire.random(r.rnd, r.between(0, 2_000)), -1, r.rnd));
     }
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static void wsPingFlood(CaseRun r) throws IOException {
@@ -549,7 +549,7 @@ final class Cases {
     };
     c.write(frame);
     c.write(Wire.wsFrame(true, 0, 0, true, Wire.random(r.rnd, 20), -1, r.rnd)); // a continuation with nothing to continue
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 
   private static void wsEventsGarbage(CaseRun r) throws IOException {
@@ -754,6 +754,6 @@ final class Cases {
     };
     c.write(frame);
     c.write(Wire.random(r.rnd, r.between(1, 5_000)));
-    c.drainUntilClosed(800);
+    c.drainUntilClosed(500);
   }
 }

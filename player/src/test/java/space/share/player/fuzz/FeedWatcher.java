@@ -33,6 +33,7 @@ final class FeedWatcher implements AutoCloseable {
   private long generations;
   private long lastFragmentNanos;
   private long longestSilenceMs;
+  private long silencesOver1s;
   private String lastCloseReason = "";
 
   FeedWatcher(URI feed) {
@@ -120,7 +121,9 @@ final class FeedWatcher implements AutoCloseable {
           if (sequence.fragments > before) {
             long now = System.nanoTime();
             if (lastFragmentNanos != 0) {
-              longestSilenceMs = Math.max(longestSilenceMs, TimeUnit.NANOSECONDS.toMillis(now - lastFragmentNanos));
+              long silenceMs = TimeUnit.NANOSECONDS.toMillis(now - lastFragmentNanos);
+              longestSilenceMs = Math.max(longestSilenceMs, silenceMs);
+              if (silenceMs > 1_000) silencesOver1s++;
             }
             lastFragmentNanos = now;
           }
@@ -145,16 +148,17 @@ final class FeedWatcher implements AutoCloseable {
   /** Resets the longest-silence figure (the warm-up before the fuzz run does not count). */
   synchronized void startMeasuring() {
     longestSilenceMs = 0;
+    silencesOver1s = 0;
   }
 
   synchronized Figures figures() {
     return new Figures(sequence.fragments, sequence.lost, sequence.gaps, disconnects, generations, longestSilenceMs,
-        lastCloseReason);
+        silencesOver1s, lastCloseReason);
   }
 
   /** What the viewer saw. */
   record Figures(long fragments, long lost, long gaps, long disconnects, long generations, long longestSilenceMs,
-      String lastCloseReason) {}
+      long silencesOver1s, String lastCloseReason) {}
 
   @Override
   public void close() {

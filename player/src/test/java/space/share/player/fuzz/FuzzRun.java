@@ -49,7 +49,7 @@ public final class FuzzRun {
   public record Settings(Path home, int cases, long seed, int workers, Duration maxFuzzTime, Duration settle,
       PrintStream out) {
     public static Settings defaults(Path home) {
-      return new Settings(home, 10_000, 1, 16, Duration.ofMinutes(7), Duration.ofSeconds(10), System.out);
+      return new Settings(home, 10_000, 1, 32, Duration.ofMinutes(6), Duration.ofSeconds(10), System.out);
     }
 
     public Settings withCases(int n) {
@@ -63,9 +63,11 @@ public final class FuzzRun {
 
   /** One server's figures. */
   public record ServerFigures(String name, boolean alive, boolean healthyAtEnd, long healthFailures,
-      long unresponsiveEpisodes, long idleRssKb, long peakRssKb, long afterRssKb, long oomLogLines) {
+      long unresponsiveEpisodes, String probeName, boolean probeAtEnd, long probeFailures, long probeDeadEpisodes,
+      long idleRssKb, long peakRssKb, long afterRssKb, long oomLogLines) {
+    /** Died, stopped answering /healthz, or its RTMP side stopped answering handshakes (5 checks in a row). */
     public boolean crashed() {
-      return !alive || unresponsiveEpisodes > 0;
+      return !alive || unresponsiveEpisodes > 0 || probeDeadEpisodes > 0 || !probeAtEnd;
     }
   }
 
@@ -86,6 +88,9 @@ public final class FuzzRun {
         if (!s.alive()) why.add(s.name() + " died");
         else if (s.unresponsiveEpisodes() > 0) why.add(s.name() + " stopped answering /healthz " + s.unresponsiveEpisodes() + " times");
         else if (!s.healthyAtEnd()) why.add(s.name() + " does not answer /healthz after the run");
+        if (s.alive() && (s.probeDeadEpisodes() > 0 || !s.probeAtEnd())) {
+          why.add(s.name() + ": " + s.probeName() + " stopped answering" + (s.probeAtEnd() ? " for a while" : " (still not at the end)"));
+        }
       });
       if (feed.lost() > 0) why.add("feed viewer lost " + feed.lost() + " fragments in " + feed.gaps() + " gaps");
       if (feedFragmentsAfterFuzz == 0) why.add("feed viewer got no fragment after the fuzz cases");
@@ -164,24 +169,32 @@ public final class FuzzRun {
     String controller = "http://127.0.0.1:" + controllerPort;
 
     try (FakeRfbServer rfb = new FakeRfbServer()) {
+      // One config file for both servers (as run.sh has one), not environment overrides: today's MediaConfig
+      // merges file and environment keys in hash order, so an override of a key the file also sets may lose.
+      Map<String, String> keys = new java.util.LinkedHashMap<>();
+      keys.put("secret", "fuzz-secret-" + Long.toHexString(new Random().nextLong()));
+      keys.put("media.bind-host", "127.0.0.1");
+      keys.put("media.rtmp.port", String.valueOf(rtmpPort));
+      keys.put("media.http.port", String.valueOf(mediaPort));
+      keys.put("media.streams.demo.key", DEMO_KEY);
+      keys.put("media.streams.demo.public", "true");
+      keys.put("room.admin-token", ADMIN_TOKEN);
+      keys.put("room.http.host", "127.0.0.1");
+      keys.put("room.http.port", String.valueOf(controllerPort));
+      keys.put("room.public-url", controller);
+      keys.put("room.media.public-url", media);
+      keys.put("room.media.internal-url", media);
+      keys.put("room.media.rtmp-url", "rtmp://127.0.0.1:" + rtmpPort + "/live");
+      keys.put("room.data-dir", workDir.resolve("data").toString());
+      keys.put("room.desktop.mode", "none");
+      keys.put("room.vnc.static-target", "127.0.0.1:" + rfb.port());
+      Path config = workDir.resolve("share-space.properties");
+      StringBuilder file = new StringBuilder("# written by FuzzRun\n");
+      keys.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
+      Files.writeString(config, file);
       Map<String, String> env = new HashMap<>();
-      env.put("SHARE_SPACE_SECRET", "fuzz-secret-" + Long.toHexString(new Random().nextLong()));
-      env.put("SHARE_SPACE_MEDIA_BIND_HOST", "127.0.0.1");
-      env.put("SHARE_SPACE_MEDIA_RTMP_PORT", String.valueOf(rtmpPort));
-      env.put("SHARE_SPACE_MEDIA_HTTP_PORT", String.valueOf(mediaPort));
-      env.put("SHARE_SPACE_MEDIA_STREAMS_DEMO_KEY", DEMO_KEY);
-      env.put("SHARE_SPACE_MEDIA_STREAMS_DEMO_PUBLIC", "true");
-      env.put("SHARE_SPACE_ROOM_ADMIN_TOKEN", ADMIN_TOKEN);
-      env.put("SHARE_SPACE_ROOM_HTTP_HOST", "127.0.0.1");
-      env.put("SHARE_SPACE_ROOM_HTTP_PORT", String.valueOf(controllerPort));
-      env.put("SHARE_SPACE_ROOM_PUBLIC_URL", controller);
-      env.put("SHARE_SPACE_ROOM_MEDIA_PUBLIC_URL", media);
-      env.put("SHARE_SPACE_ROOM_MEDIA_INTERNAL_URL", media);
-      env.put("SHARE_SPACE_ROOM_MEDIA_RTMP_URL", "rtmp://127.0.0.1:" + rtmpPort + "/live");
-      env.put("SHARE_SPACE_ROOM_DATA_DIR", workDir.resolve("data").toString());
-      env.put("SHARE_SPACE_ROOM_DESKTOP_MODE", "none");
-      env.put("SHARE_SPACE_ROOM_VNC_STATIC_TARGET", "127.0.0.1:" + rfb.port());
-      env.put("SHARE_SPACE_ROOM_BOOTSTRAP_ID", "");
+      System.getenv().keySet().stream().filter(k -> k.startsWith("SHARE_SPACE_")).forEach(k -> env.put(k, null));
+      env.put("SHARE_SPACE_CONFIG", config.toString());
 
       ServerProcess mediaServer = ServerProcess.start("media-server", home, env, URI.create(media + "/healthz"),
           workDir.resolve("media-server.log"));
@@ -192,6 +205,8 @@ public final class FuzzRun {
         roomController = ServerProcess.start("room-controller", home, env, URI.create(controller + "/healthz"),
             workDir.resolve("room-controller.log"));
         List<ServerProcess> servers = List.of(mediaServer, roomController);
+        InetSocketAddress rtmpAddress = new InetSocketAddress("127.0.0.1", rtmpPort);
+        mediaServer.addProbe("RTMP handshake", () -> rtmpAnswers(rtmpAddress, timer));
         for (ServerProcess s : servers) {
           if (!s.awaitHealthy(Duration.ofSeconds(90))) {
             throw new SetupException(s.name + " did not answer /healthz within 90 s; log " + s.log + ":\n" + s.logTail(30));
@@ -231,12 +246,10 @@ public final class FuzzRun {
           hls.start();
 
           // Idle: the live stream and its two readers, no fuzz case yet.
-          ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(daemon("fuzz-monitor"));
-          AtomicInteger ticks = new AtomicInteger();
-          monitor.scheduleAtFixedRate(() -> {
-            boolean checkHealth = ticks.incrementAndGet() % 2 == 0;
-            servers.forEach(s -> s.sample(checkHealth));
-          }, 0, 500, TimeUnit.MILLISECONDS);
+          // RSS every 500 ms; health (/healthz, RTMP handshake) every second on its own thread, as its checks can block.
+          ScheduledExecutorService monitor = Executors.newScheduledThreadPool(2, daemon("fuzz-monitor"));
+          monitor.scheduleWithFixedDelay(() -> servers.forEach(s -> s.sample(false)), 0, 500, TimeUnit.MILLISECONDS);
+          monitor.scheduleWithFixedDelay(() -> servers.forEach(s -> s.sample(true)), 0, 1_000, TimeUnit.MILLISECONDS);
           Thread.sleep(5_000); // the idle figure is the one the issue compares against: the stream settled, nothing else
           long[] idle = servers.stream().mapToLong(ServerProcess::rssKb).toArray();
           servers.forEach(ServerProcess::resetPeak);
@@ -267,7 +280,8 @@ public final class FuzzRun {
           for (int i = 0; i < servers.size(); i++) {
             ServerProcess s = servers.get(i);
             figures.add(new ServerFigures(s.name, s.alive(), s.alive() && s.healthy(), s.healthFailures(), s.unresponsiveEpisodes(),
-                idle[i], s.peakRssKb(), after[i], s.logCount("OutOfMemoryError")));
+                s.probeName(), s.alive() && s.probeAnswers(), s.probeFailures(), s.probeDeadEpisodes(), idle[i], s.peakRssKb(), after[i],
+                s.logCount("OutOfMemoryError")));
           }
           Map<String, Long> kinds = new TreeMap<>();
           byKind.forEach((k, v) -> kinds.put(k, v.sum()));
@@ -366,16 +380,18 @@ public final class FuzzRun {
     out.println(kinds);
     out.printf(Locale.ROOT, "crashes: %d%n", r.crashes());
     for (ServerFigures s : r.servers()) {
-      out.printf(Locale.ROOT, "  %-15s %s, /healthz %s (failed checks %d, unresponsive episodes %d), OutOfMemoryError log lines %d%n",
+      out.printf(Locale.ROOT, "  %-15s %s, /healthz %s (failed checks %d, unresponsive episodes %d)%s, OutOfMemoryError log lines %d%n",
           s.name(), s.alive() ? "alive" : "DIED", s.healthyAtEnd() ? "ok" : "NOT ANSWERING", s.healthFailures(),
-          s.unresponsiveEpisodes(), s.oomLogLines());
+          s.unresponsiveEpisodes(), s.probeName().isEmpty() ? "" : String.format(Locale.ROOT, ", %s %s (failed checks %d, dead episodes %d)",
+              s.probeName(), s.probeAtEnd() ? "ok" : "NOT ANSWERING", s.probeFailures(), s.probeDeadEpisodes()), s.oomLogLines());
       out.printf(Locale.ROOT, "  %-15s RSS idle %d MB, peak %d MB, after %d MB (after - idle %+d MB)%n", s.name(),
           s.idleRssKb() / 1024, s.peakRssKb() / 1024, s.afterRssKb() / 1024, (s.afterRssKb() - s.idleRssKb()) / 1024);
     }
     FeedWatcher.Figures v = r.feed();
     out.printf(Locale.ROOT, "feed viewer: %d fragments, fragments lost %d (%d gaps), disconnects %d%s, publishes seen %d, "
-            + "longest silence %d ms, %d fragments in the %d s after the cases%n", v.fragments(), v.lost(), v.gaps(), v.disconnects(),
-        v.disconnects() > 0 ? " (last: " + v.lastCloseReason() + ")" : "", v.generations(), v.longestSilenceMs(),
+            + "longest silence %d ms (%d over 1 s), %d fragments in the %d s after the cases%n", v.fragments(), v.lost(), v.gaps(),
+        v.disconnects(), v.disconnects() > 0 ? " (last: " + v.lastCloseReason() + ")" : "", v.generations(), v.longestSilenceMs(),
+        v.silencesOver1s(),
         r.feedFragmentsAfterFuzz(), settings.settle().toSeconds());
     HlsWatcher.Figures h = r.hls();
     out.printf(Locale.ROOT, "ll-hls reader: %d playlists, %d parts, %d fragments, fragments lost %d, failed requests %d%s%n",
@@ -457,6 +473,16 @@ public final class FuzzRun {
         "-b:v", "3M", "-maxrate", "3M", "-bufsize", "1M", "-c:a", "aac", "-b:a", "128k", "-f", "flv", url)
         .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .start();
+  }
+
+  /** Whether the RTMP port answers C0+C1 with S0+S1 within 3 s: the ingest's IO threads are alive. */
+  private static boolean rtmpAnswers(InetSocketAddress rtmp, ScheduledExecutorService timer) {
+    try (Conn c = Conn.open(rtmp, null, timer, 4_000)) {
+      c.write(Wire.rtmpC0C1(new Random()));
+      return c.readExactly(1 + Wire.RTMP_HANDSHAKE_BYTES, 3_000) != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int freePort() throws IOException {

@@ -30,6 +30,12 @@ final class ServerProcess implements AutoCloseable {
   private int failuresInRow;
   private long healthFailures;
   private long unresponsiveEpisodes;
+  /** A second liveness check beside /healthz (the media server's RTMP handshake), or null. */
+  private java.util.function.BooleanSupplier probe;
+  private String probeName = "";
+  private int probeFailuresInRow;
+  private long probeFailures;
+  private long probeDeadEpisodes;
 
   private ServerProcess(String name, Process process, URI health, Path log) {
     this.name = name;
@@ -41,7 +47,10 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(String name, Path home, Map<String, String> env, URI health, Path log) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(List.of(home.resolve("bin").resolve(name).toString()))
         .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
+    env.forEach((k, v) -> {
+      if (v == null) pb.environment().remove(k); // a SHARE_SPACE_* of the caller's shell would override the file
+      else pb.environment().put(k, v);
+    });
     return new ServerProcess(name, pb.start(), health, log);
   }
 
@@ -88,10 +97,21 @@ final class ServerProcess implements AutoCloseable {
     return -1;
   }
 
-  /** One monitor tick: RSS peak always, the health check when {@code checkHealth}. */
+  /** Adds a liveness check that must keep passing beside /healthz (same rule: 5 failures in a row = dead). */
+  synchronized void addProbe(String name, java.util.function.BooleanSupplier check) {
+    probeName = name;
+    probe = check;
+  }
+
+  /** One monitor tick: RSS peak always, the health checks when {@code checkHealth}. */
   void sample(boolean checkHealth) {
     long rss = rssKb();
     boolean ok = !checkHealth || healthy();
+    java.util.function.BooleanSupplier p;
+    synchronized (this) {
+      p = probe;
+    }
+    boolean probeOk = !checkHealth || p == null || p.getAsBoolean();
     synchronized (this) {
       peakRssKb = Math.max(peakRssKb, rss);
       if (!checkHealth) return;
@@ -101,7 +121,34 @@ final class ServerProcess implements AutoCloseable {
         healthFailures++;
         if (++failuresInRow == UNRESPONSIVE_AFTER_FAILURES) unresponsiveEpisodes++;
       }
+      if (probeOk) {
+        probeFailuresInRow = 0;
+      } else {
+        probeFailures++;
+        if (++probeFailuresInRow == UNRESPONSIVE_AFTER_FAILURES) probeDeadEpisodes++;
+      }
     }
+  }
+
+  /** Whether the extra probe passes now (true when there is none). */
+  boolean probeAnswers() {
+    java.util.function.BooleanSupplier p;
+    synchronized (this) {
+      p = probe;
+    }
+    return p == null || p.getAsBoolean();
+  }
+
+  synchronized String probeName() {
+    return probeName;
+  }
+
+  synchronized long probeFailures() {
+    return probeFailures;
+  }
+
+  synchronized long probeDeadEpisodes() {
+    return probeDeadEpisodes;
   }
 
   synchronized void resetPeak() {
