@@ -74,7 +74,7 @@ public final class FuzzRun {
   /** Everything the run measured. */
   public record Report(long seed, int casesTried, double fuzzSeconds, Map<Family, FamilyFigures> families,
       Map<String, Long> casesByKind, List<ServerFigures> servers, FeedWatcher.Figures feed, HlsWatcher.Figures hls,
-      boolean publisherAlive, int goodJoinStatus, long feedFragmentsAfterFuzz, List<String> findings,
+      boolean publisherAlive, int goodJoinStatus, long feedFragmentsAfterFuzz, double[] feedFragmentsPerSecond, List<String> findings,
       long vncTokenMisses, long fakeVncConnections, Path workDir) {
 
     public long crashes() {
@@ -250,7 +250,9 @@ public final class FuzzRun {
           ScheduledExecutorService monitor = Executors.newScheduledThreadPool(2, daemon("fuzz-monitor"));
           monitor.scheduleWithFixedDelay(() -> servers.forEach(s -> s.sample(false)), 0, 500, TimeUnit.MILLISECONDS);
           monitor.scheduleWithFixedDelay(() -> servers.forEach(s -> s.sample(true)), 0, 1_000, TimeUnit.MILLISECONDS);
+          long idleFragmentsFrom = feed.figures().fragments();
           Thread.sleep(5_000); // the idle figure is the one the issue compares against: the stream settled, nothing else
+          double idleRate = (feed.figures().fragments() - idleFragmentsFrom) / 5.0;
           long[] idle = servers.stream().mapToLong(ServerProcess::rssKb).toArray();
           servers.forEach(ServerProcess::resetPeak);
           feed.startMeasuring();
@@ -266,11 +268,13 @@ public final class FuzzRun {
           Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
           List<String> findings = java.util.Collections.synchronizedList(new ArrayList<>());
           long started = System.nanoTime();
+          long fuzzFragmentsFrom = feed.figures().fragments();
           int tried = fuzz(target, timer, families, byKind, findings, servers, feed);
           double fuzzSeconds = (System.nanoTime() - started) / 1e9;
 
           // After: the stream must still flow to the viewer; memory after a settle.
           long fragmentsAtEnd = feed.figures().fragments();
+          double fuzzRate = (fragmentsAtEnd - fuzzFragmentsFrom) / fuzzSeconds;
           Thread.sleep(settings.settle().toMillis()); // the "after" figure: what the servers keep once the cases stopped
           long fragmentsAfter = feed.figures().fragments() - fragmentsAtEnd;
           long[] after = servers.stream().mapToLong(ServerProcess::rssKb).toArray();
@@ -286,7 +290,8 @@ public final class FuzzRun {
           Map<String, Long> kinds = new TreeMap<>();
           byKind.forEach((k, v) -> kinds.put(k, v.sum()));
           Report report = new Report(settings.seed(), tried, fuzzSeconds, families, kinds, figures, feed.figures(), hls.figures(),
-              ffmpeg.isAlive(), goodJoin, fragmentsAfter, List.copyOf(findings), Cases.vncTokenMisses.get(), rfb.connections.get(),
+              ffmpeg.isAlive(), goodJoin, fragmentsAfter, new double[] {idleRate, fuzzRate, fragmentsAfter / (double) settings.settle().toSeconds()},
+              List.copyOf(findings), Cases.vncTokenMisses.get(), rfb.connections.get(),
               workDir);
           print(report);
           return report;
@@ -393,6 +398,8 @@ public final class FuzzRun {
         v.disconnects(), v.disconnects() > 0 ? " (last: " + v.lastCloseReason() + ")" : "", v.generations(), v.longestSilenceMs(),
         v.silencesOver1s(),
         r.feedFragmentsAfterFuzz(), settings.settle().toSeconds());
+    out.printf(Locale.ROOT, "feed rate: %.1f fragments/s idle, %.1f during the cases, %.1f after%n", r.feedFragmentsPerSecond()[0],
+        r.feedFragmentsPerSecond()[1], r.feedFragmentsPerSecond()[2]);
     HlsWatcher.Figures h = r.hls();
     out.printf(Locale.ROOT, "ll-hls reader: %d playlists, %d parts, %d fragments, fragments lost %d, failed requests %d%s%n",
         h.playlists(), h.parts(), h.fragments(), h.lost(), h.failures(), h.failures() > 0 ? " (last: " + h.lastFailure() + ")" : "");
