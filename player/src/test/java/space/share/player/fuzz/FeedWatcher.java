@@ -40,15 +40,25 @@ final class FeedWatcher implements AutoCloseable {
     this.feed = feed;
   }
 
-  /** Connects; true when the socket opened within 5 s. */
-  boolean start() {
-    return connect();
+  /** Connects; true when the socket opened within {@code timeout} (a loaded machine may take seconds). */
+  boolean start(Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < until) {
+      if (connect()) return true;
+      try {
+        Thread.sleep(200); // between connect attempts
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   private boolean connect() {
     try {
-      socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3)).buildAsync(feed, new Listener())
-          .get(5, TimeUnit.SECONDS);
+      socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(feed, new Listener())
+          .get(15, TimeUnit.SECONDS);
       return true;
     } catch (Exception e) {
       synchronized (this) {

@@ -234,11 +234,11 @@ public final class FuzzRun {
         try (FeedWatcher feed = new FeedWatcher(URI.create(viewerFeed));
             HlsWatcher hls = new HlsWatcher(media + "/live/" + LIVE_ROOM + "/",
                 viewerFeed.substring(viewerFeed.indexOf("token=") + "token=".length()))) {
-          if (!feed.start()) throw new SetupException("the feed viewer could not connect: " + feed.figures().lastCloseReason());
-          long liveBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          if (!feed.start(Duration.ofSeconds(60))) throw new SetupException("the feed viewer could not connect: " + feed.figures().lastCloseReason());
+          long liveBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
           while (feed.figures().fragments() < 100) {
             if (System.nanoTime() > liveBy || !ffmpeg.isAlive()) {
-              throw new SetupException("the stream did not go live within 30 s (ffmpeg " + (ffmpeg.isAlive() ? "running" : "exited")
+              throw new SetupException("the stream did not go live within 60 s (ffmpeg " + (ffmpeg.isAlive() ? "running" : "exited")
                   + ", log " + ffmpegLog + "); viewer: " + feed.figures());
             }
             Thread.sleep(100); // waiting for the first fragments of a real encoder
