@@ -21,7 +21,8 @@ class FuzzIT {
     Path home = Path.of("..").toAbsolutePath().normalize();
     assertTrue(Files.isDirectory(home.resolve("media-server/target/lib")) && Files.isDirectory(home.resolve("room-controller/target/lib")),
         "needs the packaged servers (mvn package) under " + home);
-    FuzzRun.Settings settings = new FuzzRun.Settings(home, 500, 20261201L, 16, Duration.ofMinutes(3), Duration.ofSeconds(5), System.out);
+    FuzzRun.Settings settings = new FuzzRun.Settings(home, /* cases= */ 500, /* seed= */ 20261201L, /* workers= */ 16,
+        /* maxFuzzTime= */ Duration.ofMinutes(3), /* settle= */ Duration.ofSeconds(5), System.out);
 
     FuzzRun.Report report = new FuzzRun(settings).run();
 
