@@ -57,8 +57,15 @@ final class FakeRfbServer implements AutoCloseable {
       threads.execute(() -> {
         try (s) {
           s.setSoTimeout(IDLE_MS);
-          s.getOutputStream().write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+          // RFB 3.8 up to SecurityResult with security type None (RFC 6143 7.1), as the proxy's own handshake with
+          // the room's VNC server needs; everything after it (the fuzzer's bytes) is counted and dropped.
+          var out = s.getOutputStream();
           InputStream in = s.getInputStream();
+          out.write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+          in.readNBytes(12);
+          out.write(new byte[] {1, 1});
+          in.readNBytes(1);
+          out.write(new byte[] {0, 0, 0, 0});
           byte[] buf = new byte[16_384];
           for (int n; (n = in.read(buf)) >= 0; ) bytesReceived.addAndGet(n);
         } catch (IOException e) {

@@ -124,7 +124,7 @@ public final class FuzzRun {
   private static final String LIVE_ROOM = "fuzz";
   private static final String LIVE_PASSCODE = "fuzz-passcode";
   private static final String THROTTLE_ROOM = "fuzz-b";
-  private static final String DEMO_KEY = "fuzz-demo-key";
+  private static final String DEMO_KEY = "fuzz-demo-relay-key-" + Long.toHexString(new Random().nextLong());
 
   private final Settings settings;
   private final PrintStream out;
@@ -171,8 +171,7 @@ public final class FuzzRun {
     String controller = "http://127.0.0.1:" + controllerPort;
 
     try (FakeRfbServer rfb = new FakeRfbServer()) {
-      // One config file for both servers (as run.sh has one), not environment overrides: today's MediaConfig
-      // merges file and environment keys in hash order, so an override of a key the file also sets may lose.
+      // One config file for both servers, as run.sh has one.
       Map<String, String> keys = new java.util.LinkedHashMap<>();
       keys.put("secret", "fuzz-secret-" + Long.toHexString(new Random().nextLong()));
       keys.put("media.bind-host", "127.0.0.1");
@@ -190,6 +189,7 @@ public final class FuzzRun {
       keys.put("room.data-dir", workDir.resolve("data").toString());
       keys.put("room.desktop.mode", "none");
       keys.put("room.vnc.static-target", "127.0.0.1:" + rfb.port());
+      keys.put("room.vnc.static-password", "fuzz-vnc-" + Long.toHexString(new Random().nextLong()));
       Path config = workDir.resolve("share-space.properties");
       StringBuilder file = new StringBuilder("# written by FuzzRun\n");
       keys.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
