@@ -183,7 +183,7 @@ public final class RoomController {
     bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle,
         config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
-        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)), clock,
+        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
 
     server = new Server();

@@ -52,20 +52,20 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   /** @param nowMs a monotonic millisecond clock for the rate limits of members' messages */
   EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs) {
-    this(rooms, pingInterval, nowMs, Clock.systemUTC(), DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM);
+    this(rooms, pingInterval, nowMs, DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM);
   }
 
   /**
-   * @param clock the wall clock member sessions expire by
+   * Sessions expire by the room service's clock ({@link RoomService#clock()}), the one that set their expiry.
+   *
    * @param maxSocketsPerMember open event sockets per member at most ({@code room.events.max-sockets-per-member})
    * @param maxSocketsPerRoom open event sockets per room at most ({@code room.events.max-sockets-per-room})
    */
-  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, Clock clock, int maxSocketsPerMember,
-      int maxSocketsPerRoom) {
+  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom) {
     this.rooms = rooms;
     this.overlay = new OverlayHub(rooms, this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
-    this.clock = clock;
+    this.clock = rooms.clock();
     this.maxSocketsPerMember = maxSocketsPerMember;
     this.maxSocketsPerRoom = maxSocketsPerRoom;
     heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,7 +1,6 @@
 package space.share.room.api;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
@@ -36,22 +35,23 @@ public final class RoomSockets implements AutoCloseable {
   private final Duration vncIdleTimeout;
 
   public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval) {
-    this(rooms, bridges, vncIdleTimeout, eventPingInterval, Clock.systemUTC(), EventHub.DEFAULT_MAX_SOCKETS_PER_MEMBER,
+    this(rooms, bridges, vncIdleTimeout, eventPingInterval, EventHub.DEFAULT_MAX_SOCKETS_PER_MEMBER,
         EventHub.DEFAULT_MAX_SOCKETS_PER_ROOM);
   }
 
   /**
-   * @param clock the wall clock member sessions expire by (their event sockets close then)
+   * Event sockets of a member session close when it expires (by the room service's clock).
+   *
    * @param maxEventSocketsPerMember event sockets one member may hold open at once
    * @param maxEventSocketsPerRoom event sockets of one room at once
    */
   public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
-      Clock clock, int maxEventSocketsPerMember, int maxEventSocketsPerRoom) {
+      int maxEventSocketsPerMember, int maxEventSocketsPerRoom) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
-    this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, clock,
-        maxEventSocketsPerMember, maxEventSocketsPerRoom);
+    this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, maxEventSocketsPerMember,
+        maxEventSocketsPerRoom);
     rooms.addListener(hub);
     rooms.addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {

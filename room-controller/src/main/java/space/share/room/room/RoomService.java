@@ -132,6 +132,11 @@ public final class RoomService {
     listeners.add(listener);
   }
 
+  /** The clock sessions and tokens are timed by: whatever acts on their expiry uses it too. */
+  public Clock clock() {
+    return clock;
+  }
+
   public Collection<String> roomIds() {
     return new ArrayList<>(rooms.keySet());
   }

@@ -66,7 +66,7 @@ class EventSocketTest {
         new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000),
         new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
     rooms.start();
-    hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, clock, /* maxSocketsPerMember= */ 2,
+    hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, /* maxSocketsPerMember= */ 2,
         /* maxSocketsPerRoom= */ 3);
   }
 
