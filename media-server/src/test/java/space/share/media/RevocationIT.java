@@ -168,6 +168,23 @@ class RevocationIT {
   }
 
   @Test
+  void feed_tokenExpiresWhileWatching_closed4403MediaTokenExpiredOthersStay() throws Exception {
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    // A few seconds ahead: the upgrade must still find it valid on a loaded machine.
+    String soon = MemberTokens.token("room-e", "erin", nowSeconds + 5, SECRET);
+    try (FeedClient expiring = FeedClient.connect(feed("room-e", soon));
+        FeedClient staying = FeedClient.connect(feed("room-e", token("room-e", "fred")))) {
+      expiring.await(m -> m.isType("waiting"), 5_000); // accepted: the token was valid at the upgrade
+      staying.await(m -> m.isType("waiting"), 5_000);
+      assertEquals(4403, expiring.awaitClose(10_000), "closed within a second or so of the expiry");
+      assertEquals("media token expired", expiring.closeReason());
+      assertTrue(System.currentTimeMillis() / 1000 >= nowSeconds + 5, "not before the expiry");
+      assertFalse(staying.isClosed(), "a viewer with a valid token stays");
+      assertEquals(403, playlistStatus("room-e", soon), "LL-HLS refuses the expired token per request");
+    }
+  }
+
+  @Test
   void revoke_badSignatureOrMemberToken_is403AndRevokesNothing() throws Exception {
     String dave = token("room-b", "dave");
     try (FeedClient viewer = FeedClient.connect(feed("room-b", dave))) {

@@ -36,12 +36,15 @@ import space.share.room.room.RoomSettings;
 import space.share.room.room.StaticDesktopManager;
 import space.share.room.room.StreamPoller;
 import space.share.room.room.StreamStatusSource;
+import space.share.room.room.RoomLimits;
 import space.share.room.store.Database;
+import space.share.room.store.MemberPurge;
 import space.share.room.store.RoomStore;
 import space.share.room.token.JoinThrottle;
 import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
+import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
 import space.share.settings.Secrets;
@@ -67,6 +70,7 @@ public final class RoomController {
   private StreamPoller poller;
   private VncBridges bridges;
   private RoomSockets sockets;
+  private MemberPurge memberPurge;
   private Server server;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
@@ -158,12 +162,23 @@ public final class RoomController {
         config.getInt("room.passcode.generated-chars", 8),
         // The media server's relay ids, from the same configuration: no room may take one.
         config.group("media.streams.", ".key").keySet());
-    rooms = new RoomService(new RoomStore(database.dataSource()), signer, new SessionTokens(),
+    RoomStore store = new RoomStore(database.dataSource());
+    int cores = Runtime.getRuntime().availableProcessors();
+    int verifyPermits = config.getInt("room.join.max-concurrent-verifications", 0);
+    verifyPermits = verifyPermits > 0 ? verifyPermits : Math.max(2, 2 * cores); // 0 or empty: 2 per core
+    rooms = new RoomService(store, signer, new SessionTokens(),
         new PasscodeHasher(config.getInt("room.passcode.bcrypt-cost", 12)),
         new VncTokens(clock, config.getLong("room.vnc.token-ttl-ms", 10_000)),
         new JoinThrottle(clock, config.getInt("room.join.max-failures-per-client", 5),
-            config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000)),
-        desktops, clock, settings);
+            config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000),
+            config.getInt("room.join.backoff-grace-failures", JoinThrottle.DEFAULT_GRACE_FAILURES),
+            config.getLong("room.join.room-backoff-interval-ms", JoinThrottle.DEFAULT_ROOM_BACKOFF_INTERVAL_MS),
+            config.getInt("room.join.max-tracked-addresses", JoinThrottle.DEFAULT_MAX_TRACKED_KEYS)),
+        desktops, clock, settings,
+        new RoomLimits(config.getInt("room.max-rooms", RoomLimits.DEFAULTS.maxRooms()),
+            config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
+        new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
+            config.getLong("room.join.verification-wait-ms", 1000)));
     rooms.start();
     // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
     revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
@@ -171,12 +186,19 @@ public final class RoomController {
         config.getInt("room.media.revocation-attempts", 5));
     rooms.addListener(revocations);
     revocations.start();
+    // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
+    long retainEndedMs = Math.max(config.getLong("room.members.retain-ended-seconds", 24 * 3600),
+        settings.mediaTokenTtlSeconds()) * 1000;
+    memberPurge = new MemberPurge(store, clock, retainEndedMs, config.getLong("room.members.purge-interval-ms", 600_000));
+    memberPurge.start();
     bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
-    bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle);
+    bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle,
+        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
-        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)));
+        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
+        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
 
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -198,6 +220,10 @@ public final class RoomController {
     LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
   }
 
+  private static int waitingPermits(int configured, int running) {
+    return configured > 0 ? configured : running; // 0: as many may wait as run
+  }
+
   /** The bound HTTP port (useful when configured as 0). */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
@@ -215,6 +241,14 @@ public final class RoomController {
     return bridges;
   }
 
+  public RoomSockets sockets() {
+    return sockets;
+  }
+
+  public MemberPurge memberPurge() {
+    return memberPurge;
+  }
+
   public void stop() {
     long startNanos = System.nanoTime();
     try {
@@ -223,6 +257,9 @@ public final class RoomController {
       }
       if (revocations != null) {
         revocations.close();
+      }
+      if (memberPurge != null) {
+        memberPurge.close();
       }
       if (bridges != null) {
         bridges.close();

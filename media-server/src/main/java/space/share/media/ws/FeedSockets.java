@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,7 @@ import space.share.media.stream.StreamRegistry;
 public final class FeedSockets {
   private static final Logger log = LoggerFactory.getLogger(FeedSockets.class);
   private static final AtomicInteger SENDER_IDS = new AtomicInteger();
+  static final long EXPIRY_CHECK_INTERVAL_MS = 1000;
   private static final Pattern FEED_PATH = Pattern.compile("^/live/([A-Za-z0-9_-]{1,64})/feed$");
 
   private FeedSockets() {}
@@ -45,6 +47,15 @@ public final class FeedSockets {
       thread.setDaemon(true);
       return thread;
     });
+    // Viewers whose media token expired are closed within a second of the expiry (the token is checked only once, at
+    // the upgrade); a player with a valid member session fetches a fresh token and reconnects.
+    senders.scheduleWithFixedDelay(() -> {
+      try {
+        openViewers.closeExpired();
+      } catch (RuntimeException e) {
+        log.warn("closing viewers with expired tokens failed", e);
+      }
+    }, EXPIRY_CHECK_INTERVAL_MS, EXPIRY_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
     server.addEventListener(new LifeCycle.Listener() {
       @Override
       public void lifeCycleStopped(LifeCycle event) {
@@ -66,7 +77,8 @@ public final class FeedSockets {
         String token = token(request);
         return switch (access.canView(streamId, token)) {
           case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
-              access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers);
+              access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers,
+              AccessPolicy.expiresEpochSecondsOf(token));
           case REVOKED -> {
             log.info("feed {} refused to {}: revoked token of member {}", streamId, peer, AccessPolicy.memberIdOf(token));
             yield new Refusal(MediaStatus.FORBIDDEN, "media token revoked");

@@ -66,6 +66,8 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
   private final String memberId;
   private final OpenViewers openViewers;
+  /** When the viewer's token expires (epoch seconds; {@link Long#MAX_VALUE}: never): {@link OpenViewers} closes it then. */
+  private final long expiresEpochSeconds;
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   private Session session;
   private int queuedBytes;
@@ -90,6 +92,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
    */
   FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
       String memberId, OpenViewers openViewers) {
+    this(stream, maxQueueBytes, peerName, scheduler, memberId, openViewers, Long.MAX_VALUE);
+  }
+
+  /** @param expiresEpochSeconds when the viewer's media token expires ({@link Long#MAX_VALUE}: it has none) */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
+      String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
+    this.expiresEpochSeconds = expiresEpochSeconds;
     this.stream = stream;
     this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
@@ -106,12 +115,28 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     return memberId;
   }
 
+  long expiresEpochSeconds() {
+    return expiresEpochSeconds;
+  }
+
   /**
    * The room controller revoked this viewer's token: stop sending and close with {@link MediaStatus#FORBIDDEN}
    * (4403, the code of a refused token, so a player asks the controller for a fresh token, which a member whose
    * session ended does not get). Callable from any thread; idempotent.
    */
   void revoke() {
+    closeForToken("media token revoked", "media token of member " + memberId + " revoked");
+  }
+
+  /**
+   * The viewer's media token expired: closed like a revoked one (4403, reason {@code media token expired}); a player
+   * whose member session is still valid gets a fresh token from the room controller and reconnects. Any thread.
+   */
+  void expire() {
+    closeForToken("media token expired", "media token of member " + memberId + " expired");
+  }
+
+  private void closeForToken(String reason, String logReason) {
     Session toClose;
     synchronized (this) {
       if (closed) {
@@ -123,9 +148,12 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       toClose = session;
     }
     stream.unsubscribe(this);
-    log.info("viewer {} of stream {} closed: media token of member {} revoked", peerName, stream.id(), memberId);
+    if (openViewers != null) {
+      openViewers.closed(this);
+    }
+    log.info("viewer {} of stream {} closed: {}", peerName, stream.id(), logReason);
     if (toClose != null) {
-      toClose.close(MediaStatus.FORBIDDEN.closeCode(), "media token revoked", Callback.NOOP);
+      toClose.close(MediaStatus.FORBIDDEN.closeCode(), reason, Callback.NOOP);
       // A send in flight may hold the close frame back: a peer that does not read gets its TCP connection dropped.
       scheduler.schedule(() -> {
         if (toClose.isOpen()) {

@@ -38,6 +38,7 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
   private final WebSocketClient client;
   private final List<Message> messages = new ArrayList<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final CompletableFuture<String> closeReason = new CompletableFuture<>();
   private Session session;
 
   private FeedClient(WebSocketClient client) {
@@ -77,6 +78,7 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
+    closeReason.complete(reason);
     closeCode.complete(statusCode);
     synchronized (this) {
       notifyAll();
@@ -106,6 +108,15 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
 
   public int awaitClose(long timeoutMs) throws Exception {
     return closeCode.get(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The close reason, once closed (empty string before). */
+  public String closeReason() {
+    return closeReason.getNow("");
+  }
+
+  public boolean isClosed() {
+    return closeCode.isDone();
   }
 
   /**

@@ -14,6 +14,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import space.share.media.cmaf.Fragment;
 import space.share.media.media.Track;
 import space.share.media.stream.StreamRegistry;
@@ -80,6 +82,30 @@ class FeedViewerTest {
   };
   private FeedViewer viewer;
   private int sequence;
+
+  /** A wall clock the test moves. */
+  static final class MovableClock extends java.time.Clock {
+    java.time.Instant now;
+
+    MovableClock(long epochSeconds) {
+      now = java.time.Instant.ofEpochSecond(epochSeconds);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
 
   @BeforeEach
   void open() {
@@ -204,5 +230,51 @@ class FeedViewerTest {
     new FeedViewer(new StreamRegistry().stream("room-1"), MAX_QUEUE_BYTES, "late-peer", scheduler, "alice", open)
         .onWebSocketOpen(late.session());
     assertEquals(4403, late.closeCode);
+  }
+
+  @Test
+  void closeExpired_tokenExpires_viewerClosedWith4403WithinTheSecondAndOthersKept() {
+    var clock = new MovableClock(1_767_225_600L);
+    OpenViewers open = new OpenViewers(new space.share.media.access.Revocations(clock), clock);
+    var stream = new StreamRegistry().stream("room-1");
+    FakeSocket expiringSocket = new FakeSocket();
+    FakeSocket laterSocket = new FakeSocket();
+    FakeSocket openStreamSocket = new FakeSocket();
+    long expiresEpochSeconds = 1_767_225_600L + 60;
+    FeedViewer expiring = new FeedViewer(stream, MAX_QUEUE_BYTES, "alice-peer", scheduler, "alice", open,
+        expiresEpochSeconds);
+    FeedViewer later = new FeedViewer(stream, MAX_QUEUE_BYTES, "bob-peer", scheduler, "bob", open,
+        expiresEpochSeconds + 3600);
+    FeedViewer noToken = new FeedViewer(new StreamRegistry().stream("relay"), MAX_QUEUE_BYTES, "relay-peer", scheduler,
+        null, open, space.share.media.access.AccessPolicy.expiresEpochSecondsOf(null));
+    expiring.onWebSocketOpen(expiringSocket.session());
+    later.onWebSocketOpen(laterSocket.session());
+    noToken.onWebSocketOpen(openStreamSocket.session());
+    assertEquals(3, open.size());
+
+    clock.now = clock.now.plusSeconds(59);
+    assertEquals(0, open.closeExpired());
+    assertNull(expiringSocket.closeCode);
+    clock.now = clock.now.plusSeconds(1);
+    assertEquals(1, open.closeExpired());
+    assertEquals(4403, expiringSocket.closeCode);
+    assertNull(laterSocket.closeCode);
+    assertNull(openStreamSocket.closeCode, "a viewer without a member token never expires");
+    assertEquals(2, open.size());
+    int sent = expiringSocket.sent.size();
+    expiring.onFragment(fragment(true, 100));
+    assertEquals(sent, expiringSocket.sent.size(), "an expired viewer was sent a fragment");
+    assertEquals(0, open.closeExpired(), "closed once");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "m1.room-1.alice.1767225660.sig, 1767225660",
+      "m1.room-1.alice.soon.sig, " + Long.MAX_VALUE, // a number is required where the expiry goes
+      "m1.room-1.alice.1767225660, " + Long.MAX_VALUE, // five dot-separated parts
+      "x1.room-1.alice.1767225660.sig, " + Long.MAX_VALUE, // version m1 only
+  })
+  void expiresEpochSecondsOf_tokenShapes(String token, long expected) {
+    assertEquals(expected, space.share.media.access.AccessPolicy.expiresEpochSecondsOf(token));
   }
 }

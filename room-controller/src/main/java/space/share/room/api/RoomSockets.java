@@ -35,10 +35,23 @@ public final class RoomSockets implements AutoCloseable {
   private final Duration vncIdleTimeout;
 
   public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval) {
+    this(rooms, bridges, vncIdleTimeout, eventPingInterval, EventHub.DEFAULT_MAX_SOCKETS_PER_MEMBER,
+        EventHub.DEFAULT_MAX_SOCKETS_PER_ROOM);
+  }
+
+  /**
+   * Event sockets of a member session close when it expires (by the room service's clock).
+   *
+   * @param maxEventSocketsPerMember event sockets one member may hold open at once
+   * @param maxEventSocketsPerRoom event sockets of one room at once
+   */
+  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
+      int maxEventSocketsPerMember, int maxEventSocketsPerRoom) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
-    this.hub = new EventHub(rooms, eventPingInterval);
+    this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, maxEventSocketsPerMember,
+        maxEventSocketsPerRoom);
     rooms.addListener(hub);
     rooms.addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {
@@ -52,6 +65,11 @@ public final class RoomSockets implements AutoCloseable {
   @Override
   public void close() {
     hub.close();
+  }
+
+  /** Closes the event sockets of expired member sessions now (also done every second); returns how many. */
+  public int closeExpiredEventSockets() {
+    return hub.closeExpired();
   }
 
   /** Adds the two mappings to a container. */

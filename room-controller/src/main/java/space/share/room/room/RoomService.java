@@ -20,6 +20,7 @@ import space.share.room.token.JoinThrottle;
 import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
+import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 
 /**
@@ -47,6 +48,10 @@ public final class RoomService {
   private final DesktopManager desktops;
   private final Clock clock;
   private final RoomSettings settings;
+  private final RoomLimits limits;
+  private final VerificationSlots verifications;
+  /** Guards the live-room count against concurrent creates (admin only: contention does not matter). */
+  private final Object createLock = new Object();
   private final Map<String, LiveRoom> rooms = new ConcurrentHashMap<>();
   private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -74,6 +79,19 @@ public final class RoomService {
 
   public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
       VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings) {
+    this(store, signer, sessionTokens, passcodes, vncTokens, throttle, desktops, clock, settings, RoomLimits.DEFAULTS,
+        VerificationSlots.forCores(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * @param limits rooms and members at most
+   * @param verifications the cap on passcode checks (bcrypt) running at once
+   */
+  public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
+      VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings,
+      RoomLimits limits, VerificationSlots verifications) {
+    this.limits = limits;
+    this.verifications = verifications;
     this.store = store;
     this.signer = signer;
     this.sessionTokens = sessionTokens;
@@ -113,6 +131,11 @@ public final class RoomService {
     listeners.add(listener);
   }
 
+  /** The clock sessions and tokens are timed by: whatever acts on their expiry uses it too. */
+  public Clock clock() {
+    return clock;
+  }
+
   public Collection<String> roomIds() {
     return new ArrayList<>(rooms.keySet());
   }
@@ -141,23 +164,33 @@ public final class RoomService {
     if (store.findRoom(roomId).isPresent()) {
       throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken (ids of deleted rooms stay taken)");
     }
+    String passcodeHash = passcodes.hash(roomPasscode);
     long nowMs = clock.millis();
-    try {
-      store.insertRoom(new RoomStore.RoomRow(roomId, roomName, passcodes.hash(roomPasscode), null, nowMs, 0));
-    } catch (StoreException e) {
-      if (store.findRoom(roomId).isPresent()) { // lost a race with another create of the same id
-        throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken");
-      }
-      throw e;
-    }
     String ownerId = sessionTokens.newMemberId();
     String ownerToken = sessionTokens.newToken();
-    store.insertMember(new RoomStore.MemberRow(ownerId, roomId, ownerDisplayName, true, SessionTokens.hash(ownerToken),
-        nowMs, nowMs + settings.sessionTtlMs(), 0));
-    store.setRoomOwner(roomId, ownerId);
-    Room room = new Room(roomId, roomName, ownerId, nowMs);
-    LiveRoom live = new LiveRoom(room);
-    rooms.put(roomId, live);
+    LiveRoom live;
+    Room room;
+    synchronized (createLock) { // the count and the put in one step; only short database writes inside
+      if (rooms.size() >= limits.maxRooms()) {
+        LOG.info("room {} not created: {} live rooms, the maximum (room.max-rooms)", roomId, rooms.size());
+        throw new RoomException(RoomStatus.TOO_MANY_ROOMS, "this server has its maximum of " + limits.maxRooms()
+            + " rooms; delete one first");
+      }
+      try {
+        store.insertRoom(new RoomStore.RoomRow(roomId, roomName, passcodeHash, null, nowMs, 0));
+      } catch (StoreException e) {
+        if (store.findRoom(roomId).isPresent()) { // lost a race with another create of the same id
+          throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken");
+        }
+        throw e;
+      }
+      store.insertMember(new RoomStore.MemberRow(ownerId, roomId, ownerDisplayName, true, SessionTokens.hash(ownerToken),
+          nowMs, nowMs + settings.sessionTtlMs(), 0));
+      store.setRoomOwner(roomId, ownerId);
+      room = new Room(roomId, roomName, ownerId, nowMs);
+      live = new LiveRoom(room);
+      rooms.put(roomId, live);
+    }
     desktops.start(room, signer.streamKey(roomId));
     LOG.info("room {} created", roomId);
     Member owner = new Member(ownerId, roomId, ownerDisplayName, true, nowMs, nowMs + settings.sessionTtlMs());
@@ -214,41 +247,72 @@ public final class RoomService {
   // ---------------------------------------------------------------- members
 
   /**
-   * Join: room id + passcode → a member session. Wrong passcodes are throttled per client address and
-   * per room; the throttle is checked before the slow hash.
+   * Join: room id + passcode → a member session. Each attempt is counted by the {@link JoinThrottle} before anything
+   * else (an address over its limit costs neither a database query nor a hash) and taken back when the passcode was
+   * right; the hash runs in one of the {@link VerificationSlots}. Joins with the admin credential check no passcode
+   * and are neither throttled nor counted against the room's member cap.
    *
    * @param asOwner true when the caller proved the admin credential: the session is an owner's
    */
   public RoomViews.Session join(String roomId, String passcode, String name, String clientAddress, boolean asOwner) {
-    long retryAfterSeconds = throttle.retryAfterSeconds(clientAddress, roomId);
-    if (retryAfterSeconds > 0) {
-      LOG.info("join of room {} from {} throttled for {} s", roomId, clientAddress, retryAfterSeconds);
-      throw new RoomException(RoomStatus.TOO_MANY_ATTEMPTS, "too many wrong passcodes; retry in " + retryAfterSeconds + " s",
-          retryAfterSeconds);
-    }
     String memberName = requireName(name, "name");
-    Optional<RoomStore.RoomRow> row = TokenSigner.ROOM_ID.matcher(roomId).matches() ? store.findRoom(roomId) : Optional.empty();
-    if (row.isEmpty()) {
-      throttle.recordFailure(clientAddress, roomId);
-      LOG.info("join of unknown room {} from {}", roomId, clientAddress);
-      throw new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId);
+    boolean wellFormed = TokenSigner.ROOM_ID.matcher(roomId).matches();
+    try (JoinThrottle.Reservation attempt = asOwner ? throttle.none()
+        : throttle.tryReserve(clientAddress, wellFormed ? roomId : null)) {
+      if (!attempt.admitted()) {
+        LOG.info("join of room {} from {} throttled for {} s ({})", roomId, clientAddress, attempt.retryAfterSeconds(),
+            attempt.refusal() == JoinThrottle.Refusal.CLIENT ? "address limit" : "room back-off");
+        throw new RoomException(RoomStatus.TOO_MANY_ATTEMPTS, "too many wrong passcodes; retry in "
+            + attempt.retryAfterSeconds() + " s", attempt.retryAfterSeconds());
+      }
+      Optional<RoomStore.RoomRow> row = wellFormed ? store.findRoom(roomId) : Optional.empty();
+      if (row.isEmpty()) {
+        attempt.failed();
+        LOG.info("join of unknown room {} from {}", roomId, clientAddress);
+        throw new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId);
+      }
+      if (row.get().deleted()) {
+        throw new RoomException(RoomStatus.ROOM_DELETED, "room " + roomId + " was deleted");
+      }
+      if (!asOwner) {
+        if (!verifications.tryAcquire()) {
+          LOG.info("join of room {} from {} refused: {} passcode checks running and more waiting", roomId, clientAddress,
+              verifications.inUse());
+          throw new RoomException(RoomStatus.BUSY, "too many joins at once; retry in 1 s", 1);
+        }
+        boolean right;
+        try {
+          right = passcodes.matches(row.get().passcodeHash(), passcode);
+        } finally {
+          verifications.release();
+        }
+        if (!right) {
+          attempt.failed();
+          LOG.info("wrong passcode for room {} from {}", roomId, clientAddress);
+          throw new RoomException(RoomStatus.WRONG_PASSCODE, "wrong passcode for room " + roomId);
+        }
+      }
+      return admit(liveRoom(roomId), memberName, clientAddress, asOwner);
     }
-    if (row.get().deleted()) {
-      throw new RoomException(RoomStatus.ROOM_DELETED, "room " + roomId + " was deleted");
-    }
-    if (!asOwner && !passcodes.matches(row.get().passcodeHash(), passcode)) {
-      throttle.recordFailure(clientAddress, roomId);
-      LOG.info("wrong passcode for room {} from {}", roomId, clientAddress);
-      throw new RoomException(RoomStatus.WRONG_PASSCODE, "wrong passcode for room " + roomId);
-    }
-    LiveRoom live = liveRoom(roomId);
+  }
+
+  /** Adds the member session, unless the room has its maximum of active members (the owner is never refused). */
+  private RoomViews.Session admit(LiveRoom live, String memberName, String clientAddress, boolean asOwner) {
+    String roomId = live.room.id();
     long nowMs = clock.millis();
     String memberId = sessionTokens.newMemberId();
     String token = sessionTokens.newToken();
     Member member = new Member(memberId, roomId, memberName, asOwner, nowMs, nowMs + settings.sessionTtlMs());
-    store.insertMember(new RoomStore.MemberRow(memberId, roomId, memberName, asOwner, SessionTokens.hash(token), nowMs,
-        member.expiresAtMs(), 0));
-    synchronized (live) {
+    synchronized (live) { // the count and the insert in one step: two short queries under the room lock
+      int active = store.countActiveMembers(roomId, nowMs);
+      if (!asOwner && active >= limits.maxMembersPerRoom()) {
+        LOG.info("join of room {} from {} refused: {} active members, the maximum (room.members.max-per-room)", roomId,
+            clientAddress, active);
+        throw new RoomException(RoomStatus.ROOM_FULL, "room " + roomId + " has its maximum of "
+            + limits.maxMembersPerRoom() + " members");
+      }
+      store.insertMember(new RoomStore.MemberRow(memberId, roomId, memberName, asOwner, SessionTokens.hash(token), nowMs,
+          member.expiresAtMs(), 0));
       emit(roomId, new RoomEvent.MemberJoined(new MemberView(memberId, memberName, asOwner, false)));
     }
     LOG.info("member {} joined room {} from {}", memberId, roomId, clientAddress);

@@ -100,7 +100,10 @@ public final class VncBridge implements Session.Listener {
   @Override
   public void onWebSocketOpen(Session session) {
     this.session = session;
-    registry.add(this);
+    if (!registry.add(this)) {
+      close(RoomStatus.TOO_MANY_SOCKETS, "room " + roomId + " has its maximum of " + registry.maxPerRoom() + " VNC sockets");
+      return;
+    }
     if (!owner.stillAllowed(this)) {
       close(RoomStatus.CONTROL_LOST, "control has passed to another member");
       return;

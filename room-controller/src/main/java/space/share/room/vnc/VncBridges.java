@@ -12,7 +12,8 @@ import space.share.room.room.VncEndpoint;
 /**
  * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the
  * same call that changed the holder), all of a deleted room's, and those idle longer than the idle
- * timeout (checked every second). Thread-safe.
+ * timeout (checked every second). At most {@code maxPerRoom} bridges per room are open: one more is
+ * closed with {@link RoomStatus#TOO_MANY_SOCKETS} before it connects to the VNC server. Thread-safe.
  */
 public final class VncBridges implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = 1000;
@@ -21,10 +22,23 @@ public final class VncBridges implements AutoCloseable {
   private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("vnc-bridges");
   private final Duration connectTimeout;
   private final Duration idleTimeout;
+  private final int maxPerRoom;
 
   public VncBridges(Duration connectTimeout, Duration idleTimeout) {
+    this(connectTimeout, idleTimeout, DEFAULT_MAX_PER_ROOM);
+  }
+
+  /** Only the control holder gets VNC tokens: a few cover a reconnect overlapping the old socket's close. */
+  public static final int DEFAULT_MAX_PER_ROOM = 4;
+
+  /** @param maxPerRoom open bridges per room at most ({@code room.vnc.max-sockets-per-room}) */
+  public VncBridges(Duration connectTimeout, Duration idleTimeout, int maxPerRoom) {
+    if (maxPerRoom < 1) {
+      throw new IllegalArgumentException("room.vnc.max-sockets-per-room must be at least 1: " + maxPerRoom);
+    }
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
+    this.maxPerRoom = maxPerRoom;
     scheduler.scheduleWithFixedDelay(this::closeIdle, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -33,8 +47,18 @@ public final class VncBridges implements AutoCloseable {
     return new VncBridge(roomId, memberId, peer, target, connectTimeout, scheduler, this, owner);
   }
 
-  void add(VncBridge bridge) {
+  /** Registers an opened bridge unless its room has its maximum already; false: the bridge must close. */
+  synchronized boolean add(VncBridge bridge) {
+    long ofRoom = open.stream().filter(b -> b.roomId().equals(bridge.roomId())).count();
+    if (ofRoom >= maxPerRoom) {
+      return false;
+    }
     open.add(bridge);
+    return true;
+  }
+
+  public int maxPerRoom() {
+    return maxPerRoom;
   }
 
   boolean remove(VncBridge bridge) {

@@ -2,6 +2,7 @@ package space.share.room.vnc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -295,6 +296,27 @@ class VncBridgeTest {
           filler.close();
         }
       }
+    }
+  }
+
+  @Test
+  void bridge_overTheRoomCap_closedTooManySocketsWithoutAVncConnection() throws Exception {
+    start(listen(), Map.of("room.vnc.max-sockets-per-room", "1"));
+    harness.createRoom("r1", "open-sesame");
+    String member = harness.join("r1", "open-sesame", "Bea").path("token").asText();
+    harness.call("POST", "/api/rooms/r1/control/request", member, null);
+    String first = harness.call("POST", "/api/rooms/r1/vnc-token", member, null).body().path("token").asText();
+    String second = harness.call("POST", "/api/rooms/r1/vnc-token", member, null).body().path("token").asText();
+    WsProbe open = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/r1/vnc?token=" + first, "binary");
+    try (Socket server = accept()) {
+      assertTrue(FakeRfbServer.handshake(server, null));
+      assertEquals(null, new RfbClient(open).tryAuthenticate(null), "the first socket's handshake with the proxy");
+      WsProbe refused = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/r1/vnc?token=" + second, "binary");
+      assertEquals(4429, refused.awaitClose(WAIT));
+      assertTrue(refused.closeReason.get().contains("VNC sockets"), refused.closeReason.get());
+      fakeVnc.setSoTimeout(300);
+      assertThrows(java.net.SocketTimeoutException.class, fakeVnc::accept, "the refused socket never reached the VNC server");
+      assertEquals(1, harness.controller.bridges().openCount());
     }
   }
 
