@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
+import space.share.media.http.HttpLimits;
+import space.share.media.ingest.rtmp.RtmpLimits;
 
 /**
  * The media server's settings: {@code config/share-space.properties} (or {@code $SHARE_SPACE_CONFIG}), each key
@@ -23,7 +25,16 @@ public record MediaConfig(
     String secret,
     Map<String, AccessPolicy.StaticStream> staticStreams,
     int viewerMaxQueueBytes,
-    int partTargetMs) {
+    int partTargetMs,
+    RtmpLimits rtmpLimits,
+    HttpLimits httpLimits) {
+
+  /** With the default RTMP and HTTP limits. */
+  public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
+      Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs) {
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, viewerMaxQueueBytes, partTargetMs, RtmpLimits.DEFAULTS,
+        HttpLimits.DEFAULTS);
+  }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
     Properties file = new Properties();
@@ -63,7 +74,39 @@ public record MediaConfig(
         folded.getOrDefault("secret", ""),
         streams,
         Integer.parseInt(folded.getOrDefault("media_viewer_max_queue_bytes", String.valueOf(4 * 1024 * 1024))),
-        Integer.parseInt(folded.getOrDefault("media_hls_part_target_ms", "200")));
+        Integer.parseInt(folded.getOrDefault("media_hls_part_target_ms", "200")),
+        rtmpLimits(folded),
+        httpLimits(folded));
+  }
+
+  private static RtmpLimits rtmpLimits(Map<String, String> folded) {
+    RtmpLimits d = RtmpLimits.DEFAULTS;
+    return new RtmpLimits(
+        intKey(folded, "media.rtmp.max-connections", d.maxConnections()),
+        intKey(folded, "media.rtmp.max-connections-per-address", d.maxConnectionsPerAddress()),
+        longKey(folded, "media.rtmp.connect-timeout-ms", d.connectTimeoutMs()),
+        intKey(folded, "media.rtmp.max-chunk-bytes", d.maxChunkBytes()),
+        intKey(folded, "media.rtmp.max-message-bytes", d.maxMessageBytes()),
+        intKey(folded, "media.rtmp.max-message-bytes-before-publish", d.maxMessageBytesBeforePublish()),
+        intKey(folded, "media.rtmp.max-chunk-streams", d.maxChunkStreams()),
+        intKey(folded, "media.rtmp.max-partial-messages", d.maxPartialMessages()),
+        longKey(folded, "media.rtmp.max-inactivity-ms", d.maxInactivityMs()));
+  }
+
+  private static HttpLimits httpLimits(Map<String, String> folded) {
+    HttpLimits d = HttpLimits.DEFAULTS;
+    return new HttpLimits(
+        intKey(folded, "media.http.max-connections", d.maxConnections()),
+        longKey(folded, "media.http.idle-timeout-ms", d.idleTimeoutMs()),
+        intKey(folded, "media.http.max-request-header-bytes", d.maxRequestHeaderBytes()));
+  }
+
+  private static int intKey(Map<String, String> folded, String key, int defaultValue) {
+    return Integer.parseInt(folded.getOrDefault(fold(key), String.valueOf(defaultValue)));
+  }
+
+  private static long longKey(Map<String, String> folded, String key, long defaultValue) {
+    return Long.parseLong(folded.getOrDefault(fold(key), String.valueOf(defaultValue)));
   }
 
   public AccessPolicy accessPolicy(Clock clock) {
