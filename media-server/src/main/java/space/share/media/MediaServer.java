@@ -52,6 +52,11 @@ public final class MediaServer implements AutoCloseable {
     return ingest.port();
   }
 
+  /** RTMP connections open now. */
+  public int rtmpConnections() {
+    return ingest.openConnections();
+  }
+
   public int httpPort() {
     return http.port();
   }
