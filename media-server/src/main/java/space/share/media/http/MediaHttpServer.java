@@ -48,6 +48,12 @@ public final class MediaHttpServer implements AutoCloseable {
         extraHandler, HttpLimits.DEFAULTS);
   }
 
+  /** With {@link HttpLimits#DEFAULTS}. */
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
+    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, HttpLimits.DEFAULTS);
+  }
+
   /**
    * @param revocationRequests checks {@code POST /internal/revocations}, which feeds {@code access}'s revocations
    */
