@@ -201,10 +201,8 @@ public final class RoomController {
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
 
     server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(config.get("room.http.host", "0.0.0.0"));
-    connector.setPort(config.getInt("room.http.port", 8080));
-    server.addConnector(connector);
+    ServerConnector connector = HttpLimits.from(config).addConnector(server, config.get("room.http.host", "0.0.0.0"),
+        config.getInt("room.http.port", 8080));
 
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);

@@ -9,6 +9,9 @@ import java.util.UUID;
 import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -36,26 +39,40 @@ public final class MediaHttpServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final String bootId = UUID.randomUUID().toString();
+  private final NetworkConnectionLimit connectionLimit;
 
   /** Without revocations from the room controller (the internal endpoint refuses every request). */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access, int viewerMaxQueueBytes,
       Handler extraHandler) {
     this(host, port, streams, access, new RevocationRequests("", Clock.systemUTC()), viewerMaxQueueBytes,
-        extraHandler);
+        extraHandler, HttpLimits.DEFAULTS);
+  }
+
+  /** With {@link HttpLimits#DEFAULTS}. */
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
+    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, HttpLimits.DEFAULTS);
   }
 
   /**
    * @param revocationRequests checks {@code POST /internal/revocations}, which feeds {@code access}'s revocations
    */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
-      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("media-http");
     server = new Server(threads);
-    connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+    http.setSendServerVersion(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeoutMs());
     server.addConnector(connector);
+    // Past the limit Jetty stops accepting (new peers wait in the backlog) until a connection closes.
+    connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), server);
+    server.addBean(connectionLimit);
     Handler.Sequence routes = new Handler.Sequence();
     routes.addHandler(new StatusHandler(streams, access, bootId));
     routes.addHandler(new RevocationHandler(revocationRequests, access.revocations()));
@@ -81,6 +98,11 @@ public final class MediaHttpServer implements AutoCloseable {
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /** TCP connections open now, as the connection limit counts them. */
+  public int openConnections() {
+    return connectionLimit.getNetworkConnectionCount();
   }
 
   public InetSocketAddress address() {

@@ -56,6 +56,8 @@ final class LiveApplication extends MultiThreadedApplicationAdapter {
       log.warn("refused publish from {}: stream '{}' is already live", peer, streamId.get());
       return false;
     }
+    // Before Red5 answers Publish.Start: the publisher's first keyframe may be larger than earlier messages.
+    RtmpGuardFilter.allowPublishing(Red5.getConnectionLocal());
     return true;
   }
 
