@@ -129,7 +129,7 @@ public final class FlvTagDemuxer {
             configureFromInBandParameterSets(data);
           }
           if (!videoConfigured) {
-            awaitConfig("an AVC sequence header (or SPS and PPS in a keyframe)");
+            awaitConfig("AVC sequence header (nor SPS and PPS in a keyframe)");
             return;
           }
           sink.onSample(new Sample(Track.VIDEO, clock.unwrap(Track.VIDEO, timestampMs), compositionOffsetMs,
@@ -170,11 +170,11 @@ public final class FlvTagDemuxer {
         }
         case 1 -> {
           if (!audioConfigured) {
-            awaitConfig("an AAC sequence header");
+            awaitConfig("AAC sequence header");
             return;
           }
           if (videoAnnounced && !videoConfigured) {
-            awaitConfig("an AVC sequence header (or SPS and PPS in a keyframe) after the empty one");
+            awaitConfig("AVC sequence header after the empty one (nor SPS and PPS in a keyframe)");
             return;
           }
           byte[] data = copyPayload(body, 2);
@@ -200,7 +200,7 @@ public final class FlvTagDemuxer {
   /** Drops a frame that cannot be decoded yet; fails the stream once too many were dropped. */
   private void awaitConfig(String missing) throws MediaFormatException {
     if (++samplesAwaitingConfig > MAX_SAMPLES_AWAITING_CONFIG) {
-      throw MediaFormatException.malformed("no " + missing + " within the first " + MAX_SAMPLES_AWAITING_CONFIG
+      throw MediaFormatException.malformed("no usable " + missing + " within the first " + MAX_SAMPLES_AWAITING_CONFIG
           + " frames (FLV E.4.2.1 / E.4.3.1: the sequence header comes first)");
     }
   }
