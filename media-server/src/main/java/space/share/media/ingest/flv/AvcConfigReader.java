@@ -1,5 +1,8 @@
 package space.share.media.ingest.flv;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import space.share.media.media.VideoConfig;
 
@@ -41,12 +44,12 @@ final class AvcConfigReader {
    * Builds the AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1) that a publisher would have sent for these
    * parameter sets, NAL unit headers included, with 4-byte NAL lengths. {@link #read} it like a received one.
    */
-  static byte[] recordFromParameterSets(byte[] sps, java.util.List<byte[]> ppsList) throws MediaFormatException {
+  static byte[] recordFromParameterSets(byte[] sps, List<byte[]> ppsList) throws MediaFormatException {
     if (sps.length < 4 || sps.length > 0xFFFF || ppsList.isEmpty() || ppsList.size() > 0xFF) {
       throw MediaFormatException.malformed("in-band parameter sets: SPS of " + sps.length + " bytes, "
           + ppsList.size() + " PPS (ISO/IEC 14496-15 5.3.3.1)");
     }
-    java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream record = new ByteArrayOutputStream();
     record.write(1); // unsigned int(8) configurationVersion = 1
     record.write(sps[1]); // unsigned int(8) AVCProfileIndication
     record.write(sps[2]); // unsigned int(8) profile_compatibility
@@ -181,6 +184,6 @@ final class AvcConfigReader {
       zeros = b == 0 ? zeros + 1 : 0;
       out[written++] = (byte) b;
     }
-    return java.util.Arrays.copyOf(out, written);
+    return Arrays.copyOf(out, written);
   }
 }

@@ -3,6 +3,7 @@ package space.share.media.ingest.flv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import space.share.media.media.MediaSink;
 import space.share.media.media.Sample;
 import space.share.media.media.Track;
@@ -61,7 +62,7 @@ public final class FlvTagDemuxer {
   public FlvTagDemuxer(MediaSink sink) {
     this.sink = sink;
     this.clock = new TimestampUnwrapper((track, rawMs, previousRawMs, continuedAtMs) -> sink.onNote(
-        "timestamp discontinuity on the " + track.name().toLowerCase(java.util.Locale.ROOT) + " track: "
+        "timestamp discontinuity on the " + track.name().toLowerCase(Locale.ROOT) + " track: "
             + rawMs + " ms after " + previousRawMs + " ms; the timeline continues at " + continuedAtMs + " ms"));
   }
 
