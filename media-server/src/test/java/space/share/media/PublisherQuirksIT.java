@@ -33,7 +33,7 @@ class PublisherQuirksIT {
   @BeforeAll
   static void start() throws Exception {
     Map<String, StaticStream> streams = new HashMap<>();
-    for (String id : List.of("teea", "teeb", "jumps")) {
+    for (String id : List.of("teea", "teeb", "jumps", "rate0", "bystander")) {
       streams.put(id, new StaticStream(id, id + "-key", /* open= */ true));
     }
     server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "it-secret", streams, 4 * 1024 * 1024, 200));
@@ -172,6 +172,77 @@ class PublisherQuirksIT {
 
   private static long span(List<Long> values) {
     return values.isEmpty() ? 0 : values.get(values.size() - 1) - values.get(0);
+  }
+
+  /**
+   * A publisher whose AudioSpecificConfig says samplingFrequencyIndex 0xF with an explicit rate of 0 Hz (ISO/IEC
+   * 14496-3 1.6.2.1; ffmpeg -c copy forwards it) is refused with one line naming the stream, the peer and the
+   * reason, while another stream publishing at the same time plays on.
+   */
+  @Test
+  void publisherWithZeroHzAacConfig_isRefusedWithOneLineAndOtherStreamsPlayOn() throws Exception {
+    Path plain = dir.resolve("plain.flv");
+    Ffmpeg.run(60_000, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i",
+        "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "3",
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-f", "flv", plain.toString());
+    Path rate0 = dir.resolve("rate0.flv");
+    // AAC LC (00010), samplingFrequencyIndex 0xF (1111), samplingFrequency 0 (24 bits), channelConfiguration 2.
+    Files.write(rate0, replaceAacSequenceHeader(Files.readAllBytes(plain), new byte[] {0x17, (byte) 0x80, 0, 0, 0x10}));
+    ch.qos.logback.classic.Logger ingestLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "space.share.media.ingest.rtmp.IngestListener");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    ingestLog.addAppender(lines);
+    try (FeedClient bystander = FeedClient.connect(feed("bystander"))) {
+      Process good = Ffmpeg.publishTestPattern(rtmp("bystander-key"), "320x240", 30, 3, List.of());
+      Ffmpeg.Result bad = Ffmpeg.await(new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+          "-re", "-i", rate0.toString(), "-c", "copy", "-f", "flv", rtmp("rate0-key")).redirectErrorStream(true)
+          .start(), 30_000);
+      assertEquals(0, Ffmpeg.await(good, 30_000).exitCode());
+      bystander.await(m -> m.isType("ended"), 10_000);
+
+      List<String> refusals = lines.list.stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.contains("rate0")).toList();
+      assertEquals(1, refusals.size(), refusals + "; ffmpeg: " + bad.output());
+      assertTrue(refusals.get(0).matches("stream rate0: refusing publisher 127\\.0\\.0\\.1:\\d+: malformed: AAC"
+          + " samplingFrequency 0 Hz.*1\\.6\\.2\\.1.*"), refusals.get(0));
+      assertTrue(!server.streams().stream("rate0").isLive());
+
+      Path mp4 = bystander.writeGeneration(1, dir.resolve("bystander.mp4"));
+      assertEquals("", Ffmpeg.run(60_000, "ffmpeg", "-v", "error", "-i", mp4.toString(), "-f", "null", "-").trim());
+      String video = Ffmpeg.probeStream(mp4, "v:0", "nb_read_frames");
+      int frames = Integer.parseInt(video.replaceAll("(?s).*nb_read_frames=(\\d+).*", "$1"));
+      assertTrue(frames >= 87, video);
+    } finally {
+      ingestLog.detachAppender(lines);
+    }
+  }
+
+  /** Replaces the body of the AAC sequence header tag (after SoundFormat and AACPacketType) (FLV spec E.4.1). */
+  static byte[] replaceAacSequenceHeader(byte[] flv, byte[] audioSpecificConfig) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(flv, 0, 13);
+    int position = 13;
+    while (position + 11 <= flv.length) {
+      int size = ((flv[position + 1] & 0xFF) << 16) | ((flv[position + 2] & 0xFF) << 8) | (flv[position + 3] & 0xFF);
+      byte[] header = java.util.Arrays.copyOfRange(flv, position, position + 11);
+      byte[] body = java.util.Arrays.copyOfRange(flv, position + 11, position + 11 + size);
+      if ((header[0] & 0x1F) == 8 && body.length >= 2 && (body[0] & 0xF0) == 0xA0 && body[1] == 0) {
+        body = new byte[2 + audioSpecificConfig.length];
+        body[0] = flv[position + 11];
+        System.arraycopy(audioSpecificConfig, 0, body, 2, audioSpecificConfig.length);
+        header[1] = (byte) (body.length >> 16); // UI24 DataSize
+        header[2] = (byte) (body.length >> 8);
+        header[3] = (byte) body.length;
+      }
+      out.writeBytes(header);
+      out.writeBytes(body);
+      out.writeBytes(ByteBuffer.allocate(4).putInt(11 + body.length).array()); // UI32 PreviousTagSize
+      position += 11 + size + 4;
+    }
+    return out.toByteArray();
   }
 
   /** Adds {@code jumpMs} to the timestamp of every audio and video tag at or after {@code fromMs} (FLV spec E.4.1). */
