@@ -11,4 +11,11 @@ package space.share.media.media;
 public record AudioConfig(byte[] audioSpecificConfig, int sampleRateHz, int channelCount, String codec) {
   /** AAC frames carry 1024 samples per channel (960-sample framing is not used by RTMP publishers). */
   public static final int SAMPLES_PER_FRAME = 1024;
+
+  public AudioConfig {
+    // The sample rate is the track's timescale: every duration divides by it.
+    if (sampleRateHz <= 0 || channelCount <= 0) {
+      throw new IllegalArgumentException("sampleRateHz " + sampleRateHz + ", channelCount " + channelCount);
+    }
+  }
 }

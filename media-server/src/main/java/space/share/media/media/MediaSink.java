@@ -16,6 +16,12 @@ public interface MediaSink {
 
   void onSample(Sample sample);
 
+  /**
+   * Something irregular the ingest tolerated (an ignored empty sequence header, a timestamp discontinuity it
+   * smoothed over), for a log line naming the stream and its publisher. The sink bounds how many it logs.
+   */
+  default void onNote(String note) {}
+
   /** The publisher left or was cut off; no call follows. */
   void onEnd();
 }

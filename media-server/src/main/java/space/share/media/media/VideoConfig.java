@@ -9,4 +9,10 @@ package space.share.media.media;
  * @param height displayed height in pixels (after SPS cropping)
  * @param codec the RFC 6381 codec string, {@code avc1.PPCCLL}
  */
-public record VideoConfig(byte[] avcDecoderConfigurationRecord, int width, int height, String codec) {}
+public record VideoConfig(byte[] avcDecoderConfigurationRecord, int width, int height, String codec) {
+  public VideoConfig {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("picture size " + width + "x" + height);
+    }
+  }
+}
