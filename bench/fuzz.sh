@@ -33,4 +33,5 @@ if [[ "$encoders" != *libx264* ]]; then
 fi
 # bin/media-server and bin/room-controller run from this build; the fuzz client is in the player's test classes.
 mvn -B -q package -DskipTests
-exec java -Xmx1g -Dshare.space.home="$PWD" -cp player/target/test-classes space.share.player.fuzz.FuzzRun "$cases" "$seed"
+# shellcheck disable=SC2086 # FUZZ_OPTS is a list of JVM options (-Dfuzz.only=rtmp,http narrows the cases)
+exec java -Xmx1g ${FUZZ_OPTS:-} -Dshare.space.home="$PWD" -cp player/target/test-classes space.share.player.fuzz.FuzzRun "$cases" "$seed"

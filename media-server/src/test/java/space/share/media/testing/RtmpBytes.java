@@ -162,6 +162,13 @@ public final class RtmpBytes {
       return this;
     }
 
+    /** A marker and a 4-byte count with no elements behind it (strict array 0x0A, ECMA array 0x08). */
+    public Amf0 arrayClaim(int marker, int count) {
+      out.write(marker);
+      out.writeBytes(ByteBuffer.allocate(4).putInt(count).array());
+      return this;
+    }
+
     public Amf0 objectEnd() {
       out.writeBytes(new byte[] {0, 0, 0x09});
       return this;

@@ -314,7 +314,11 @@ public final class FuzzRun {
   private int fuzz(FuzzTarget target, ScheduledExecutorService timer, Map<Family, FamilyFigures> families,
       Map<String, LongAdder> byKind, List<String> findings, List<ServerProcess> servers, FeedWatcher feed)
       throws InterruptedException {
-    List<Kind> kinds = Cases.all();
+    // -Dfuzz.only=rtmp,http (families or family/kind names): narrow the mix to find which cases cost what.
+    String only = System.getProperty("fuzz.only", "");
+    List<Kind> kinds = Cases.all().stream().filter(k -> only.isEmpty() || java.util.Arrays.stream(only.split(","))
+        .anyMatch(o -> o.equalsIgnoreCase(k.family().name()) || o.equalsIgnoreCase(k.family().name() + "/" + k.name())))
+        .toList();
     int totalWeight = kinds.stream().mapToInt(Kind::weight).sum();
     AtomicInteger next = new AtomicInteger();
     LongAdder done = new LongAdder();

@@ -9,7 +9,11 @@ import java.util.Map;
  * Reads what an RTMP peer sends before Red5 does, and stops the peer at the first byte that would make the server
  * hold more than {@link RtmpLimits} allow or that breaks the protocol in a way Red5 handles badly. It keeps only
  * small per-chunk-stream state (length, type, bytes left) and copies only the payloads it must read: Set Chunk
- * Size, Abort, and the first command, which must be {@code connect} to the {@code live} application.
+ * Size, Abort, the first command, which must be {@code connect} to the {@code live} application, and every later AMF0
+ * command and data message, whose values must be well formed with every array count bounded by the bytes left (Red5
+ * sizes its lists and maps from the count before reading an element: a 4-byte count of 2^31 was an
+ * OutOfMemoryError on a shared I/O thread, stalling every stream). AMF3, shared-object and aggregate messages, which
+ * ffmpeg and OBS never send, are refused after connect.
  *
  * <p>Until that {@code connect} has been read whole and checked, the bytes after the handshake are held back from
  * Red5 ({@link #releasedBytes()} stops at the end of the handshake), so no AMF of an unchecked peer is decoded by
@@ -31,8 +35,13 @@ final class RtmpGuard {
 
   static final int TYPE_SET_CHUNK_SIZE = 1;
   static final int TYPE_ABORT = 2;
+  static final int TYPE_DATA_AMF3 = 15;
+  static final int TYPE_SHARED_OBJECT_AMF3 = 16;
   static final int TYPE_COMMAND_AMF3 = 17;
+  static final int TYPE_DATA_AMF0 = 18;
+  static final int TYPE_SHARED_OBJECT_AMF0 = 19;
   static final int TYPE_COMMAND_AMF0 = 20;
+  static final int TYPE_AGGREGATE = 22;
   private static final int MAX_AMF_DEPTH = 8;
 
   private enum State { C0, C1, C2, CHUNK_HEADER, CHUNK_PAYLOAD, REJECTED }
@@ -255,8 +264,13 @@ final class RtmpGuard {
       partialMessages++;
     }
     stream.remainingBytes = length;
-    boolean checked = type == TYPE_SET_CHUNK_SIZE || type == TYPE_ABORT
-        || (!connected && (type == TYPE_COMMAND_AMF0 || type == TYPE_COMMAND_AMF3));
+    if (connected && (type == TYPE_DATA_AMF3 || type == TYPE_SHARED_OBJECT_AMF3 || type == TYPE_COMMAND_AMF3
+        || type == TYPE_SHARED_OBJECT_AMF0 || type == TYPE_AGGREGATE)) {
+      throw new Violation("a type " + type + " message (AMF3, shared object or aggregate: RTMP 7.1; publishers send"
+          + " AMF0 commands and data only)");
+    }
+    boolean checked = type == TYPE_SET_CHUNK_SIZE || type == TYPE_ABORT || type == TYPE_COMMAND_AMF0
+        || type == TYPE_DATA_AMF0 || (!connected && type == TYPE_COMMAND_AMF3);
     stream.payload = checked ? new byte[length] : null;
   }
 
@@ -308,8 +322,10 @@ final class RtmpGuard {
           }
         }
       }
-      case TYPE_COMMAND_AMF0, TYPE_COMMAND_AMF3 -> {
-        if (payload != null) {
+      case TYPE_COMMAND_AMF0, TYPE_COMMAND_AMF3, TYPE_DATA_AMF0 -> {
+        if (connected) {
+          checkValues(payload, stream.typeId);
+        } else if (stream.typeId != TYPE_DATA_AMF0) {
           checkConnect(payload, stream.typeId == TYPE_COMMAND_AMF3 ? 1 : 0);
           connected = true;
         }
@@ -318,9 +334,17 @@ final class RtmpGuard {
     }
   }
 
+  /** A command or data message after connect: a sequence of well-formed AMF0 values, nothing left over. */
+  private static void checkValues(byte[] payload, int type) throws Violation {
+    Amf0 amf = new Amf0(payload, 0, type == TYPE_DATA_AMF0 ? "data message" : "command");
+    while (amf.remaining() > 0) {
+      amf.skipValue(0);
+    }
+  }
+
   /** The first command must be {@code connect} whose command object names the {@value #APPLICATION} app. */
   private static void checkConnect(byte[] payload, int offset) throws Violation {
-    Amf0 amf = new Amf0(payload, offset);
+    Amf0 amf = new Amf0(payload, offset, "connect");
     String name = amf.readString();
     if (!"connect".equals(name)) {
       throw new Violation("command '" + printable(name) + "' before connect (RTMP 7.2.1.1: connect comes first)");
@@ -393,11 +417,28 @@ final class RtmpGuard {
     static final int TYPED_OBJECT = 0x10;
 
     private final byte[] bytes;
+    private final String what;
     private int position;
 
-    Amf0(byte[] bytes, int offset) {
+    /** @param what the message being read, for violations ("connect", "command", "data message") */
+    Amf0(byte[] bytes, int offset, String what) {
       this.bytes = bytes;
       this.position = offset;
+      this.what = what;
+    }
+
+    int remaining() {
+      return bytes.length - position;
+    }
+
+    /** An element count: each element takes at least {@code minElementBytes}, so the count cannot pass the rest. */
+    long count(int minElementBytes) throws Violation {
+      long count = u32();
+      if (count * minElementBytes > remaining()) {
+        throw new Violation(what + ": an AMF0 array claims " + count + " elements in " + remaining()
+            + " bytes (AMF0 2.10, 2.12)");
+      }
+      return count;
     }
 
     int peek() throws Violation {
@@ -426,7 +467,7 @@ final class RtmpGuard {
     void expectMarker(int marker) throws Violation {
       int found = u8();
       if (found != marker) {
-        throw new Violation("connect: AMF0 marker " + found + " where " + marker + " belongs (AMF0 2.1)");
+        throw new Violation(what + ": AMF0 marker " + found + " where " + marker + " belongs (AMF0 2.1)");
       }
     }
 
@@ -444,7 +485,7 @@ final class RtmpGuard {
 
     void skipValue(int depth) throws Violation {
       if (depth > MAX_AMF_DEPTH) {
-        throw new Violation("connect: AMF0 values nested deeper than " + MAX_AMF_DEPTH);
+        throw new Violation(what + ": AMF0 values nested deeper than " + MAX_AMF_DEPTH);
       }
       int marker = u8();
       switch (marker) {
@@ -461,16 +502,16 @@ final class RtmpGuard {
           skipProperties(depth);
         }
         case ECMA_ARRAY -> {
-          skip(4);
+          count(/* minElementBytes= */ 3); // a key's length (2) and a value's marker (1)
           skipProperties(depth);
         }
         case STRICT_ARRAY -> {
-          long count = u32();
+          long count = count(/* minElementBytes= */ 1);
           for (long i = 0; i < count; i++) {
-            skipValue(depth + 1); // each value is at least a byte: the count is bounded by the payload
+            skipValue(depth + 1);
           }
         }
-        default -> throw new Violation("connect: AMF0 marker " + marker + " is not supported (AMF0 2.1)");
+        default -> throw new Violation(what + ": AMF0 marker " + marker + " is not supported (AMF0 2.1)");
       }
     }
 
@@ -488,7 +529,7 @@ final class RtmpGuard {
 
     private void need(long n) throws Violation {
       if (n > bytes.length - position) {
-        throw new Violation("connect: AMF0 value runs past the end of the message (AMF0 2.1)");
+        throw new Violation(what + ": AMF0 value runs past the end of the message (AMF0 2.1)");
       }
     }
   }

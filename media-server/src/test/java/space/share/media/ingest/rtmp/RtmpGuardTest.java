@@ -185,6 +185,20 @@ class RtmpGuardTest {
           }
           return RtmpBytes.handshake().message(3, 20, 0, amf.bytes());
         }),
+        bad("AMF0 2.12: a strict array's count fits its message (Red5 sizes a list from it)",
+            "claims 2147483647 elements", () -> RtmpBytes.handshake().connect("live").message(3, 20, 0,
+                new Amf0().string("createStream").number(2).arrayClaim(0x0A, Integer.MAX_VALUE).bytes())),
+        bad("AMF0 2.10: an ECMA array's count fits its message (data message)", "claims 1000000 elements",
+            () -> RtmpBytes.handshake().connect("live").message(4, 18, 1,
+                new Amf0().string("@setDataFrame").string("onMetaData").arrayClaim(0x08, 1_000_000).bytes())),
+        bad("AMF0 2.1: a command after connect is well formed", "command: AMF0 value runs past the end",
+            () -> RtmpBytes.handshake().connect("live").message(3, 20, 0,
+                Arrays.copyOf(new Amf0().string("createStream").number(2).nul().bytes(), 12))),
+        bad("RTMP 7.1: no AMF3 commands after connect (ffmpeg and OBS send AMF0)", "a type 17 message",
+            () -> RtmpBytes.handshake().connect("live").message(3, 17, 0,
+                new Amf0().string("createStream").number(2).nul().bytes())),
+        bad("RTMP 7.1: no shared objects", "a type 19 message",
+            () -> RtmpBytes.handshake().connect("live").message(3, 19, 0, new byte[12])),
         bad("limit: bytes held before connect", "sent without a complete connect", () -> {
           RtmpBytes bytes = RtmpBytes.handshake();
           for (int i = 0; i < 6000; i++) {
