@@ -44,6 +44,15 @@ require_bool() {
   esac
 }
 
+# require_screen_size: the room's screen, DESKTOP_WIDTH x DESKTOP_HEIGHT (default 1920x1080), checked; the
+# display, the browser window and the encoder all use it.
+require_screen_size() {
+  DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
+  DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
+  require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
+  require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+}
+
 require_uint DESKTOP_DISPLAY_NUM "$DESKTOP_DISPLAY_NUM" 0 65535
 require_uint DESKTOP_READY_TIMEOUT_S "$DESKTOP_READY_TIMEOUT_S" 1 600
 
@@ -75,9 +84,24 @@ wait_until() {
 
 display_answers() { xdpyinfo -display "$DISPLAY" >/dev/null 2>&1; }
 pulse_answers() { pactl info >/dev/null 2>&1; }
+# The room daemon is up with its null sink "room" loaded and that sink's monitor as the default source (pulse.sh).
+room_source_is_default() { [[ "$(pactl get-default-source 2>/dev/null || true)" == "room.monitor" ]]; }
 
 wait_for_display() { wait_until "X display $DISPLAY" display_answers || die "X display $DISPLAY is not up"; }
 wait_for_pulse() { wait_until "PulseAudio at $PULSE_SERVER" pulse_answers || die "PulseAudio at $PULSE_SERVER is not up"; }
+
+# await_first_child_ready CHECK EXITED TIMED_OUT: polls CHECK every 100 ms until it succeeds while the script's
+# first child (the program it just started) runs. Dies with EXITED when that child exits first; stops the children
+# and dies with TIMED_OUT when DESKTOP_READY_TIMEOUT_S passes.
+await_first_child_ready() {
+  local check="$1" exited="$2" timed_out="$3"
+  local deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))
+  until "$check"; do
+    kill -0 "${CHILD_PIDS[0]}" 2>/dev/null || { wait "${CHILD_PIDS[0]}" || true; die "$exited"; }
+    if (( SECONDS >= deadline )); then stop_children; die "$timed_out"; fi
+    sleep 0.1
+  done
+}
 
 # run_child_until_exit: runs "$@" as a child, forwards INT/TERM to it, and exits with its status.
 # Used where the script must do work after starting its program (readiness checks), so it cannot exec.

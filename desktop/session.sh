@@ -19,11 +19,8 @@ set -euo pipefail
 
 DESKTOP_APP="${DESKTOP_APP:-chromium}"
 DESKTOP_START_URL="${DESKTOP_START_URL:-about:blank}"
-DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
-DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
 audio="$(require_bool DESKTOP_AUDIO "${DESKTOP_AUDIO:-on}")"
-require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
-require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_screen_size
 
 app_cmd=()
 case "$DESKTOP_APP" in

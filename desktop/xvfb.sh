@@ -15,10 +15,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
-DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
-require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
-require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_screen_size
 # x264 with 4:2:0 chroma needs even sizes; keep the screen even so the encoder never has to crop.
 (( DESKTOP_WIDTH % 2 == 0 && DESKTOP_HEIGHT % 2 == 0 )) || die "DESKTOP_WIDTH and DESKTOP_HEIGHT must be even"
 
@@ -53,11 +50,7 @@ trap_stop_signals
 Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -auth "$XAUTHORITY" -nolisten tcp -noreset -dpi 96 &
 CHILD_PIDS+=("$!")
 
-deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))
-until display_answers; do
-  kill -0 "${CHILD_PIDS[0]}" 2>/dev/null || { wait "${CHILD_PIDS[0]}" || true; die "Xvfb exited before display $DISPLAY answered"; }
-  if (( SECONDS >= deadline )); then stop_children; die "display $DISPLAY did not answer within ${DESKTOP_READY_TIMEOUT_S}s"; fi
-  sleep 0.1
-done
+await_first_child_ready display_answers "Xvfb exited before display $DISPLAY answered" \
+  "display $DISPLAY did not answer within ${DESKTOP_READY_TIMEOUT_S}s"
 log "ready display=$DISPLAY size=${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}"
 wait_any_child

@@ -148,26 +148,8 @@ class PublisherQuirksIT {
    */
   private static Map<Integer, List<Long>> tfdtByTrack(FeedClient viewer) {
     Map<Integer, List<Long>> tfdts = new HashMap<>();
-    boolean init = true;
-    for (FeedClient.Message message : viewer.messages()) {
-      if (message.binary() == null) {
-        continue;
-      }
-      if (init) {
-        init = false;
-        continue;
-      }
-      ByteBuffer boxes = ByteBuffer.wrap(message.binary());
-      while (boxes.remaining() >= 8) {
-        int start = boxes.position();
-        int size = boxes.getInt(start);
-        String type = new String(message.binary(), start + 4, 4, StandardCharsets.US_ASCII);
-        if (type.equals("moof")) {
-          byte[] moof = java.util.Arrays.copyOfRange(message.binary(), start, start + size);
-          tfdts.computeIfAbsent(trackId(moof), k -> new ArrayList<>()).add(tfdt(moof));
-        }
-        boxes.position(start + size);
-      }
+    for (byte[] moof : viewer.moofs()) {
+      tfdts.computeIfAbsent(trackId(moof), k -> new ArrayList<>()).add(tfdt(moof));
     }
     return tfdts;
   }

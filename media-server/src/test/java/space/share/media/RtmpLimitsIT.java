@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import space.share.media.access.AccessPolicy.StaticStream;
 import space.share.media.http.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 import space.share.media.testing.RawPeer;
@@ -48,14 +47,6 @@ class RtmpLimitsIT {
 
   private static RawPeer peer(String address) throws Exception {
     return RawPeer.connect(address, server.rtmpPort());
-  }
-
-  private static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, what);
-      Thread.sleep(20);
-    }
   }
 
   /** Each is closed by the server within a second of its last byte. */
@@ -93,7 +84,7 @@ class RtmpLimitsIT {
       Ffmpeg.Result published = Ffmpeg.await(publisher, 30_000);
       assertEquals(0, published.exitCode(), published.output());
       viewer.await(m -> m.isType("ended"), 10_000);
-      assertContiguousFragments(viewer, 100);
+      viewer.assertContiguousFragments(100);
       // Keyframes of the noisy picture (116-135 KB, over the 64 KiB allowed before publishing) passed: a publisher's
       // messages may be up to max-message-bytes.
       int largest = viewer.messages().stream().filter(m -> m.binary() != null).mapToInt(m -> m.binary().length)
@@ -126,7 +117,7 @@ class RtmpLimitsIT {
       for (int i = 0; i < PER_ADDRESS; i++) {
         held.add(peer("127.0.0.4").send(connected));
       }
-      await(() -> server.rtmpConnections() >= PER_ADDRESS, 5_000, "held connections not counted");
+      Await.until(() -> server.rtmpConnections() >= PER_ADDRESS, 5_000, "held connections not counted");
       for (RawPeer peer : held) {
         assertFalse(peer.closedWithin(200), "a connection within the limit was closed");
       }
@@ -141,7 +132,7 @@ class RtmpLimitsIT {
         peer.close();
       }
     }
-    await(() -> server.rtmpConnections() == 0, 5_000, "connections not released: " + server.rtmpConnections());
+    Await.until(() -> server.rtmpConnections() == 0, 5_000, "connections not released: " + server.rtmpConnections());
   }
 
   /**
@@ -183,29 +174,5 @@ class RtmpLimitsIT {
       Thread.sleep(100);
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  /** The viewer's fragments carry consecutive mfhd sequence numbers (as in SlowViewerIT). */
-  private static void assertContiguousFragments(FeedClient viewer, int atLeast) {
-    int expected = -1;
-    int fragments = 0;
-    for (FeedClient.Message message : viewer.messages()) {
-      if (message.binary() == null || message.binary().length < 60) {
-        continue;
-      }
-      ByteBuffer chunks = ByteBuffer.wrap(message.binary());
-      while (chunks.remaining() > 60 && chunks.getInt(chunks.position() + 4) == 0x70726674) { // 'prft'
-        int moofSize = chunks.getInt(chunks.position() + 32);
-        int sequence = chunks.getInt(chunks.position() + 32 + 20);
-        if (expected >= 0) {
-          assertEquals(expected, sequence, "the viewer missed a fragment");
-        }
-        expected = sequence + 1;
-        fragments++;
-        int mdatSize = chunks.getInt(chunks.position() + 32 + moofSize);
-        chunks.position(chunks.position() + 32 + moofSize + mdatSize);
-      }
-    }
-    assertTrue(fragments > atLeast, "the viewer got only " + fragments + " fragments");
   }
 }

@@ -1,12 +1,12 @@
 package space.share.media.http;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -22,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.RevocationRequests;
+import space.share.media.feed.FeedSockets;
+import space.share.media.status.JsonResponses;
+import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
-import space.share.media.ws.FeedSockets;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through

@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.CmafMuxer;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.StreamMetadata;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.StreamMetadata;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 
 /**
  * One stream id: outlives its publishers, so viewers stay connected across a publisher leaving and coming back.

@@ -3,8 +3,8 @@ package space.share.media.cmaf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.VideoConfig;
 import space.share.media.testing.AvcFixtures;
 
 /** The value types refuse what would reach the muxer's duration math as a zero timescale or an empty picture. */

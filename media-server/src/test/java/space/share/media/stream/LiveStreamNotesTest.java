@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import space.share.media.media.MediaSink;
+import space.share.media.samples.MediaSink;
 
 class LiveStreamNotesTest {
   private final Logger logger = (Logger) LoggerFactory.getLogger(LiveStream.class);

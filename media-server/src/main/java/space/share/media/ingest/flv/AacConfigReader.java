@@ -1,6 +1,6 @@
 package space.share.media.ingest.flv;
 
-import space.share.media.media.AudioConfig;
+import space.share.media.samples.AudioConfig;
 
 /** Reads the fields we need from an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1). */
 final class AacConfigReader {

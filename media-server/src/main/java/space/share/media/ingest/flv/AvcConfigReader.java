@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.VideoConfig;
 
 /**
  * Reads an AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1) and the picture size from its first sequence

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 
 /**
  * Reads FLV audio and video tag bodies (FLV spec 10.1, E.4.2.1 / E.4.3.1) of one stream and hands configs and

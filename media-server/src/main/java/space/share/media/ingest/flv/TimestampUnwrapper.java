@@ -2,7 +2,7 @@ package space.share.media.ingest.flv;
 
 import java.util.EnumMap;
 import java.util.Map;
-import space.share.media.media.Track;
+import space.share.media.samples.Track;
 
 /**
  * Turns RTMP's 32-bit millisecond timestamps into a monotonic decode timeline per track: the one place where the

@@ -12,7 +12,7 @@ import org.red5.server.api.stream.IBroadcastStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
-import space.share.media.media.MediaSink;
+import space.share.media.samples.MediaSink;
 import space.share.media.stream.PublishRejectedException;
 import space.share.media.stream.StreamRegistry;
 

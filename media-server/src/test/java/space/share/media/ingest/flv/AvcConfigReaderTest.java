@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.VideoConfig;
 import space.share.media.testing.AvcFixtures;
 
 class AvcConfigReaderTest {

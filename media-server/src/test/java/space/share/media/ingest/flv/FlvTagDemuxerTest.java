@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.StreamMetadata;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.StreamMetadata;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 import space.share.media.testing.AvcFixtures;
 
 class FlvTagDemuxerTest {

@@ -2,8 +2,8 @@ package space.share.media.ingest.flv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static space.share.media.media.Track.AUDIO;
-import static space.share.media.media.Track.VIDEO;
+import static space.share.media.samples.Track.AUDIO;
+import static space.share.media.samples.Track.VIDEO;
 
 import java.util.ArrayList;
 import java.util.List;

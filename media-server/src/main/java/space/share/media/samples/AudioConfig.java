@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /**
  * An AAC decoder configuration: the AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1) as the publisher sent it.

@@ -1,4 +1,4 @@
-package space.share.media.http;
+package space.share.media.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

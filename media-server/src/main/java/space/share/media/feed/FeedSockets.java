@@ -1,17 +1,18 @@
-package space.share.media.ws;
+package space.share.media.feed;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -19,7 +20,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
-import space.share.media.http.MediaStatus;
+import space.share.media.access.ViewRefusal;
+import space.share.media.status.MediaStatus;
 import space.share.media.stream.StreamRegistry;
 
 /** Maps {@code /live/{streamId}/feed} to {@link FeedViewer}s, checking each viewer's token first. */
@@ -75,23 +77,14 @@ public final class FeedSockets {
         }
         String streamId = path.group(1);
         String token = token(request);
-        return switch (access.canView(streamId, token)) {
-          case ALLOWED -> new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
-              access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers,
-              AccessPolicy.expiresEpochSecondsOf(token));
-          case REVOKED -> {
-            log.info("feed {} refused to {}: revoked token of member {}", streamId, peer, AccessPolicy.memberIdOf(token));
-            yield new Refusal(MediaStatus.FORBIDDEN, "media token revoked");
-          }
-          case FORBIDDEN -> {
-            log.info("feed {} refused to {}: {} token", streamId, peer, token == null ? "missing" : "invalid");
-            yield new Refusal(MediaStatus.FORBIDDEN, token == null ? "a member token is required" : "invalid token");
-          }
-          case UNKNOWN_STREAM -> {
-            log.info("feed {} refused to {}: unknown stream", streamId, peer);
-            yield new Refusal(MediaStatus.NOT_FOUND, "unknown stream '" + streamId + "'");
-          }
-        };
+        Optional<ViewRefusal> refused = ViewRefusal.of(access.canView(streamId, token), streamId, token, peer,
+            "feed", log);
+        if (refused.isPresent()) {
+          return new Refusal(refused.get().status(), refused.get().message());
+        }
+        return new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
+            access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers,
+            AccessPolicy.expiresEpochSecondsOf(token));
       });
     });
   }

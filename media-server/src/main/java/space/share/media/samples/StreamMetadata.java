@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /**
  * What a publisher said about its stream in {@code onMetaData}; every field may be absent (0).

@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /** The two elementary streams a publisher may send. Track ids are fixed so every init segment agrees. */
 public enum Track {

@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /**
  * An H.264 decoder configuration: the AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3) as the publisher sent

@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /**
  * One coded frame: a whole H.264 access unit (NAL units in AVCC length-prefixed form) or one raw AAC frame.

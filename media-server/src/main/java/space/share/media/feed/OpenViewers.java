@@ -1,4 +1,4 @@
-package space.share.media.ws;
+package space.share.media.feed;
 
 import java.time.Clock;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package space.share.media.http;
+package space.share.media.status;
 
 /**
  * Every refusal the media server gives on the wire: one place for its HTTP status, WebSocket close code and the

@@ -1,4 +1,4 @@
-package space.share.media.ws;
+package space.share.media.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import space.share.media.cmaf.Fragment;
-import space.share.media.media.Track;
+import space.share.media.samples.Track;
 import space.share.media.stream.StreamRegistry;
 
 class FeedViewerTest {

@@ -1,4 +1,4 @@
-package space.share.media.ws;
+package space.share.media.feed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.http.MediaStatus;
+import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamSubscriber;
 

@@ -1,4 +1,4 @@
-package space.share.media.media;
+package space.share.media.samples;
 
 /**
  * Where the ingest adapter hands one published stream, as plain value types: the seam between the RTMP stack and
