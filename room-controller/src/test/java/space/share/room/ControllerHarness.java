@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.MediaRevocationClient;
-import space.share.room.room.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.mediaclient.MediaRevocationClient;
+import space.share.room.mediaclient.StreamStatusSource;
 
 /** A real controller (Jetty on 127.0.0.1, port 0, H2 file in a temp dir) plus a small JSON HTTP client. */
 public final class ControllerHarness implements AutoCloseable {

@@ -14,9 +14,11 @@ import space.share.room.overlay.AnnotationBoard;
 import space.share.room.overlay.OverlayMessage;
 import space.share.room.overlay.Stroke;
 import space.share.room.overlay.TokenBucket;
-import space.share.room.room.Member;
-import space.share.room.room.RoomEvent;
-import space.share.room.room.RoomService;
+import space.share.room.members.Member;
+import space.share.room.rooms.RoomEvent;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomStatus;
+import space.share.room.status.RoomException;
 
 /**
  * What members send on the room event socket: annotation strokes (kept per room for late joiners,

@@ -6,8 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
-import space.share.room.api.RoomStatus;
-import space.share.room.room.VncEndpoint;
+import space.share.room.status.RoomStatus;
 
 /**
  * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the

@@ -20,8 +20,8 @@ import space.share.room.ControllerHarness.Reply;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamStatus;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.rooms.StreamStatus;
 import space.share.room.token.TokenSigner;
 
 /** Every API call and every refusal, against a real Jetty and a real H2 file; fake clock and media server. */

@@ -31,7 +31,7 @@ import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /** The bridge against a plain TCP server standing in for a VNC server: bytes, backpressure, timeouts, failures. */
 class VncBridgeTest {

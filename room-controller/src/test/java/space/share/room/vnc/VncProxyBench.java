@@ -95,7 +95,7 @@ class VncProxyBench {
     int replyBytes = 16 * 1024 + 20;
     try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress());
          ControllerHarness harness = new ControllerHarness(workDir.resolve("data-fake"), new FakeClock(System.currentTimeMillis()),
-             new FakeStreamStatus(), new space.share.room.room.StaticDesktopManager(
+             new FakeStreamStatus(), new space.share.room.rooms.StaticDesktopManager(
                  new java.net.InetSocketAddress("127.0.0.1", server.getLocalPort())), Map.of("room.vnc.probe-interval-ms", "600000"))) {
       Thread fake = new Thread(() -> {
         try (Socket socket = server.accept()) {
