@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -72,6 +74,7 @@ public final class RoomController {
   private RoomSockets sockets;
   private MemberPurge memberPurge;
   private Server server;
+  private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
   public RoomController(Settings config) {
@@ -111,6 +114,15 @@ public final class RoomController {
     this.streamStatus = streamStatus;
     this.desktops = desktops;
     this.revocationClient = revocationClient;
+  }
+
+  /**
+   * Where the media client's background jobs run ({@code media-revocations}, {@code room-poller}): by default one
+   * daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
+   */
+  public RoomController withSchedulers(Function<String, ScheduledExecutorService> schedulers) {
+    this.schedulers = schedulers;
+    return this;
   }
 
   private static MediaRevocationClient httpRevocations(Settings config, Clock clock) {
@@ -183,7 +195,7 @@ public final class RoomController {
     // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
     revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
         config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
-        config.getInt("room.media.revocation-attempts", 5));
+        config.getInt("room.media.revocation-attempts", 5), schedulers.apply("media-revocations"));
     rooms.addListener(revocations);
     revocations.start();
     // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
@@ -213,7 +225,7 @@ public final class RoomController {
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
-        config.getLong("room.vnc.probe-interval-ms", 5000));
+        config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
     poller.start();
     LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
   }

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,8 @@ import space.share.room.members.Revocation;
  * revocations whose retries ran out during an outage.
  *
  * <p>Threading: {@link #onEvent} is called from any thread (under a room's lock) and only schedules; everything
- * else runs on one daemon thread, which owns {@code lastBootId} and {@code reachable}.
+ * else runs on the single-threaded scheduler handed in (a daemon thread in production, a fake a test advances), which
+ * owns {@code lastBootId} and {@code reachable}. {@link #close()} shuts that scheduler down.
  */
 public final class MediaRevocations implements RoomListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaRevocations.class);
@@ -43,16 +43,18 @@ public final class MediaRevocations implements RoomListener, AutoCloseable {
   private final long checkIntervalMs;
   private final long firstRetryMs;
   private final int maxAttempts;
-  private final ScheduledExecutorService executor = DaemonThreads.scheduler("media-revocations");
+  private final ScheduledExecutorService executor;
   private String lastBootId;
   private boolean reachable = true;
 
   /**
    * @param stillRelevant the revocations whose tokens may still be valid, from the database (called on the thread)
    * @param tokenTtlSeconds {@code room.media.token-ttl-seconds}: how long a revocation made now must be kept
+   * @param executor single-threaded: runs the checks and every attempt; owned from here on (closed by {@link #close()})
    */
   public MediaRevocations(MediaRevocationClient client, Supplier<List<Revocation>> stillRelevant, Clock clock,
-      long tokenTtlSeconds, long checkIntervalMs, long firstRetryMs, int maxAttempts) {
+      long tokenTtlSeconds, long checkIntervalMs, long firstRetryMs, int maxAttempts, ScheduledExecutorService executor) {
+    this.executor = Objects.requireNonNull(executor);
     this.client = Objects.requireNonNull(client);
     this.stillRelevant = stillRelevant;
     this.clock = clock;

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +18,8 @@ import space.share.room.rooms.StreamStatus;
 /**
  * Keeps each room's parts current: asks the media server whether the room's stream is live, the
  * {@link DesktopManager} for the desktop state, and probes the VNC server with a TCP connect. Also
- * drives the control idle pass. One daemon thread; every call it makes is bounded by a timeout.
+ * drives the control idle pass. Runs on the single-threaded scheduler handed in (owned from then on, shut down by
+ * {@link #close()}); every call it makes is bounded by a timeout.
  */
 public final class StreamPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamPoller.class);
@@ -30,13 +30,15 @@ public final class StreamPoller implements AutoCloseable {
   private final StreamStatusSource streams;
   private final long pollIntervalMs;
   private final long vncProbeIntervalMs;
-  private final ScheduledExecutorService executor = DaemonThreads.scheduler("room-poller");
+  private final ScheduledExecutorService executor;
   private final Set<String> unreachableLogged = new HashSet<>();
   /** Last VNC probe result per room; only the poller thread touches it. */
   private final Map<String, Boolean> vncReachable = new HashMap<>();
   private long nextVncProbeMs;
 
-  public StreamPoller(RoomService rooms, StreamStatusSource streams, long pollIntervalMs, long vncProbeIntervalMs) {
+  public StreamPoller(RoomService rooms, StreamStatusSource streams, long pollIntervalMs, long vncProbeIntervalMs,
+      ScheduledExecutorService executor) {
+    this.executor = executor;
     this.rooms = rooms;
     this.streams = streams;
     this.pollIntervalMs = pollIntervalMs;
