@@ -23,22 +23,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.api.ApiHandler;
 import space.share.room.api.ErrorRenderer;
-import space.share.room.status.RoomException;
 import space.share.room.api.RoomSockets;
-import space.share.room.status.RoomStatus;
 import space.share.room.desktop.DesktopSettings;
 import space.share.room.desktop.ProcessDesktopManager;
-import space.share.room.rooms.DesktopManager;
 import space.share.room.mediaclient.HttpMediaRevocationClient;
 import space.share.room.mediaclient.HttpStreamStatusSource;
 import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.MediaRevocations;
+import space.share.room.mediaclient.StreamPoller;
+import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.RoomLimits;
 import space.share.room.rooms.RoomService;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
-import space.share.room.mediaclient.StreamPoller;
-import space.share.room.mediaclient.StreamStatusSource;
-import space.share.room.rooms.RoomLimits;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
 import space.share.room.store.MemberPurge;
 import space.share.room.store.RoomStore;
@@ -117,8 +117,8 @@ public final class RoomController {
   }
 
   /**
-   * Where the media client's background jobs run ({@code media-revocations}, {@code room-poller}): by default one
-   * daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
+   * Where the background jobs run, by name ({@code media-revocations}, {@code room-poller}, {@code member-purge},
+   * {@code vnc-bridges}): by default one daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
    */
   public RoomController withSchedulers(Function<String, ScheduledExecutorService> schedulers) {
     this.schedulers = schedulers;
@@ -202,12 +202,12 @@ public final class RoomController {
     long retainEndedMs = Math.max(config.getLong("room.members.retain-ended-seconds", 24 * 3600),
         settings.mediaTokenTtlSeconds()) * 1000;
     memberPurge = new MemberPurge(store, clock, retainEndedMs, config.getLong("room.members.purge-interval-ms", 600_000));
-    memberPurge.start();
+    memberPurge.start(schedulers.apply("member-purge"));
     bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
     bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle,
-        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM));
+        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM), schedulers.apply("vnc-bridges"));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));

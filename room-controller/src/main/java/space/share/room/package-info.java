@@ -6,7 +6,7 @@
  *     │                            │        │ RoomService: rooms admin, members (join/leave/auth),
  *     │                            │        │   control (ControlState: request/give/take/release), VNC tokens,
  *     │                            │        │   stream and desktop state
- *     │                            │        ├──▶ members (Member, MemberView, Revocation), control (ControlState)
+ *     │                            │        ├──▶ members (MemberSessions: token → member, revocations), control (ControlState)
  *     │                            │        ▲
  *     │                            │   mediaclient: StreamPoller ◀── media server GET /api/streams/{id}
  *     │                            │                MediaRevocations ──▶ media server revocations
@@ -20,7 +20,8 @@
  * </pre>
  *
  * Dependencies point one way: {@code api} knows {@code rooms}, {@code overlay} and {@code vnc}; {@code rooms} knows
- * {@code members}, {@code control}, {@code token}, {@code store} and {@code vnc} (for the VNC endpoint);
+ * {@code members}, {@code control}, {@code token}, {@code store} and {@code vnc} (for the VNC endpoint); {@code members}
+ * knows {@code token} and {@code store};
  * {@code mediaclient} and {@code desktop} are adapters that drive or implement ports of {@code rooms}; nothing below
  * {@code api} imports it. The one shared vocabulary is {@link space.share.room.status.RoomStatus} at the bottom: every
  * stage refuses with a {@link space.share.room.status.RoomException} and {@code api} renders it once, as JSON or a

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
-import space.share.room.rooms.DesktopManager;
 import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
 
 /** A real controller (Jetty on 127.0.0.1, port 0, H2 file in a temp dir) plus a small JSON HTTP client. */
 public final class ControllerHarness implements AutoCloseable {

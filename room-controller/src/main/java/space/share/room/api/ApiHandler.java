@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
 import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
 import space.share.room.token.SessionTokens;
-import space.share.room.status.RoomStatus;
-import space.share.room.status.RoomException;
 
 /**
  * The room API under {@code /api/} (docs/room-api.md): the seed's DashboardService for the admin,

@@ -17,8 +17,8 @@ import space.share.room.overlay.Stroke;
 import space.share.room.rooms.RoomEvent;
 import space.share.room.rooms.RoomListener;
 import space.share.room.rooms.RoomService;
-import space.share.room.status.RoomStatus;
 import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket

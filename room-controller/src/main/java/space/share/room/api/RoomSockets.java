@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
 import space.share.room.rooms.RoomEvent;
 import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
 import space.share.room.vnc.VncBridge;
 import space.share.room.vnc.VncBridges;
-import space.share.room.status.RoomStatus;
-import space.share.room.status.RoomException;
 
 /**
  * The room WebSockets: {@code /rooms/{id}/events?token=<member token>} and

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import space.share.room.token.TokenSigner;
-import space.share.room.rooms.RoomSettings;
 import space.share.room.members.Revocation;
+import space.share.room.rooms.RoomSettings;
+import space.share.room.token.TokenSigner;
 
 /**
  * {@link MediaRevocationClient} over HTTP: {@code POST {room.media.internal-url}/internal/revocations} signed with the

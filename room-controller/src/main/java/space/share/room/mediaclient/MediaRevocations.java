@@ -10,9 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.members.Revocation;
 import space.share.room.rooms.RoomEvent;
 import space.share.room.rooms.RoomListener;
-import space.share.room.members.Revocation;
 
 /**
  * Tells the media server which member media tokens to refuse before their expiry (docs/protocol.md "Revoking media

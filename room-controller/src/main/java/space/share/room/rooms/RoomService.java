@@ -12,6 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.control.ControlState;
+import space.share.room.members.Member;
+import space.share.room.members.MemberSessions;
+import space.share.room.members.MemberView;
+import space.share.room.members.Revocation;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 import space.share.room.store.RoomStore;
@@ -22,10 +27,6 @@ import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
-import space.share.room.members.Member;
-import space.share.room.members.MemberView;
-import space.share.room.members.Revocation;
-import space.share.room.control.ControlState;
 import space.share.room.vnc.VncEndpoint;
 
 /**
@@ -55,6 +56,7 @@ public final class RoomService {
   private final RoomSettings settings;
   private final RoomLimits limits;
   private final VerificationSlots verifications;
+  private final MemberSessions sessions;
   /** Guards the live-room count against concurrent creates (admin only: contention does not matter). */
   private final Object createLock = new Object();
   private final Map<String, LiveRoom> rooms = new ConcurrentHashMap<>();
@@ -106,6 +108,7 @@ public final class RoomService {
     this.desktops = desktops;
     this.clock = clock;
     this.settings = settings;
+    this.sessions = new MemberSessions(store, clock, settings.mediaTokenTtlSeconds(), rooms::containsKey);
   }
 
   /** Loads the rooms from the store, closes history left open by the last run, starts their desktops. */
@@ -324,36 +327,9 @@ public final class RoomService {
     return session(member, token);
   }
 
-  /**
-   * The member a bearer token belongs to, if it is for {@code roomId}, active and unexpired.
-   *
-   * @throws RoomException UNAUTHORIZED (no or unknown token, session ended), FORBIDDEN (another room's
-   *     token), TOKEN_EXPIRED, ROOM_DELETED, NOT_FOUND (no such room)
-   */
+  /** The member a bearer token belongs to: {@link MemberSessions#authenticate}. */
   public Member authenticate(String roomId, String token) {
-    if (token == null || token.isEmpty()) {
-      throw new RoomException(RoomStatus.UNAUTHORIZED, "a member token is required");
-    }
-    Optional<RoomStore.MemberRow> found = store.findMemberByTokenHash(SessionTokens.hash(token));
-    if (found.isEmpty()) {
-      throw new RoomException(RoomStatus.UNAUTHORIZED, "unknown member token");
-    }
-    RoomStore.MemberRow row = found.get();
-    if (!row.roomId().equals(roomId)) {
-      throw new RoomException(RoomStatus.FORBIDDEN, "this token is for another room");
-    }
-    if (!rooms.containsKey(roomId)) {
-      boolean deleted = store.findRoom(roomId).map(RoomStore.RoomRow::deleted).orElse(false);
-      throw deleted ? new RoomException(RoomStatus.ROOM_DELETED, "room " + roomId + " was deleted")
-          : new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId);
-    }
-    if (row.leftAtMs() != 0) {
-      throw new RoomException(RoomStatus.UNAUTHORIZED, "this member session has ended");
-    }
-    if (row.expiresAtMs() <= clock.millis()) {
-      throw new RoomException(RoomStatus.TOKEN_EXPIRED, "this member session expired; join again");
-    }
-    return new Member(row.id(), row.roomId(), row.name(), row.owner(), row.joinedAtMs(), row.expiresAtMs());
+    return sessions.authenticate(roomId, token);
   }
 
   /** GetConfiguration, with fresh media URLs for this member. */
@@ -387,23 +363,9 @@ public final class RoomService {
     LOG.info("member {} left room {}", member.id(), member.roomId());
   }
 
-  /**
-   * The media token revocations that still matter at this moment: every session ended and every room deleted within
-   * one media token lifetime, each kept until the latest expiry a token issued before it can have. What the media
-   * server is sent again after it restarts ({@link MediaRevocations}).
-   */
+  /** What the media server is sent again after it restarts: {@link MemberSessions#recentRevocations}. */
   public List<Revocation> recentRevocations() {
-    long nowMs = clock.millis();
-    long ttlSeconds = settings.mediaTokenTtlSeconds();
-    long sinceMs = nowMs - ttlSeconds * 1000;
-    List<Revocation> revocations = new ArrayList<>();
-    for (RoomStore.RoomRow room : store.listRoomsDeletedSince(sinceMs)) {
-      revocations.add(new Revocation(room.id(), null, room.deletedAtMs() / 1000 + ttlSeconds));
-    }
-    for (RoomStore.MemberRow member : store.listMembersLeftSince(sinceMs)) {
-      revocations.add(new Revocation(member.roomId(), member.id(), member.leftAtMs() / 1000 + ttlSeconds));
-    }
-    return revocations;
+    return sessions.recentRevocations();
   }
 
   /** An event socket of {@code member} opened ({@code +1}) or closed ({@code -1}). */

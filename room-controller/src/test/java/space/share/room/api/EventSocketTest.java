@@ -17,6 +17,7 @@ import space.share.room.members.Member;
 import space.share.room.rooms.RoomService;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
 import space.share.room.store.RoomStore;
 import space.share.room.token.JoinThrottle;
@@ -24,7 +25,6 @@ import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VncTokens;
-import space.share.room.status.RoomStatus;
 
 /** The event socket's bounded queue, against a fake Jetty session whose sends never complete. */
 class EventSocketTest {

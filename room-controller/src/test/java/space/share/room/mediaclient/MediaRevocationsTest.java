@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.room.ControllerHarness;
 import space.share.room.DaemonThreads;
-import space.share.room.FakeScheduler;
 import space.share.room.FakeClock;
 import space.share.room.FakeMediaRevocations;
+import space.share.room.FakeScheduler;
 import space.share.room.FakeStreamStatus;
-import space.share.room.rooms.StaticDesktopManager;
 import space.share.room.members.Revocation;
+import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * The controller's side of media token revocation, through the real API and H2, against a fake media server. The
