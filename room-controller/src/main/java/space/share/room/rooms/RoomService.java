@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,28 +61,6 @@ public final class RoomService {
   private final Map<String, LiveRoom> rooms = new ConcurrentHashMap<>();
   private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
 
-  /** A room's live state; every field is guarded by the instance's monitor. */
-  private final class LiveRoom {
-    final Room room;
-    final ControlState control;
-    long controlGrantId;
-    StreamStatus stream;
-    long shareSessionId;
-    boolean mediaReachable;
-    boolean vncReachable;
-    DesktopState desktop = DesktopState.NONE;
-    final Map<String, Integer> openSocketsByMember = new HashMap<>();
-
-    LiveRoom(Room room) {
-      this.room = room;
-      this.control = new ControlState(settings.idlePassMs());
-    }
-
-    RoomParts parts() {
-      return new RoomParts(desktop, stream != null && stream.live(), mediaReachable, vncReachable);
-    }
-  }
-
   public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
       VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings) {
     this(store, signer, sessionTokens, passcodes, vncTokens, throttle, desktops, clock, settings, RoomLimits.DEFAULTS,
@@ -120,7 +97,7 @@ public final class RoomService {
     }
     for (RoomStore.RoomRow row : store.listLiveRooms()) {
       Room room = new Room(row.id(), row.name(), row.ownerMemberId(), row.createdAtMs());
-      LiveRoom live = new LiveRoom(room);
+      LiveRoom live = new LiveRoom(room, settings.idlePassMs());
       store.findOpenShareSession(room.id()).ifPresent(session -> live.shareSessionId = session.id());
       rooms.put(room.id(), live);
       desktops.start(room, signer.streamKey(room.id()));
@@ -196,7 +173,7 @@ public final class RoomService {
           nowMs, nowMs + settings.sessionTtlMs(), 0));
       store.setRoomOwner(roomId, ownerId);
       room = new Room(roomId, roomName, ownerId, nowMs);
-      live = new LiveRoom(room);
+      live = new LiveRoom(room, settings.idlePassMs());
       rooms.put(roomId, live);
     }
     desktops.start(room, signer.streamKey(roomId));
