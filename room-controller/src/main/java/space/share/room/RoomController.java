@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,22 +23,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.api.ApiHandler;
 import space.share.room.api.ErrorRenderer;
-import space.share.room.api.RoomException;
 import space.share.room.api.RoomSockets;
-import space.share.room.api.RoomStatus;
 import space.share.room.desktop.DesktopSettings;
 import space.share.room.desktop.ProcessDesktopManager;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.HttpMediaRevocationClient;
-import space.share.room.room.HttpStreamStatusSource;
-import space.share.room.room.MediaRevocationClient;
-import space.share.room.room.MediaRevocations;
-import space.share.room.room.RoomService;
-import space.share.room.room.RoomSettings;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamPoller;
-import space.share.room.room.StreamStatusSource;
-import space.share.room.room.RoomLimits;
+import space.share.room.mediaclient.HttpMediaRevocationClient;
+import space.share.room.mediaclient.HttpStreamStatusSource;
+import space.share.room.mediaclient.MediaRevocationClient;
+import space.share.room.mediaclient.MediaRevocations;
+import space.share.room.mediaclient.StreamPoller;
+import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.RoomLimits;
+import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomSettings;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
 import space.share.room.store.MemberPurge;
 import space.share.room.store.RoomStore;
@@ -72,6 +74,7 @@ public final class RoomController {
   private RoomSockets sockets;
   private MemberPurge memberPurge;
   private Server server;
+  private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
   public RoomController(Settings config) {
@@ -111,6 +114,15 @@ public final class RoomController {
     this.streamStatus = streamStatus;
     this.desktops = desktops;
     this.revocationClient = revocationClient;
+  }
+
+  /**
+   * Where the background jobs run, by name ({@code media-revocations}, {@code room-poller}, {@code member-purge},
+   * {@code vnc-bridges}): by default one daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
+   */
+  public RoomController withSchedulers(Function<String, ScheduledExecutorService> schedulers) {
+    this.schedulers = schedulers;
+    return this;
   }
 
   private static MediaRevocationClient httpRevocations(Settings config, Clock clock) {
@@ -183,19 +195,19 @@ public final class RoomController {
     // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
     revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
         config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
-        config.getInt("room.media.revocation-attempts", 5));
+        config.getInt("room.media.revocation-attempts", 5), schedulers.apply("media-revocations"));
     rooms.addListener(revocations);
     revocations.start();
     // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
     long retainEndedMs = Math.max(config.getLong("room.members.retain-ended-seconds", 24 * 3600),
         settings.mediaTokenTtlSeconds()) * 1000;
     memberPurge = new MemberPurge(store, clock, retainEndedMs, config.getLong("room.members.purge-interval-ms", 600_000));
-    memberPurge.start();
+    memberPurge.start(schedulers.apply("member-purge"));
     bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
     bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle,
-        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM));
+        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM), schedulers.apply("vnc-bridges"));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
@@ -213,7 +225,7 @@ public final class RoomController {
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
-        config.getLong("room.vnc.probe-interval-ms", 5000));
+        config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
     poller.start();
     LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
   }

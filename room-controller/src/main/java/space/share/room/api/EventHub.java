@@ -14,9 +14,11 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.overlay.Stroke;
-import space.share.room.room.RoomEvent;
-import space.share.room.room.RoomListener;
-import space.share.room.room.RoomService;
+import space.share.room.rooms.RoomEvent;
+import space.share.room.rooms.RoomListener;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket

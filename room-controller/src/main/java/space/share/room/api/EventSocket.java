@@ -5,7 +5,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.Member;
+import space.share.room.members.Member;
+import space.share.room.status.RoomStatus;
 
 /**
  * One member's room event socket: JSON text messages out; in, the member's drawing and pointer messages

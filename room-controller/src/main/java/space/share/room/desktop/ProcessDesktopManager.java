@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * Runs and supervises one {@code desktop/room.sh} per room ({@code room.desktop.mode=process}).
@@ -126,7 +126,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   }
 
   @Override
-  public Optional<space.share.room.room.VncEndpoint> vncEndpoint(String roomId) {
+  public Optional<space.share.room.vnc.VncEndpoint> vncEndpoint(String roomId) {
     RoomDesktop desktop = desktops.get(roomId);
     return desktop == null ? Optional.empty() : desktop.vncEndpoint();
   }
@@ -188,7 +188,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
     private volatile int displayNum = -1;
     private volatile int vncPort;
     /** Port and password of the current launch, published together. */
-    private volatile space.share.room.room.VncEndpoint vnc;
+    private volatile space.share.room.vnc.VncEndpoint vnc;
     private volatile DesktopIsolation.DesktopUser user;
     private volatile boolean inBackoff;
     private volatile boolean stopped;
@@ -227,12 +227,12 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
     }
 
     Optional<InetSocketAddress> vncAddress() {
-      return vncEndpoint().map(space.share.room.room.VncEndpoint::address);
+      return vncEndpoint().map(space.share.room.vnc.VncEndpoint::address);
     }
 
-    Optional<space.share.room.room.VncEndpoint> vncEndpoint() {
+    Optional<space.share.room.vnc.VncEndpoint> vncEndpoint() {
       Process p = process;
-      space.share.room.room.VncEndpoint endpoint = vnc;
+      space.share.room.vnc.VncEndpoint endpoint = vnc;
       return p == null || !p.isAlive() || stopping() || endpoint == null ? Optional.empty() : Optional.of(endpoint);
     }
 
@@ -325,7 +325,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       env.putAll(settings.environment(display, vncPort, runtimeDir, streamKey));
       Process p = builder.start();
       process = p;
-      vnc = new space.share.room.room.VncEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort), password);
+      vnc = new space.share.room.vnc.VncEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort), password);
       LOG.info("room {} desktop started: room.sh pid {}{}, display :{}, VNC 127.0.0.1:{} (password-protected), {}x{}@{}"
           + " (log: {})", roomId, p.pid(), runAs == null ? "" : " as " + runAs.name(), display, vncPort, settings.width(),
           settings.height(), settings.fps(), logFile);

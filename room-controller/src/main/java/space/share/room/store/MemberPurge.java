@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.DaemonThreads;
 
 /**
  * Deletes member sessions that ended (left or expired) more than {@code retainMs} ago, every {@code intervalMs}, so
@@ -37,8 +36,9 @@ public final class MemberPurge implements AutoCloseable {
     this.intervalMs = intervalMs;
   }
 
-  public void start() {
-    scheduler = DaemonThreads.scheduler("member-purge");
+  /** Purges every {@code intervalMs} on {@code scheduler} (single-threaded; owned from here on, shut down by close). */
+  public void start(ScheduledExecutorService scheduler) {
+    this.scheduler = scheduler;
     scheduler.scheduleWithFixedDelay(this::purgeQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 

@@ -15,8 +15,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.api.RoomStatus;
-import space.share.room.room.VncEndpoint;
+import space.share.room.status.RoomStatus;
 
 /**
  * One noVNC WebSocket bridged to the room's VNC server over TCP.

@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
-import space.share.room.api.RoomStatus;
-import space.share.room.room.VncEndpoint;
+import space.share.room.status.RoomStatus;
 
 /**
  * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the
@@ -19,23 +17,27 @@ public final class VncBridges implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = 1000;
 
   private final Set<VncBridge> open = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("vnc-bridges");
+  private final ScheduledExecutorService scheduler;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
   private final int maxPerRoom;
 
-  public VncBridges(Duration connectTimeout, Duration idleTimeout) {
-    this(connectTimeout, idleTimeout, DEFAULT_MAX_PER_ROOM);
+  public VncBridges(Duration connectTimeout, Duration idleTimeout, ScheduledExecutorService scheduler) {
+    this(connectTimeout, idleTimeout, DEFAULT_MAX_PER_ROOM, scheduler);
   }
 
   /** Only the control holder gets VNC tokens: a few cover a reconnect overlapping the old socket's close. */
   public static final int DEFAULT_MAX_PER_ROOM = 4;
 
-  /** @param maxPerRoom open bridges per room at most ({@code room.vnc.max-sockets-per-room}) */
-  public VncBridges(Duration connectTimeout, Duration idleTimeout, int maxPerRoom) {
+  /**
+   * @param maxPerRoom open bridges per room at most ({@code room.vnc.max-sockets-per-room})
+   * @param scheduler single-threaded: the idle sweep and the bridges' connect timeouts; owned from here on
+   */
+  public VncBridges(Duration connectTimeout, Duration idleTimeout, int maxPerRoom, ScheduledExecutorService scheduler) {
     if (maxPerRoom < 1) {
       throw new IllegalArgumentException("room.vnc.max-sockets-per-room must be at least 1: " + maxPerRoom);
     }
+    this.scheduler = scheduler;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
     this.maxPerRoom = maxPerRoom;

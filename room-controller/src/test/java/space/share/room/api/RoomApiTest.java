@@ -15,13 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.ControllerHarness;
+import space.share.room.Await;
 import space.share.room.ControllerHarness.Reply;
+import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamStatus;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.rooms.StreamStatus;
 import space.share.room.token.TokenSigner;
 
 /** Every API call and every refusal, against a real Jetty and a real H2 file; fake clock and media server. */
@@ -430,8 +431,8 @@ class RoomApiTest {
     WsProbe events = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/room1/events?token="
         + created.path("owner").path("token").asText());
     events.awaitType("snapshot", WAIT);
-    Thread.sleep(1500); // past the 900 ms idle timeout (3 ping intervals)
-    assertTrue(events.pings.get() >= 2, "pings: " + events.pings.get());
+    // Pings every 300 ms: the fourth arrives past the 900 ms idle timeout (3 ping intervals) after the snapshot.
+    Await.until(() -> events.pings.get() >= 4, WAIT, "four pings (" + events.pings.get() + " so far)");
     assertTrue(events.session().isOpen());
     assertFalse(events.closeCode.isDone());
   }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /** Configuration edges of room isolation: modes, the runtime base, a static VNC target without its password. */
 class DesktopIsolationTest {

@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * The supervisor against fake room.sh scripts (real processes, fake desktop): environment, state from the status

@@ -137,16 +137,29 @@ class RoomDesktopIT {
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     green.environment().putAll(env);
     helpers.add(green.start());
-    Thread.sleep(1500);
+    List<String> grab = List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "x11grab", "-draw_mouse", "0",
+        "-video_size", WIDTH + "x" + HEIGHT, "-i", display + ".0", "-frames:v", "1", "-vf", "scale=64:36",
+        "-pix_fmt", "rgb24", "-f", "rawvideo", "-");
+    waitFor(() -> {
+      try {
+        int[] shown = pixel(run(grab, env), 5, 5);
+        return shown[1] > 120 && shown[0] < 90;
+      } catch (Exception e) {
+        return false;
+      }
+    }, 10_000, "the green window on the display");
 
     feed = Feed.connect(feedUrl);
     waitFor(() -> feed.binaryCount(1) >= 60, 20_000, "60 fragments of generation 1");
-    byte[] screenshot = run(List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "x11grab", "-draw_mouse", "0",
-        "-video_size", WIDTH + "x" + HEIGHT, "-i", display + ".0", "-frames:v", "1", "-vf", "scale=64:36",
-        "-pix_fmt", "rgb24", "-f", "rawvideo", "-"), env);
-    Thread.sleep(500); // fragments of the picture the screenshot saw
+    byte[] screenshot = run(grab, env);
+    // Until the feed carries the picture the screenshot saw (the encoder is some frames behind), bounded: the
+    // assertions below then say how far off it is.
     Path received = dir.resolve("gen1.mp4");
-    Files.write(received, feed.mp4(1));
+    long caughtUpDeadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    do {
+      Files.write(received, feed.mp4(1));
+    } while (meanAbsoluteDifference(screenshot, lastFrame(received, env)) >= 12
+        && System.nanoTime() < caughtUpDeadlineNanos);
     JsonNode header = feed.header(1);
     assertEquals(WIDTH, header.path("width").asInt());
     assertEquals(HEIGHT, header.path("height").asInt());

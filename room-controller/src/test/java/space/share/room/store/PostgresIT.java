@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * The documented production option: the same schema migrations and restart behaviour on a real

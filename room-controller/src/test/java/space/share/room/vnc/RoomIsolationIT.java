@@ -27,7 +27,7 @@ import space.share.room.WsProbe;
 import space.share.room.desktop.DesktopIsolation;
 import space.share.room.desktop.DesktopSettings;
 import space.share.room.desktop.ProcessDesktopManager;
-import space.share.room.room.DesktopState;
+import space.share.room.rooms.DesktopState;
 
 /**
  * Rooms cannot reach each other: two rooms A and B run by the real {@link ProcessDesktopManager} and desktop/room.sh

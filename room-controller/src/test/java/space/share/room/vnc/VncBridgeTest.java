@@ -31,7 +31,7 @@ import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /** The bridge against a plain TCP server standing in for a VNC server: bytes, backpressure, timeouts, failures. */
 class VncBridgeTest {
@@ -202,10 +202,22 @@ class VncBridgeTest {
       }, "fake-vnc-writer");
       writer.setDaemon(true);
       writer.start();
-      Thread.sleep(1500);
-      long stalledAt = written.get();
-      Thread.sleep(500);
+      // Waits (bounded) until the writer is blocked: its count unchanged for 500 ms while the browser reads nothing.
+      long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      long stalledAt = -1;
+      long stableSinceNanos = System.nanoTime();
+      while (System.nanoTime() < deadlineNanos) {
+        long now = written.get();
+        if (now != stalledAt) {
+          stalledAt = now;
+          stableSinceNanos = System.nanoTime();
+        } else if (now > 0 && System.nanoTime() - stableSinceNanos >= TimeUnit.MILLISECONDS.toNanos(500)) {
+          break;
+        }
+        writer.join(20); // returns early only when the writer finished (all 100 MiB written: never stalled)
+      }
       System.out.printf("FIGURE bytes the VNC side could write while the browser read nothing: %d%n", written.get());
+      assertTrue(writer.isAlive(), "the writer wrote all it had: the VNC server's writes never stalled");
       assertEquals(stalledAt, written.get(), "the VNC server's writes stalled");
       assertTrue(written.get() < 32L * 1024 * 1024, "bounded by socket buffers, not by memory: " + written.get());
       opened.get().disconnect();

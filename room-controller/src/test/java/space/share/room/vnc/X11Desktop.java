@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * A real desktop for integration tests: Xvfb on a free display ({@code -displayfd}), an xterm running
@@ -182,8 +182,8 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   }
 
   @Override
-  public Optional<space.share.room.room.VncEndpoint> vncEndpoint(String roomId) {
-    return vncAddress(roomId).map(address -> new space.share.room.room.VncEndpoint(address, password));
+  public Optional<space.share.room.vnc.VncEndpoint> vncEndpoint(String roomId) {
+    return vncAddress(roomId).map(address -> new space.share.room.vnc.VncEndpoint(address, password));
   }
 
   @Override
