@@ -6,6 +6,7 @@ import { ClockOffsetEstimator } from './lib/clock.js';
 import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
+import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
 import { FeedClient } from './feed-client.js';
 import { HlsPlayer, canPlayHls } from './hls-player.js';
 import { sampleServerClock } from './clock-sync.js';
@@ -23,6 +24,13 @@ const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
  */
 const fixedMseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : null;
 const mseModeNow = () => fixedMseMode || (video.muted ? 'video' : 'split');
+/**
+ * Decoder: WebCodecs where the browser has it (the lowest delay, docs/player.md "WebCodecs"), MediaSource
+ * otherwise or when the stream's codecs are not decodable, LL-HLS last. ?decoder=webcodecs|mse fixes it
+ * (?mse=… alone implies mse).
+ */
+const fixedDecoder = ['webcodecs', 'mse'].includes(params.get('decoder')) ? params.get('decoder') : (fixedMseMode ? 'mse' : null);
+let decoderNow = fixedDecoder || (webCodecsAvailable() ? 'webcodecs' : 'mse');
 const log = console;
 /** Live-edge tuning for measurements: ?edge=seekAboveLagSec:0.5,nudgeRate:1.06 (names of LIVE_EDGE_DEFAULTS). */
 const liveEdge = { ...LIVE_EDGE_DEFAULTS };
@@ -140,8 +148,11 @@ function stopMedia() {
 function startVideo() {
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
-  if (!forceHls && 'MediaSource' in window && feedUrlOf(room)) {
-    player = new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
+  const useWebCodecs = decoderNow === 'webcodecs' && webCodecsAvailable();
+  if (!forceHls && (useWebCodecs || 'MediaSource' in window) && feedUrlOf(room)) {
+    player = useWebCodecs
+      ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent })
+      : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
       if (attempts++ > 0) {
@@ -160,7 +171,7 @@ function startVideo() {
       onState: (s) => { ui.feed = s; render(); },
       onHeader: (h) => {
         header = h;
-        if (!MediaSource.isTypeSupported(h.mimeType)) { log.warn(`player: ${h.mimeType} not playable through MSE, falling back to HLS`); startHls(); return; }
+        if (player instanceof MsePlayer && !MediaSource.isTypeSupported(h.mimeType)) { log.warn(`player: ${h.mimeType} not playable through MSE, falling back to HLS`); startHls(); return; }
         layout();
         render();
       },
@@ -195,6 +206,13 @@ function startHls() {
 function onPlayerEvent(ev) {
   if (ev.type === 'overflow' && feed) feed.restart('append queue overflow');
   if (ev.type === 'error') { log.error(`player: ${ev.error && ev.error.message}`); if (feed) feed.restart('media error'); }
+  if (ev.type === 'unsupported' && decoderNow === 'webcodecs') {
+    // The decoders refuse these codecs (or this browser's WebCodecs is incomplete): MediaSource takes over.
+    log.warn(`player: WebCodecs cannot decode ${ev.codecs}, falling back to MediaSource`);
+    decoderNow = 'mse';
+    startVideo();
+    return;
+  }
   if (ev.type === 'autoplay-blocked') { video.muted = true; video.play().catch(() => {}); render(); }
 }
 
@@ -364,6 +382,8 @@ $('unmute-btn').addEventListener('click', () => {
   if (!video.muted) video.play().catch(() => {});
   // Sound on: the audio track joins (a fresh MediaSource from the next keyframe). Muting again keeps it, so
   // toggling does not restart the video each time.
+  // WebCodecs: the sound starts or stops inside this click (AudioContext needs the gesture), no restart.
+  if (player instanceof WebCodecsPlayer) player.setSound(!video.muted);
   if (!video.muted && player instanceof MsePlayer && player.mode === 'video' && !fixedMseMode && feed) {
     player.mode = 'split';
     feed.restart('sound on');
@@ -425,7 +445,7 @@ function renderStats() {
   if ($('stats').hidden || !player) return;
   const s = player.stats();
   const rows = [
-    ['transport', `${s.transport}${s.mode && s.mode !== 'hls' ? ` (${s.mode})` : ''}`],
+    ['transport', `${s.transport}${s.decoder ? ` · ${s.decoder}` : ''}${s.mode && s.mode !== 'hls' ? ` (${s.mode})` : ''}`],
     ['resolution', s.width ? `${s.width}×${s.height}` : '–'],
     ['fps', fmt(s.fps, 1)],
     ['bitrate', Number.isFinite(s.bitrateBps) ? `${(s.bitrateBps / 1e6).toFixed(2)} Mbit/s` : '–'],
@@ -436,6 +456,11 @@ function renderStats() {
     ['playback rate', fmt(s.playbackRate, 2, '×')],
     ['seeks / dropped', `${s.seeks} / ${s.droppedFrames}`],
   ];
+  if (s.decoder === 'webcodecs' && s.audioPlaying) {
+    rows.push(['a/v sync p50 / p95', `${fmt(s.avSyncP50Ms, 0)} / ${fmt(s.avSyncP95Ms, 0)} ms (+: picture behind)`]);
+    rows.push(['audio buffer', `${fmt(s.audioFillMs, 0)} ms (target ${fmt(s.audioTargetMs, 0)}, underruns ${s.audioUnderruns})`]);
+  }
+  if (Number.isFinite(s.firstFrameMs)) rows.push(['first picture', fmt(s.firstFrameMs, 0, ' ms after page start')]);
   $('stats-body').replaceChildren(...rows.map(([k, v]) => {
     const tr = document.createElement('tr');
     const th = document.createElement('th'); th.textContent = k;
@@ -524,7 +549,7 @@ function toast(text) {
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
   stats: () => (player ? player.stats() : null),
-  resetDelays: () => { if (player && player.delays) player.delays.values = []; },
+  resetDelays: () => { if (player && player.delays) player.delays.values = []; if (player && player.avSync) player.avSync.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
   annotations: () => annot.strokes(),

@@ -1,0 +1,373 @@
+// Plays the WebSocket fMP4 feed below MediaSource's buffering: the feed's samples go straight to WebCodecs
+// decoders (optimizeForLatency), each decoded frame is handed to the <video> through a MediaStreamTrackGenerator
+// the moment it is due (at once while muted, on the audio clock with sound), and the sound goes through an
+// AudioWorklet with a small jitter buffer that absorbs the publisher's clock drift (lib/playout.js).
+// Same interface as MsePlayer (onHeader, onInit, onFragment, onEnded, reset, destroy, stats), so FeedClient,
+// the overlay, drawing, the pointer, fullscreen and the stats panel do not know which one plays.
+// One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
+import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
+import { pickFrame, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS } from './lib/playout.js';
+import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
+import { wallNowMs } from './mse-player.js';
+
+/** Frames waiting to be decoded beyond this (~3 s at 30 fps): the page cannot keep up; start over at a keyframe. */
+const MAX_DECODE_QUEUE = 90;
+/** Decoded frames held for the audio clock; decoders stall when the page holds too many of their frames. */
+const MAX_HELD_FRAMES = 8;
+/** Audio chunks waiting to be decoded beyond this (~2 s of AAC): drop audio rather than grow. */
+const MAX_AUDIO_DECODE_QUEUE = 100;
+
+/** True when this browser has what the WebCodecs path needs. */
+export function webCodecsAvailable() {
+  return typeof VideoDecoder === 'function' && typeof AudioDecoder === 'function' && typeof EncodedVideoChunk === 'function'
+    && typeof MediaStreamTrackGenerator === 'function' && typeof AudioWorkletNode === 'function';
+}
+
+/** Whether the decoders take this init segment's codecs (resolves false on any doubt: the caller falls back to MSE). */
+export async function webCodecsSupports(configs) {
+  try {
+    for (const c of configs) {
+      if (c.kind === 'video') {
+        const r = await VideoDecoder.isConfigSupported(videoConfigOf(c));
+        if (!r.supported) return false;
+      } else if (c.kind === 'audio') {
+        const r = await AudioDecoder.isConfigSupported(audioConfigOf(c));
+        if (!r.supported) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const videoConfigOf = (c) => ({ codec: c.codec, description: c.description, codedWidth: c.codedWidth, codedHeight: c.codedHeight, optimizeForLatency: true });
+const audioConfigOf = (c) => ({ codec: c.codec, description: c.description, sampleRate: c.sampleRate, numberOfChannels: c.numberOfChannels });
+const sameConfig = (a, b) => !!a && !!b && a.codec === b.codec && a.description.length === b.description.length
+  && a.description.every((x, i) => x === b.description[i]);
+
+export class WebCodecsPlayer {
+  constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href } = {}) {
+    Object.assign(this, { video, clock, log, onEvent, workletUrl });
+    this.sound = sound;
+    this.header = null;
+    this.videoCfg = null;
+    this.audioCfg = null;
+    this.videoDecoder = null;
+    this.audioDecoder = null;
+    this.needKey = true;
+    this.frames = []; // decoded, not yet shown: {frame, tsSec}
+    this.wallClock = new WallClockMap();
+    this.bytesIn = new WindowRate(2000);
+    this.framesShown = new WindowRate(2000);
+    this.delays = new Percentiles(300);
+    this.avSync = new Percentiles(300);
+    this.sync = new SyncTracker();
+    this.lastDelayMs = NaN;
+    this.droppedFrames = 0;
+    this.skippedBeforeKey = 0;
+    this.firstFrameAtMs = NaN;
+    this.audio = null; // {ctx, node, report}
+    this.generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    this.writer = this.generator.writable.getWriter();
+    video.srcObject = new MediaStream([this.generator]);
+    video.play().catch(() => {}); // muted: allowed
+    this.#watchFrames();
+  }
+
+  get mode() { return this.sound ? 'audio+video' : 'video'; }
+  get generation() { return this.header ? this.header.generation : null; }
+
+  onHeader(header) {
+    const same = this.header && header.generation === this.header.generation && header.codecs === this.header.codecs;
+    this.header = header;
+    if (!same) this.#resetMedia();
+  }
+
+  onInit(data) {
+    const configs = readDecoderConfigs(data);
+    const v = configs.find((c) => c.kind === 'video');
+    const a = configs.find((c) => c.kind === 'audio');
+    this.videoTrackId = v ? v.trackId : null;
+    this.audioTrackId = a ? a.trackId : null;
+    this.timescales = new Map(configs.map((c) => [c.trackId, c.timescale]));
+    this.needKey = true; // the feed restarts at a keyframe after every init
+    if (!this.checkedSupport) {
+      this.checkedSupport = true;
+      webCodecsSupports(configs).then((ok) => {
+        if (!ok && !this.destroyed) this.onEvent({ type: 'unsupported', codecs: configs.map((c) => c.codec).join(',') });
+      });
+    }
+    const other = configs.find((c) => c.kind === 'other');
+    if (other) { this.onEvent({ type: 'unsupported', codecs: other.codec }); return; }
+    if (v && !(sameConfig(v, this.videoCfg) && this.videoDecoder && this.videoDecoder.state === 'configured')) {
+      this.videoCfg = v;
+      this.#configureVideo();
+    }
+    if (a && !sameConfig(a, this.audioCfg)) {
+      this.audioCfg = a;
+      if (this.sound) this.#startAudio();
+    }
+  }
+
+  onFragment(data, receivedAtMs) {
+    if (!this.videoCfg && !this.audioCfg) return; // no init yet
+    this.bytesIn.add(data.byteLength, receivedAtMs);
+    for (const chunk of splitChunks(data)) {
+      const { prft, samples } = readSamples(chunk);
+      if (prft && this.clock) this.clock.addOneWay(prft.wallClockMs, receivedAtMs);
+      for (const s of samples) {
+        const timescale = this.timescales.get(s.trackId);
+        if (!timescale) continue;
+        if (s.trackId === this.videoTrackId) {
+          if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          this.#decodeVideo(s, timescale);
+        } else if (s.trackId === this.audioTrackId && this.sound) {
+          this.#decodeAudio(s, timescale);
+        }
+      }
+    }
+  }
+
+  /** The publisher left: the last frame stays; the sound stops. */
+  onEnded() { this.#flushAudio(); }
+
+  /** Drops everything decoded and queued (the socket starts over); the next header and init set up again. */
+  reset() {
+    this.header = null;
+    this.#resetMedia();
+  }
+
+  destroy() {
+    this.destroyed = true;
+    this.#resetMedia();
+    if (this.videoDecoder && this.videoDecoder.state !== 'closed') this.videoDecoder.close();
+    if (this.audio) { this.audio.ctx.close().catch(() => {}); this.audio = null; }
+    this.writer.close().catch(() => {});
+    this.video.srcObject = null;
+  }
+
+  /**
+   * Sound on or off. Call from the click that asks for it: the AudioContext is created (or resumed) inside
+   * the user gesture, as browsers require.
+   */
+  setSound(on) {
+    this.sound = on;
+    if (on) {
+      if (!this.audio) {
+        const ctx = new AudioContext({ latencyHint: 'interactive', ...(this.audioCfg ? { sampleRate: this.audioCfg.sampleRate } : {}) });
+        this.audio = { ctx, node: null, report: null, ready: null };
+      }
+      this.audio.ctx.resume().catch(() => {});
+      if (this.audioCfg) this.#startAudio();
+    } else {
+      this.#flushAudio();
+      if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+      this.audioDecoder = null;
+      if (this.audio) this.audio.ctx.suspend().catch(() => {});
+      this.#pump();
+    }
+  }
+
+  // ------------------------------------------------------------------ video
+
+  #configureVideo() {
+    if (!this.videoDecoder || this.videoDecoder.state === 'closed') {
+      this.videoDecoder = new VideoDecoder({
+        output: (frame) => this.#onFrame(frame),
+        error: (e) => { if (!this.destroyed) this.onEvent({ type: 'error', error: new Error(`video decoder: ${e.message}`) }); },
+      });
+    }
+    this.videoDecoder.configure(videoConfigOf(this.videoCfg));
+    this.needKey = true;
+  }
+
+  #decodeVideo(s, timescale) {
+    const d = this.videoDecoder;
+    if (!d || d.state !== 'configured') return;
+    if (this.needKey) {
+      if (!s.sync) { this.skippedBeforeKey++; return; }
+      this.needKey = false;
+    }
+    d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
+      duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
+    if (d.decodeQueueSize > MAX_DECODE_QUEUE) {
+      this.log.warn(`player: ${d.decodeQueueSize} frames waiting to be decoded, starting over at the next keyframe`);
+      this.onEvent({ type: 'overflow' });
+    }
+  }
+
+  #onFrame(frame) {
+    if (this.destroyed) { frame.close(); return; }
+    const tsSec = frame.timestamp / 1e6;
+    if (this.lastShownTsSec !== undefined && tsSec <= this.lastShownTsSec) { frame.close(); this.droppedFrames++; return; } // a burst repeating what we showed
+    this.frames.push({ frame, tsSec });
+    while (this.frames.length > MAX_HELD_FRAMES) { this.frames.shift().frame.close(); this.droppedFrames++; }
+    this.#pump();
+  }
+
+  /** Audible media time now, or null when the pictures run free (muted, or the sound not playing yet). */
+  #clockSec() {
+    const a = this.audio;
+    if (!this.sound || !a || !a.report || a.ctx.state !== 'running') return null;
+    return audibleMediaSec(a.report, a.ctx.getOutputTimestamp(), performance.now());
+  }
+
+  #pump() {
+    if (this.destroyed) return;
+    const clockSec = this.#clockSec();
+    const pick = pickFrame(this.frames, clockSec);
+    for (let i = 0; i < pick.drop; i++) { this.frames.shift().frame.close(); this.droppedFrames++; }
+    if (pick.show >= 0) {
+      const { frame, tsSec } = this.frames.shift();
+      if (clockSec !== null) {
+        const latenessMs = (clockSec - tsSec) * 1000;
+        this.avSync.add(latenessMs);
+        const extra = this.sync.add(latenessMs);
+        if (extra !== this.sentExtraMs && this.audio && this.audio.node) { this.sentExtraMs = extra; this.audio.node.port.postMessage({ type: 'extra-delay', ms: extra }); }
+      }
+      this.lastShownTsSec = tsSec;
+      this.width = frame.displayWidth;
+      this.height = frame.displayHeight;
+      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = performance.now();
+      this.writer.write(frame).catch((e) => { frame.close(); if (!this.destroyed) this.log.warn(`player: frame not written: ${e.message}`); });
+    }
+    if (this.frames.length && !this.pumpScheduled) {
+      this.pumpScheduled = true;
+      requestAnimationFrame(() => { this.pumpScheduled = false; this.#pump(); });
+    }
+  }
+
+  #resetMedia() {
+    for (const f of this.frames) f.frame.close();
+    this.frames = [];
+    this.lastShownTsSec = undefined;
+    this.wallClock.clear();
+    this.needKey = true;
+    if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
+    this.videoCfg = null;
+    this.audioCfg = null;
+    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+    this.audioDecoder = null;
+    this.#flushAudio();
+  }
+
+  // ------------------------------------------------------------------ audio
+
+  #startAudio() {
+    const a = this.audio;
+    if (!a || !this.audioCfg) return;
+    const cfg = this.audioCfg;
+    if (a.ctx.sampleRate !== cfg.sampleRate) {
+      // The context was made before the init said the rate: make it again at the stream's rate (no resampling).
+      a.ctx.close().catch(() => {});
+      this.audio = { ctx: new AudioContext({ latencyHint: 'interactive', sampleRate: cfg.sampleRate }), node: null, report: null, ready: null };
+      this.audio.ctx.resume().catch(() => {});
+    }
+    const audio = this.audio;
+    if (!audio.ready) {
+      audio.ready = audio.ctx.audioWorklet.addModule(this.workletUrl).then(() => {
+        if (this.audio !== audio) return;
+        audio.node = new AudioWorkletNode(audio.ctx, 'feed-audio', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [cfg.numberOfChannels],
+          processorOptions: { sampleRate: cfg.sampleRate, channels: cfg.numberOfChannels, policy: PLAYOUT_DEFAULTS } });
+        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') audio.report = ev.data; };
+        audio.node.connect(audio.ctx.destination);
+        this.sentExtraMs = 0;
+      }).catch((e) => this.log.warn(`player: audio worklet: ${e.message}`));
+    }
+    if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
+      this.audioDecoder = new AudioDecoder({
+        output: (ad) => this.#onAudio(ad),
+        error: (e) => { this.log.warn(`player: audio decoder: ${e.message}`); this.audioDecoder = null; },
+      });
+    }
+    this.audioDecoder.configure(audioConfigOf(cfg));
+  }
+
+  #decodeAudio(s, timescale) {
+    const d = this.audioDecoder;
+    if (!d || d.state !== 'configured') return;
+    if (d.decodeQueueSize > MAX_AUDIO_DECODE_QUEUE) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
+    d.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
+      duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
+  }
+
+  #onAudio(ad) {
+    try {
+      const node = this.audio && this.audio.node;
+      if (!node || !this.sound) return;
+      const planes = [];
+      for (let c = 0; c < ad.numberOfChannels; c++) {
+        const p = new Float32Array(ad.numberOfFrames);
+        ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
+        planes.push(p);
+      }
+      node.port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
+    } finally {
+      ad.close();
+    }
+  }
+
+  #flushAudio() {
+    if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
+    this.sync = new SyncTracker();
+  }
+
+  // ------------------------------------------------------------------ measuring
+
+  /** Capture-to-display delay per displayed frame (the <video> shows what the generator got; mediaTime is its timestamp). */
+  #watchFrames() {
+    const v = this.video;
+    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
+    const onFrame = (now, meta) => {
+      if (this.destroyed) return;
+      const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
+      this.framesShown.add(1, shownAtMs);
+      const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
+      const est = this.clock && this.clock.estimate();
+      if (est && Number.isFinite(serverWallMs)) {
+        this.lastDelayMs = shownAtMs + est.offsetMs - serverWallMs;
+        this.delays.add(this.lastDelayMs);
+      }
+      v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  }
+
+  stats() {
+    const nowMs = wallNowMs();
+    const est = this.clock && this.clock.estimate();
+    const r = this.audio && this.audio.report;
+    const heldSec = this.frames.length ? this.frames[this.frames.length - 1].tsSec - this.frames[0].tsSec : 0;
+    return {
+      transport: 'websocket',
+      decoder: 'webcodecs',
+      mode: this.mode,
+      width: this.width || this.video.videoWidth,
+      height: this.height || this.video.videoHeight,
+      fps: this.framesShown.perSecond(nowMs),
+      bitrateBps: this.bytesIn.perSecond(nowMs) * 8,
+      bufferedSec: this.sound && r ? r.fillMs / 1000 : heldSec,
+      delayMs: this.lastDelayMs,
+      delayP50Ms: this.delays.at(50),
+      delayP95Ms: this.delays.at(95),
+      delaySamples: this.delays.count,
+      clockOffsetMs: est ? est.offsetMs : NaN,
+      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
+      clockSource: est ? est.source : 'none',
+      playbackRate: r ? r.ratio : 1,
+      seeks: 0,
+      droppedFrames: this.droppedFrames,
+      decodeQueue: this.videoDecoder && this.videoDecoder.state !== 'closed' ? this.videoDecoder.decodeQueueSize : 0,
+      avSyncP50Ms: this.avSync.at(50),
+      avSyncP95Ms: this.avSync.at(95),
+      audioFillMs: r ? r.fillMs : NaN,
+      audioTargetMs: r ? r.targetMs : NaN,
+      audioUnderruns: r ? r.underruns : 0,
+      audioDrops: r ? r.drops : 0,
+      audioPlaying: !!(r && r.playing),
+      firstFrameMs: this.firstFrameAtMs,
+      generation: this.generation,
+    };
+  }
+}
