@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AudioJitterBuffer, PLAYOUT_DEFAULTS, ratioFor, audibleMediaSec, pickFrame, SyncTracker } from '../../main/web/js/lib/playout.js';
+
+const RATE = 48000;
+const AAC = 1024; // frames per AAC packet
+const BLOCK = 128; // frames per AudioWorklet render quantum
+
+/** A constant plane so reads can be checked; value v. */
+const plane = (v, n = AAC) => new Float32Array(n).fill(v);
+
+/**
+ * Runs a publisher whose clock runs `drift` faster than ours (1.001 = 1000 ppm) delivering one AAC packet per
+ * its 21.3 ms, with `jitterMs` of arrival jitter, into the buffer read by a 48 kHz output, for `seconds`.
+ * Returns the fill (ms) sampled once per block after the first second.
+ */
+function simulate(buf, { seconds, drift = 1, jitterMs = 0, seed = 1 }) {
+  let rnd = seed;
+  const random = () => { rnd = (rnd * 16807) % 2147483647; return rnd / 2147483647; };
+  const packetMs = (AAC * 1000) / RATE / drift;
+  let nextPacketMs = 0;
+  let media = 0;
+  const fills = [];
+  const out = [new Float32Array(BLOCK)];
+  for (let t = 0; t < seconds * 1000; t += (BLOCK * 1000) / RATE) {
+    while (nextPacketMs + random() * jitterMs <= t) {
+      buf.push(media, [plane(0.5)]);
+      media += AAC / RATE;
+      nextPacketMs += packetMs;
+    }
+    buf.pull(out);
+    if (t > 1000) fills.push(buf.fillMs);
+  }
+  return fills;
+}
+const max = (a) => a.reduce((m, x) => Math.max(m, x), -Infinity);
+const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
+
+test('jitterBuffer_gathersTheTargetBeforePlaying_thenPlaysThePcm', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  const out = [new Float32Array(BLOCK)];
+  buf.push(10, [plane(0.25)]); // 21 ms < 40 ms target
+  buf.pull(out);
+  assert.equal(buf.playing, false);
+  assert.ok(out[0].every((x) => x === 0), 'silence while gathering');
+  buf.push(10 + AAC / RATE, [plane(0.25)]);
+  buf.pull(out);
+  assert.equal(buf.playing, true);
+  assert.ok(out[0].every((x) => Math.abs(x - 0.25) < 1e-6));
+  assert.ok(Math.abs(buf.playheadSec - (10 + BLOCK / RATE)) < 1e-9);
+});
+
+test('jitterBuffer_publisherClock1000ppmFast_fillStaysNearTargetForFiveMinutes', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  const fills = simulate(buf, { seconds: 300, drift: 1.001, jitterMs: 15 });
+  // Without the ratio, 1000 ppm for 300 s would queue 300 ms more (and the hard bound would cut at 250).
+  assert.ok(max(fills.slice(-1000)) < PLAYOUT_DEFAULTS.targetMs + PLAYOUT_DEFAULTS.deadbandMs + 25, `fill at the end ${max(fills.slice(-1000))} ms`);
+  assert.equal(buf.drops, 0, 'absorbed by the ratio, never by dropping');
+  assert.ok(buf.ratio > 1 && buf.ratio < 1.01, `ratio ${buf.ratio}`);
+});
+
+test('jitterBuffer_publisherClock1000ppmSlow_doesNotRunDry', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  const fills = simulate(buf, { seconds: 300, drift: 0.999, jitterMs: 5 });
+  assert.ok(mean(fills.slice(-1000)) > PLAYOUT_DEFAULTS.targetMs - PLAYOUT_DEFAULTS.deadbandMs - 15, `fill ${mean(fills.slice(-1000))}`);
+  assert.ok(buf.underruns <= 1, `underruns ${buf.underruns}`);
+});
+
+test('jitterBuffer_withoutTheRatio_theSameDriftGrowsTheDelay', () => {
+  // The check above fails without drift absorption: with the ratio pinned at 1 the fill climbs to the hard bound.
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 }, { minRatio: 1, maxRatio: 1 });
+  const fills = simulate(buf, { seconds: 300, drift: 1.001, jitterMs: 15 });
+  assert.ok(max(fills) > 200, `fill ${max(fills)}`);
+});
+
+test('jitterBuffer_burstAboveMaxMs_dropsTheOldestDownToTarget', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  for (let i = 0; i < 12; i++) buf.push(i * AAC / RATE, [plane(i)]); // 256 ms at once
+  assert.equal(buf.drops, 1);
+  assert.ok(buf.fillMs <= PLAYOUT_DEFAULTS.maxMs, `fill ${buf.fillMs}`);
+  assert.ok(Math.abs(buf.fillMs - PLAYOUT_DEFAULTS.targetMs) < AAC * 1000 / RATE + 1, `fill ${buf.fillMs}`);
+});
+
+test('jitterBuffer_memoryIsFixed_whateverArrives', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 2 });
+  const before = buf.ring.map((r) => r.length);
+  for (let i = 0; i < 5000; i++) buf.push(i * AAC / RATE, [plane(1), plane(2)]);
+  buf.push(0, [plane(1, RATE * 10), plane(1, RATE * 10)]); // one 10 s packet
+  assert.deepEqual(buf.ring.map((r) => r.length), before);
+  assert.ok(buf.fillMs <= PLAYOUT_DEFAULTS.maxMs + 1);
+});
+
+test('jitterBuffer_smallGap_filledWithSilenceOnTheSameTimeline', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  buf.push(0, [plane(1)]);
+  buf.push(3 * AAC / RATE, [plane(1)]); // two packets lost
+  assert.equal(buf.resets, 0);
+  assert.ok(Math.abs(buf.fillMs - (4 * AAC * 1000) / RATE) < 0.1);
+});
+
+test('jitterBuffer_jumpBackOrFarAhead_startsANewTimeline', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  buf.push(100, [plane(1)]);
+  buf.push(0, [plane(1)]); // republish: media time starts again
+  assert.equal(buf.resets, 1);
+  assert.equal(buf.playheadSec, 0);
+  buf.push(50, [plane(1)]);
+  assert.equal(buf.resets, 2);
+});
+
+test('jitterBuffer_underrun_silenceThenGathersTheTargetAgain', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  const out = [new Float32Array(BLOCK)];
+  buf.push(0, [plane(1)]); buf.push(AAC / RATE, [plane(1)]);
+  for (let i = 0; i < 20; i++) buf.pull(out);
+  assert.equal(buf.underruns, 1);
+  assert.equal(buf.playing, false);
+  assert.ok(out[0].every((x) => x === 0));
+});
+
+test('ratioFor_insideDeadband_is1_outsideProportionalAndClamped', () => {
+  const p = PLAYOUT_DEFAULTS;
+  assert.equal(ratioFor(p.targetMs + p.deadbandMs, p.targetMs), 1);
+  assert.ok(Math.abs(ratioFor(p.targetMs + p.deadbandMs + 20, p.targetMs) - 1.02) < 1e-9);
+  assert.equal(ratioFor(1000, p.targetMs), p.maxRatio);
+  assert.equal(ratioFor(0, p.targetMs), p.minRatio);
+});
+
+test('audibleMediaSec_followsTheContextClockFromTheLastReport', () => {
+  const report = { contextTimeSec: 10, playheadSec: 100, ratio: 1.02, playing: true };
+  // the speaker is playing context time 10.05 at performance time 5000 ms
+  const ots = { contextTime: 10.05, performanceTime: 5000 };
+  assert.ok(Math.abs(audibleMediaSec(report, ots, 5100) - (100 + 0.15 * 1.02)) < 1e-9);
+  assert.equal(audibleMediaSec({ ...report, playing: false }, ots, 5100), null);
+  assert.equal(audibleMediaSec(null, ots, 5100), null);
+});
+
+const frames = (...ts) => ts.map((tsSec) => ({ tsSec }));
+
+test('pickFrame_noClock_showsTheNewestAndDropsTheRest', () => {
+  assert.deepEqual(pickFrame(frames(1, 1.033, 1.066), null), { show: 2, drop: 2, reason: 'free' });
+});
+
+test('pickFrame_withClock_showsTheNewestDueFrame', () => {
+  assert.deepEqual(pickFrame(frames(1, 1.033, 1.066), 1.04), { show: 1, drop: 1, reason: 'due' });
+  assert.deepEqual(pickFrame(frames(1.1), 1.04), { show: -1, drop: 0, reason: 'early' });
+});
+
+test('pickFrame_farAheadOfTheClock_showsAnywaySoThePictureNeverFreezes', () => {
+  assert.equal(pickFrame(frames(5, 5.033), 1).reason, 'clock-behind');
+  assert.equal(pickFrame(frames(5, 5.033), 1).show, 1);
+});
+
+test('syncTracker_pictureLateAgainstSound_asksForMoreAudioDelay_thenGivesItBack', () => {
+  const s = new SyncTracker({ windowSize: 10, stepMs: 10, maxExtraMs: 30 });
+  for (let i = 0; i < 100; i++) s.add(60);
+  assert.equal(s.extraMs, 30, 'bounded');
+  for (let i = 0; i < 10; i++) s.add(-5);
+  assert.equal(s.extraMs, 20);
+  for (let i = 0; i < 10; i++) s.add(5);
+  assert.equal(s.extraMs, 20, 'on time: unchanged');
+});
