@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AudioJitterBuffer, PLAYOUT_DEFAULTS, ratioFor, audibleMediaSec, pickFrame, SyncTracker } from '../../main/web/js/lib/playout.js';
+import { AudioJitterBuffer, PLAYOUT_DEFAULTS, ratioFor, audibleMediaSec, pickFrame, jumpToKeyframe, SyncTracker } from '../../main/web/js/lib/playout.js';
 
 const RATE = 48000;
 const AAC = 1024; // frames per AAC packet
@@ -159,4 +159,20 @@ test('syncTracker_pictureLateAgainstSound_asksForMoreAudioDelay_thenGivesItBack'
   assert.equal(s.extraMs, 20);
   for (let i = 0; i < 10; i++) s.add(5);
   assert.equal(s.extraMs, 20, 'on time: unchanged');
+});
+
+test('pickFrame_burstOfTheGop_showsTheKeyframeAtOnceThenSkipsToTheLiveFrame', () => {
+  // nothing shown yet: the keyframe (oldest) goes up although the newest received is a second later
+  assert.deepEqual(pickFrame(frames(0), null, { newestSec: 1, msSinceShown: Infinity }), { show: 0, drop: 0, reason: 'free' });
+  // 20 ms later, frame 0.033 is decoded: stale, skipped
+  assert.deepEqual(pickFrame(frames(0.033), null, { newestSec: 1, msSinceShown: 20 }), { show: -1, drop: 1, reason: 'stale' });
+  // near the live edge: shown
+  assert.equal(pickFrame(frames(0.9), null, { newestSec: 1, msSinceShown: 20 }).show, 0);
+  // a decoder that stays behind still moves the picture every maxHoldMs
+  assert.equal(pickFrame(frames(0.2), null, { newestSec: 1, msSinceShown: 151 }).show, 0);
+});
+
+test('jumpToKeyframe_onlyWhenTheDecoderBacklogIsMoreThanAFewFrames', () => {
+  assert.equal(jumpToKeyframe(4), false);
+  assert.equal(jumpToKeyframe(5), true);
 });

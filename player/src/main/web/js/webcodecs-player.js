@@ -6,7 +6,7 @@
 // the overlay, drawing, the pointer, fullscreen and the stats panel do not know which one plays.
 // One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
 import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
-import { pickFrame, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS } from './lib/playout.js';
+import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS } from './lib/playout.js';
 import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
 import { wallNowMs } from './mse-player.js';
 
@@ -47,8 +47,10 @@ const sameConfig = (a, b) => !!a && !!b && a.codec === b.codec && a.description.
   && a.description.every((x, i) => x === b.description[i]);
 
 export class WebCodecsPlayer {
-  constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href } = {}) {
-    Object.assign(this, { video, clock, log, onEvent, workletUrl });
+  constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
+    optimizeForLatency = true } = {}) {
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency });
+    this.jumps = 0;
     this.sound = sound;
     this.header = null;
     this.videoCfg = null;
@@ -61,6 +63,9 @@ export class WebCodecsPlayer {
     this.bytesIn = new WindowRate(2000);
     this.framesShown = new WindowRate(2000);
     this.delays = new Percentiles(300);
+    this.decodeMs = new Percentiles(300); // decode() -> frame out
+    this.writeToShownMs = new Percentiles(300); // frame handed to the <video> -> its expected display time
+    this.pending = new Map(); // timestamp (us) -> performance.now() at decode() / at write, for the two above (bounded)
     this.avSync = new Percentiles(300);
     this.sync = new SyncTracker();
     this.lastDelayMs = NaN;
@@ -178,18 +183,28 @@ export class WebCodecsPlayer {
         error: (e) => { if (!this.destroyed) this.onEvent({ type: 'error', error: new Error(`video decoder: ${e.message}`) }); },
       });
     }
-    this.videoDecoder.configure(videoConfigOf(this.videoCfg));
+    this.videoDecoder.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency });
     this.needKey = true;
   }
 
   #decodeVideo(s, timescale) {
     const d = this.videoDecoder;
     if (!d || d.state !== 'configured') return;
+    const timestamp = Math.round((s.ptsTicks * 1e6) / timescale);
+    this.newestSec = timestamp / 1e6;
     if (this.needKey) {
       if (!s.sync) { this.skippedBeforeKey++; return; }
       this.needKey = false;
+    } else if (s.sync && jumpToKeyframe(d.decodeQueueSize)) {
+      // Behind by more than a few frames: drop the backlog and start again from this keyframe.
+      this.jumps++;
+      d.reset();
+      d.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency });
+      for (const f of this.frames) f.frame.close();
+      this.frames = [];
     }
-    d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
+    this.#mark(timestamp, 'decodeAt');
+    d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp,
       duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
     if (d.decodeQueueSize > MAX_DECODE_QUEUE) {
       this.log.warn(`player: ${d.decodeQueueSize} frames waiting to be decoded, starting over at the next keyframe`);
@@ -200,6 +215,8 @@ export class WebCodecsPlayer {
   #onFrame(frame) {
     if (this.destroyed) { frame.close(); return; }
     const tsSec = frame.timestamp / 1e6;
+    const m = this.pending.get(frame.timestamp);
+    if (m && m.decodeAt) this.decodeMs.add(performance.now() - m.decodeAt);
     if (this.lastShownTsSec !== undefined && tsSec <= this.lastShownTsSec) { frame.close(); this.droppedFrames++; return; } // a burst repeating what we showed
     this.frames.push({ frame, tsSec });
     while (this.frames.length > MAX_HELD_FRAMES) { this.frames.shift().frame.close(); this.droppedFrames++; }
@@ -216,7 +233,8 @@ export class WebCodecsPlayer {
   #pump() {
     if (this.destroyed) return;
     const clockSec = this.#clockSec();
-    const pick = pickFrame(this.frames, clockSec);
+    const nowMs = performance.now();
+    const pick = pickFrame(this.frames, clockSec, { newestSec: this.newestSec ?? null, msSinceShown: nowMs - (this.lastShownAtMs ?? -Infinity) });
     for (let i = 0; i < pick.drop; i++) { this.frames.shift().frame.close(); this.droppedFrames++; }
     if (pick.show >= 0) {
       const { frame, tsSec } = this.frames.shift();
@@ -227,9 +245,11 @@ export class WebCodecsPlayer {
         if (extra !== this.sentExtraMs && this.audio && this.audio.node) { this.sentExtraMs = extra; this.audio.node.port.postMessage({ type: 'extra-delay', ms: extra }); }
       }
       this.lastShownTsSec = tsSec;
+      this.lastShownAtMs = nowMs;
       this.width = frame.displayWidth;
       this.height = frame.displayHeight;
       if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = performance.now();
+      this.#mark(frame.timestamp, 'writeAt');
       this.writer.write(frame).catch((e) => { frame.close(); if (!this.destroyed) this.log.warn(`player: frame not written: ${e.message}`); });
     }
     if (this.frames.length && !this.pumpScheduled) {
@@ -242,6 +262,8 @@ export class WebCodecsPlayer {
     for (const f of this.frames) f.frame.close();
     this.frames = [];
     this.lastShownTsSec = undefined;
+    this.lastShownAtMs = undefined;
+    this.newestSec = undefined;
     this.wallClock.clear();
     this.needKey = true;
     if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
@@ -315,6 +337,16 @@ export class WebCodecsPlayer {
 
   // ------------------------------------------------------------------ measuring
 
+  #mark(timestampUs, what) {
+    let m = this.pending.get(timestampUs);
+    if (!m) {
+      m = {};
+      this.pending.set(timestampUs, m);
+      if (this.pending.size > 120) this.pending.delete(this.pending.keys().next().value);
+    }
+    m[what] = performance.now();
+  }
+
   /** Capture-to-display delay per displayed frame (the <video> shows what the generator got; mediaTime is its timestamp). */
   #watchFrames() {
     const v = this.video;
@@ -323,6 +355,8 @@ export class WebCodecsPlayer {
       if (this.destroyed) return;
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
       this.framesShown.add(1, shownAtMs);
+      const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
+      if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
       const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
       const est = this.clock && this.clock.estimate();
       if (est && Number.isFinite(serverWallMs)) {
@@ -356,7 +390,7 @@ export class WebCodecsPlayer {
       clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
       clockSource: est ? est.source : 'none',
       playbackRate: r ? r.ratio : 1,
-      seeks: 0,
+      seeks: this.jumps,
       droppedFrames: this.droppedFrames,
       decodeQueue: this.videoDecoder && this.videoDecoder.state !== 'closed' ? this.videoDecoder.decodeQueueSize : 0,
       avSyncP50Ms: this.avSync.at(50),
@@ -367,6 +401,10 @@ export class WebCodecsPlayer {
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
       firstFrameMs: this.firstFrameAtMs,
+      decodeP50Ms: this.decodeMs.at(50),
+      decodeP95Ms: this.decodeMs.at(95),
+      writeToShownP50Ms: this.writeToShownMs.at(50),
+      writeToShownSamples: this.writeToShownMs.count,
       generation: this.generation,
     };
   }

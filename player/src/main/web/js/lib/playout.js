@@ -156,19 +156,42 @@ export function audibleMediaSec(report, outputTimestamp, nowMs) {
 
 /**
  * Which decoded frame to show now. frames: ascending timestamps (s). clockSec: the audible media time, or null
- * (muted, or audio not playing yet): then the newest frame is shown at once. With a clock, the newest frame due
- * within leadSec is shown; a frame more than maxAheadSec ahead of the clock (the audio stalled or runs on
- * another timeline) is shown anyway so the picture never freezes behind the sound.
+ * (muted, or audio not playing yet): then the newest decoded frame is shown at once. With a clock, the newest
+ * frame due within leadSec is shown; a frame more than maxAheadSec ahead of the clock (the audio stalled or runs
+ * on another timeline) is shown anyway so the picture never freezes behind the sound.
+ * Catching up (the burst of the GOP at start, a decoder that fell behind): a frame older than the newest frame
+ * received (newestSec) by more than staleSec is skipped unless nothing was shown for maxHoldMs, so the first
+ * frame (a keyframe) shows at once and the picture then jumps to the live one instead of playing the GOP.
  * @returns {{show:number, drop:number, reason:string}} show: index to show (-1: none yet); drop: frames before it
  */
-export function pickFrame(frames, clockSec, { leadSec = 0.008, maxAheadSec = 0.4 } = {}) {
+export function pickFrame(frames, clockSec, { leadSec = 0.008, maxAheadSec = 0.4, newestSec = null, msSinceShown = Infinity,
+  staleSec = 0.15, maxHoldMs = 150 } = {}) {
   if (frames.length === 0) return { show: -1, drop: 0, reason: 'empty' };
-  if (clockSec === null || clockSec === undefined) return { show: frames.length - 1, drop: frames.length - 1, reason: 'free' };
-  let due = -1;
-  for (let i = 0; i < frames.length && frames[i].tsSec <= clockSec + leadSec; i++) due = i;
-  if (due >= 0) return { show: due, drop: due, reason: 'due' };
-  if (frames[0].tsSec - clockSec > maxAheadSec) return { show: frames.length - 1, drop: frames.length - 1, reason: 'clock-behind' };
-  return { show: -1, drop: 0, reason: 'early' };
+  let pick;
+  let reason;
+  if (clockSec === null || clockSec === undefined) {
+    pick = frames.length - 1; reason = 'free';
+  } else {
+    pick = -1;
+    for (let i = 0; i < frames.length && frames[i].tsSec <= clockSec + leadSec; i++) pick = i;
+    reason = 'due';
+    if (pick < 0) {
+      if (frames[0].tsSec - clockSec <= maxAheadSec) return { show: -1, drop: 0, reason: 'early' };
+      pick = frames.length - 1; reason = 'clock-behind';
+    }
+  }
+  if (newestSec !== null && frames[pick].tsSec < newestSec - staleSec && msSinceShown < maxHoldMs) {
+    return { show: -1, drop: pick + 1, reason: 'stale' };
+  }
+  return { show: pick, drop: pick, reason };
+}
+
+/**
+ * At a keyframe: whether to drop the decoder's backlog and start from this keyframe (the decoder or the page fell
+ * more than maxBacklogFrames behind), so a slow decoder costs a jump, never a growing delay.
+ */
+export function jumpToKeyframe(decodeQueueSize, { maxBacklogFrames = 4 } = {}) {
+  return decodeQueueSize > maxBacklogFrames;
 }
 
 /**

@@ -23,7 +23,7 @@ class RealFeedIT extends RealMediaBase {
     chromium.js("document.getElementById('stats-btn').click()");
     Measured m = measure(10_000);
     screenshot("room-real-media-server");
-    System.out.println("real media server, muted (video-only MSE): " + m.line());
+    System.out.println("real media server, muted (" + m.stats().get("decoder") + ", " + m.stats().get("mode") + "): " + m.line() + "\n  stats " + m.stats());
     assertTrue(m.stamped().size() > 150, "stamped frames read " + m.stamped().size() + " " + FfmpegPublisher.tail(ffmpegLog));
     assertEquals(1280L, ((Number) m.stats().get("width")).longValue());
     double stampedP50 = m.stampedP(50);
