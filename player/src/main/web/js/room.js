@@ -8,10 +8,9 @@ import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
 import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
 import { FeedClient } from './feed-client.js';
-import { HlsPlayer, canPlayHls } from './hls-player.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
-import { DesktopControl } from './control.js';
+import { DesktopControl, preloadRfb } from './control.js';
 import { AnnotationLayer, RemoteCursor, COLORS } from './annotate.js';
 import { RateGate, toNormalised } from './lib/overlay.js';
 
@@ -138,9 +137,12 @@ async function enterRoom() {
   setInterval(() => sampleServerClock(clock), 5 * 60_000);
   startVideo();
   render();
+  setTimeout(() => preloadRfb().catch((e) => log.warn(`noVNC not loaded: ${e.message}`)), 3000); // ready before anyone takes control
 }
 
+let hlsAttempts = 0;
 function stopMedia() {
+  hlsAttempts++;
   if (feed) { feed.stop(); feed = null; }
   if (player) { player.destroy(); player = null; }
 }
@@ -196,8 +198,12 @@ function startVideo() {
 const feedUrlOf = (r) => (r.urls && r.urls.feed) || r.feedUrl;
 const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
 
-function startHls() {
+/** hls.js is loaded only when the fallback is needed (it is a large part of the page's script). */
+async function startHls() {
   stopMedia();
+  const attempt = ++hlsAttempts;
+  const { HlsPlayer, canPlayHls } = await import('./hls-player.js');
+  if (attempt !== hlsAttempts || player) return; // something else started meanwhile
   if (!playlistUrlOf(room) || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
   ui.feed = 'connecting';
   player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });

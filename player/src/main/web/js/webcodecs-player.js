@@ -248,7 +248,6 @@ export class WebCodecsPlayer {
       this.lastShownAtMs = nowMs;
       this.width = frame.displayWidth;
       this.height = frame.displayHeight;
-      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = performance.now();
       this.#mark(frame.timestamp, 'writeAt');
       this.writer.write(frame).catch((e) => { frame.close(); if (!this.destroyed) this.log.warn(`player: frame not written: ${e.message}`); });
     }
@@ -355,6 +354,7 @@ export class WebCodecsPlayer {
       if (this.destroyed) return;
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
       this.framesShown.add(1, shownAtMs);
+      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = meta.expectedDisplayTime || now; // page start -> first frame shown
       const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
       if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
       const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
