@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AudioJitterBuffer, PLAYOUT_DEFAULTS, ratioFor, audibleMediaSec, pickFrame, jumpToKeyframe, SyncTracker } from '../../main/web/js/lib/playout.js';
+import { AudioJitterBuffer, PLAYOUT_DEFAULTS, ratioFor, audibleMediaSec, pickFrame, jumpToKeyframe, SyncTracker, DECODE_BOUNDS, videoDecodeOverflow, admitAudio, holdFrame } from '../../main/web/js/lib/playout.js';
 
 const RATE = 48000;
 const AAC = 1024; // frames per AAC packet
@@ -175,4 +175,20 @@ test('pickFrame_burstOfTheGop_showsTheKeyframeAtOnceThenSkipsToTheLiveFrame', ()
 test('jumpToKeyframe_onlyWhenTheDecoderBacklogIsMoreThanAFewFrames', () => {
   assert.equal(jumpToKeyframe(4), false);
   assert.equal(jumpToKeyframe(5), true);
+});
+
+test('holdFrame_moreThanMaxHeldFrames_evictsTheOldest', () => {
+  const held = [];
+  const evicted = [];
+  for (let i = 0; i < 20; i++) evicted.push(...holdFrame(held, { tsSec: i }));
+  assert.equal(held.length, DECODE_BOUNDS.maxHeldFrames);
+  assert.deepEqual(held.map((f) => f.tsSec), [12, 13, 14, 15, 16, 17, 18, 19]);
+  assert.deepEqual(evicted.map((f) => f.tsSec), [...Array(12).keys()]);
+});
+
+test('decodeBounds_videoOverflowAbove90Queued_audioRefusedAbove100Queued', () => {
+  assert.equal(videoDecodeOverflow(90), false);
+  assert.equal(videoDecodeOverflow(91), true);
+  assert.equal(admitAudio(100), true);
+  assert.equal(admitAudio(101), false);
 });

@@ -6,16 +6,9 @@
 // the overlay, drawing, the pointer, fullscreen and the stats panel do not know which one plays.
 // One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
 import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
-import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS } from './lib/playout.js';
+import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
 import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
 import { wallNowMs } from './mse-player.js';
-
-/** Frames waiting to be decoded beyond this (~3 s at 30 fps): the page cannot keep up; start over at a keyframe. */
-const MAX_DECODE_QUEUE = 90;
-/** Decoded frames held for the audio clock; decoders stall when the page holds too many of their frames. */
-const MAX_HELD_FRAMES = 8;
-/** Audio chunks waiting to be decoded beyond this (~2 s of AAC): drop audio rather than grow. */
-const MAX_AUDIO_DECODE_QUEUE = 100;
 
 /** True when this browser has what the WebCodecs path needs. */
 export function webCodecsAvailable() {
@@ -206,7 +199,7 @@ export class WebCodecsPlayer {
     this.#mark(timestamp, 'decodeAt');
     d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp,
       duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
-    if (d.decodeQueueSize > MAX_DECODE_QUEUE) {
+    if (videoDecodeOverflow(d.decodeQueueSize)) {
       this.log.warn(`player: ${d.decodeQueueSize} frames waiting to be decoded, starting over at the next keyframe`);
       this.onEvent({ type: 'overflow' });
     }
@@ -218,8 +211,7 @@ export class WebCodecsPlayer {
     const m = this.pending.get(frame.timestamp);
     if (m && m.decodeAt) this.decodeMs.add(performance.now() - m.decodeAt);
     if (this.lastShownTsSec !== undefined && tsSec <= this.lastShownTsSec) { frame.close(); this.droppedFrames++; return; } // a burst repeating what we showed
-    this.frames.push({ frame, tsSec });
-    while (this.frames.length > MAX_HELD_FRAMES) { this.frames.shift().frame.close(); this.droppedFrames++; }
+    for (const old of holdFrame(this.frames, { frame, tsSec })) { old.frame.close(); this.droppedFrames++; }
     this.#pump();
   }
 
@@ -308,7 +300,7 @@ export class WebCodecsPlayer {
   #decodeAudio(s, timescale) {
     const d = this.audioDecoder;
     if (!d || d.state !== 'configured') return;
-    if (d.decodeQueueSize > MAX_AUDIO_DECODE_QUEUE) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
+    if (!admitAudio(d.decodeQueueSize)) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
     d.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
       duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
   }

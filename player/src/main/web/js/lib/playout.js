@@ -218,3 +218,22 @@ export class SyncTracker {
     return this.extraMs;
   }
 }
+
+/**
+ * The WebCodecs path's bounds, each one decision (webcodecs-player.js calls these; unit-tested here).
+ * - maxDecodeQueue: video frames waiting to be decoded beyond this (~3 s at 30 fps): the page cannot keep up,
+ *   the feed starts over at a keyframe (as MSE's append overflow does);
+ * - maxHeldFrames: decoded frames held for the audio clock; beyond it the oldest is closed (decoders stall when
+ *   the page keeps too many of their frames, and each 720p frame is ~1.4 MB);
+ * - maxAudioDecodeQueue: AAC frames waiting to be decoded beyond this (~2 s) are dropped.
+ */
+export const DECODE_BOUNDS = Object.freeze({ maxDecodeQueue: 90, maxHeldFrames: 8, maxAudioDecodeQueue: 100 });
+
+export const videoDecodeOverflow = (decodeQueueSize, b = DECODE_BOUNDS) => decodeQueueSize > b.maxDecodeQueue;
+export const admitAudio = (decodeQueueSize, b = DECODE_BOUNDS) => decodeQueueSize <= b.maxAudioDecodeQueue;
+
+/** Appends a decoded frame entry; returns the entries evicted (oldest first) to keep at most maxHeldFrames. */
+export function holdFrame(frames, entry, b = DECODE_BOUNDS) {
+  frames.push(entry);
+  return frames.length > b.maxHeldFrames ? frames.splice(0, frames.length - b.maxHeldFrames) : [];
+}
