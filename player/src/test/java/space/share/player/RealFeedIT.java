@@ -71,6 +71,15 @@ class RealFeedIT extends RealMediaBase {
       } catch (RuntimeException e) {
         throw new AssertionError("sound not playing: " + stats() + "\n" + chromium.console(), e);
       }
+      // Pictures on the audio clock: the audible media time minus the shown frame's, within the +-45 ms asked for.
+      Thread.sleep(3000);
+      chromium.js("window.shareSpace.resetDelays()");
+      wait(15).until(d -> stats().get("avSyncP50Ms") instanceof Number);
+      Thread.sleep(3000);
+      Map<String, Object> s = stats();
+      System.out.println("webcodecs with sound: " + s);
+      double av = ((Number) s.get("avSyncP50Ms")).doubleValue();
+      assertTrue(Math.abs(av) <= 45, "a/v offset p50 " + av + " ms: " + s);
     }
     assertEquals(Boolean.FALSE, chromium.js("return document.getElementById('video').muted"));
     wait(15).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return !v.paused && v.readyState >= 2 ? v.currentTime : 0")).doubleValue() > 1);
