@@ -172,6 +172,11 @@ test('pickFrame_burstOfTheGop_showsTheKeyframeAtOnceThenSkipsToTheLiveFrame', ()
   assert.equal(pickFrame(frames(0.2), null, { newestSec: 1, msSinceShown: 151 }).show, 0);
 });
 
+test('pickFrame_onTheAudioClock_aFrameFarBehindTheNewestReceivedIsStillShownWhenDue', () => {
+  // sound 300 ms behind the newest frame received: the due frame is shown, not skipped as stale
+  assert.deepEqual(pickFrame(frames(0.7, 0.733), 0.71, { newestSec: 1, msSinceShown: 33 }), { show: 0, drop: 0, reason: 'due' });
+});
+
 test('jumpToKeyframe_onlyWhenTheDecoderBacklogIsMoreThanAFewFrames', () => {
   assert.equal(jumpToKeyframe(4), false);
   assert.equal(jumpToKeyframe(5), true);
@@ -182,8 +187,8 @@ test('holdFrame_moreThanMaxHeldFrames_evictsTheOldest', () => {
   const evicted = [];
   for (let i = 0; i < 20; i++) evicted.push(...holdFrame(held, { tsSec: i }));
   assert.equal(held.length, DECODE_BOUNDS.maxHeldFrames);
-  assert.deepEqual(held.map((f) => f.tsSec), [12, 13, 14, 15, 16, 17, 18, 19]);
-  assert.deepEqual(evicted.map((f) => f.tsSec), [...Array(12).keys()]);
+  assert.deepEqual(held.map((f) => f.tsSec), [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  assert.deepEqual(evicted.map((f) => f.tsSec), [...Array(8).keys()]);
 });
 
 test('decodeBounds_videoOverflowAbove90Queued_audioRefusedAbove100Queued', () => {

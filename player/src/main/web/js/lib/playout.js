@@ -159,7 +159,7 @@ export function audibleMediaSec(report, outputTimestamp, nowMs) {
  * (muted, or audio not playing yet): then the newest decoded frame is shown at once. With a clock, the newest
  * frame due within leadSec is shown; a frame more than maxAheadSec ahead of the clock (the audio stalled or runs
  * on another timeline) is shown anyway so the picture never freezes behind the sound.
- * Catching up (the burst of the GOP at start, a decoder that fell behind): a frame older than the newest frame
+ * Catching up while free (the burst of the GOP at start, a decoder that fell behind): a frame older than the newest frame
  * received (newestSec) by more than staleSec is skipped unless nothing was shown for maxHoldMs, so the first
  * frame (a keyframe) shows at once and the picture then jumps to the live one instead of playing the GOP.
  * @returns {{show:number, drop:number, reason:string}} show: index to show (-1: none yet); drop: frames before it
@@ -180,7 +180,9 @@ export function pickFrame(frames, clockSec, { leadSec = 0.008, maxAheadSec = 0.4
       pick = frames.length - 1; reason = 'clock-behind';
     }
   }
-  if (newestSec !== null && frames[pick].tsSec < newestSec - staleSec && msSinceShown < maxHoldMs) {
+  // Only while the pictures run free: on the audio clock a frame is due when the sound is, however far behind the
+  // newest frame received that is (the audio buffer sets the delay, and catches up by itself).
+  if (reason === 'free' && newestSec !== null && frames[pick].tsSec < newestSec - staleSec && msSinceShown < maxHoldMs) {
     return { show: -1, drop: pick + 1, reason: 'stale' };
   }
   return { show: pick, drop: pick, reason };
@@ -223,11 +225,12 @@ export class SyncTracker {
  * The WebCodecs path's bounds, each one decision (webcodecs-player.js calls these; unit-tested here).
  * - maxDecodeQueue: video frames waiting to be decoded beyond this (~3 s at 30 fps): the page cannot keep up,
  *   the feed starts over at a keyframe (as MSE's append overflow does);
- * - maxHeldFrames: decoded frames held for the audio clock; beyond it the oldest is closed (decoders stall when
- *   the page keeps too many of their frames, and each 720p frame is ~1.4 MB);
+ * - maxHeldFrames: decoded frames held for the audio clock (12: 400 ms at 30 fps, as far as pickFrame lets the
+ *   picture wait for the sound); beyond it the oldest is closed (decoders stall when the page keeps too many of
+ *   their frames, and each 720p frame is ~1.4 MB);
  * - maxAudioDecodeQueue: AAC frames waiting to be decoded beyond this (~2 s) are dropped.
  */
-export const DECODE_BOUNDS = Object.freeze({ maxDecodeQueue: 90, maxHeldFrames: 8, maxAudioDecodeQueue: 100 });
+export const DECODE_BOUNDS = Object.freeze({ maxDecodeQueue: 90, maxHeldFrames: 12, maxAudioDecodeQueue: 100 });
 
 export const videoDecodeOverflow = (decodeQueueSize, b = DECODE_BOUNDS) => decodeQueueSize > b.maxDecodeQueue;
 export const admitAudio = (decodeQueueSize, b = DECODE_BOUNDS) => decodeQueueSize <= b.maxAudioDecodeQueue;
