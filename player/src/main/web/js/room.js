@@ -102,10 +102,23 @@ function fatal(code, text) {
 
 // ---------------------------------------------------------------- the room
 
+/** Join breakdown (ms after page start), with the player's own marks in its stats: see DelayMeasureIT. */
+const pageMarks = {};
+const markOnce = (name) => { if (!(name in pageMarks)) pageMarks[name] = Math.round(performance.now()); };
+
 async function enterRoom() {
+  markOnce('enter');
   $('join').hidden = true;
   $('room-ui').hidden = false;
   ui.fatal = null;
+  // A reload (member already in): the feed starts at once from the feed address kept with the session, while the
+  // room configuration is fetched (one round trip less before the first picture). A stale token gets 4403, and the
+  // feed then asks for fresh URLs as always.
+  const early = !player && !!member.feedUrl;
+  if (early) {
+    room = room || { urls: { feed: member.feedUrl } };
+    startVideo();
+  }
   try {
     room = await api.room(roomId, member.token);
   } catch (err) {
@@ -121,7 +134,9 @@ async function enterRoom() {
     }
   }
   room = room.room || room;
+  markOnce('room');
   if (room.you) member.owner = !!room.you.owner;
+  if (feedUrlOf(room) && member.feedUrl !== feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
   ui.roomState = applyRoomConfig(ui.roomState, room);
   document.title = `${room.name || roomId} · Share Space`;
   events = new RoomEvents(roomId, () => member.token, {
@@ -135,7 +150,7 @@ async function enterRoom() {
   events.start();
   sampleServerClock(clock).then((ok) => log.info(`clock: ${ok ? 'sampled' : 'no round-trip sample'}`));
   setInterval(() => sampleServerClock(clock), 5 * 60_000);
-  startVideo();
+  if (!early || !player) startVideo();
   render();
   setTimeout(() => preloadRfb().catch((e) => log.warn(`noVNC not loaded: ${e.message}`)), 3000); // ready before anyone takes control
 }
@@ -160,6 +175,7 @@ function startVideo() {
       if (attempts++ > 0) {
         try {
           const r = await api.room(roomId, member.token); room = r.room || r;
+          if (feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
         } catch (e) {
           // 4403 then no room configuration: the media token was revoked because this session ended or the room
           // was deleted (docs/protocol.md "Revoking media tokens"). Retrying cannot help.
@@ -554,7 +570,7 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? player.stats() : null),
+  stats: () => (player ? { ...player.stats(), pageMarks } : null),
   resetDelays: () => { if (player && player.delays) player.delays.values = []; if (player && player.avSync) player.avSync.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),

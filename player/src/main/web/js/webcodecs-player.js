@@ -44,6 +44,7 @@ export class WebCodecsPlayer {
     optimizeForLatency = true } = {}) {
     Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency });
     this.jumps = 0;
+    this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
     this.sound = sound;
     this.header = null;
     this.videoCfg = null;
@@ -76,13 +77,17 @@ export class WebCodecsPlayer {
   get mode() { return this.sound ? 'audio+video' : 'video'; }
   get generation() { return this.header ? this.header.generation : null; }
 
+  #mark(name) { if (!(name in this.marks)) this.marks[name] = Math.round(performance.now()); }
+
   onHeader(header) {
+    this.#mark('header');
     const same = this.header && header.generation === this.header.generation && header.codecs === this.header.codecs;
     this.header = header;
     if (!same) this.#resetMedia();
   }
 
   onInit(data) {
+    this.#mark('init');
     const configs = readDecoderConfigs(data);
     const v = configs.find((c) => c.kind === 'video');
     const a = configs.find((c) => c.kind === 'audio');
@@ -111,6 +116,7 @@ export class WebCodecsPlayer {
   onFragment(data, receivedAtMs) {
     if (!this.videoCfg && !this.audioCfg) return; // no init yet
     this.bytesIn.add(data.byteLength, receivedAtMs);
+    this.#mark('fragment');
     for (const chunk of splitChunks(data)) {
       const { prft, samples } = readSamples(chunk);
       if (prft && this.clock) this.clock.addOneWay(prft.wallClockMs, receivedAtMs);
@@ -196,7 +202,7 @@ export class WebCodecsPlayer {
       for (const f of this.frames) f.frame.close();
       this.frames = [];
     }
-    this.#mark(timestamp, 'decodeAt');
+    this.#markFrame(timestamp, 'decodeAt');
     d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp,
       duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
     if (videoDecodeOverflow(d.decodeQueueSize)) {
@@ -208,6 +214,7 @@ export class WebCodecsPlayer {
   #onFrame(frame) {
     if (this.destroyed) { frame.close(); return; }
     const tsSec = frame.timestamp / 1e6;
+    this.#mark('decoded');
     const m = this.pending.get(frame.timestamp);
     if (m && m.decodeAt) this.decodeMs.add(performance.now() - m.decodeAt);
     if (this.lastShownTsSec !== undefined && tsSec <= this.lastShownTsSec) { frame.close(); this.droppedFrames++; return; } // a burst repeating what we showed
@@ -240,7 +247,7 @@ export class WebCodecsPlayer {
       this.lastShownAtMs = nowMs;
       this.width = frame.displayWidth;
       this.height = frame.displayHeight;
-      this.#mark(frame.timestamp, 'writeAt');
+      this.#markFrame(frame.timestamp, 'writeAt');
       this.writer.write(frame).catch((e) => { frame.close(); if (!this.destroyed) this.log.warn(`player: frame not written: ${e.message}`); });
     }
     if (this.frames.length && !this.pumpScheduled) {
@@ -328,7 +335,7 @@ export class WebCodecsPlayer {
 
   // ------------------------------------------------------------------ measuring
 
-  #mark(timestampUs, what) {
+  #markFrame(timestampUs, what) {
     let m = this.pending.get(timestampUs);
     if (!m) {
       m = {};
@@ -346,7 +353,7 @@ export class WebCodecsPlayer {
       if (this.destroyed) return;
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
       this.framesShown.add(1, shownAtMs);
-      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = meta.expectedDisplayTime || now; // page start -> first frame shown
+      if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
       const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
       if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
       const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
@@ -393,6 +400,7 @@ export class WebCodecsPlayer {
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
       firstFrameMs: this.firstFrameAtMs,
+      joinMarks: this.marks,
       decodeP50Ms: this.decodeMs.at(50),
       decodeP95Ms: this.decodeMs.at(95),
       writeToShownP50Ms: this.writeToShownMs.at(50),

@@ -26,6 +26,7 @@ class DelayMeasureIT extends RealMediaBase {
     List<String> lines = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       for (String v : variants.split(",")) {
+        if (v.isBlank()) continue;
         String[] p = v.split("/", -1);
         boolean webCodecs = p[0].equals("webcodecs");
         extraQuery = (webCodecs ? "&decoder=webcodecs" : "&decoder=mse&mse=" + p[0]) + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
@@ -63,14 +64,17 @@ class DelayMeasureIT extends RealMediaBase {
     join("Bench", "secret");
     wait(25).until(d -> pill().equals("live"));
     List<Double> ms = new ArrayList<>();
+    List<String> marks = new ArrayList<>();
     for (int i = 0; i < Integer.getInteger("player.joins", 7); i++) {
       chromium.driver.navigate().refresh();
       wait(20).until(d -> stats() != null && stats().get("firstFrameMs") instanceof Number);
+      Thread.sleep(300); // the marks after the first picture
       ms.add(((Number) stats().get("firstFrameMs")).doubleValue());
+      marks.add(String.format("%.0f: page %s player %s", ms.get(ms.size() - 1), stats().get("pageMarks"), stats().get("joinMarks")));
     }
     chromium.driver.get("about:blank");
-    return String.format("%-9s first picture p50 %.0f ms, max %.0f ms (%d reloads: %s)", decoder, percentile(ms, 50), percentile(ms, 100), ms.size(),
-        ms.stream().map(x -> String.format("%.0f", x)).toList());
+    return String.format("%-9s first picture p50 %.0f ms, max %.0f ms (%d reloads)%n  %s", decoder, percentile(ms, 50), percentile(ms, 100), ms.size(),
+        String.join("\n  ", marks));
   }
 
   static String loadAverage() {
