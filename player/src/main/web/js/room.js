@@ -163,6 +163,7 @@ function stopMedia() {
 }
 
 function startVideo() {
+  markOnce('feed');
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
   const useWebCodecs = decoderNow === 'webcodecs' && webCodecsAvailable();
