@@ -39,6 +39,9 @@ const audioConfigOf = (c) => ({ codec: c.codec, description: c.description, samp
 const sameConfig = (a, b) => !!a && !!b && a.codec === b.codec && a.description.length === b.description.length
   && a.description.every((x, i) => x === b.description[i]);
 
+/** Timestamp of the warm-up frame: before any media time, so no measurement takes it for a picture. */
+const WARM_UP_TIMESTAMP_US = -1_000_000;
+
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
     optimizeForLatency = true } = {}) {
@@ -84,6 +87,29 @@ export class WebCodecsPlayer {
     const same = this.header && header.generation === this.header.generation && header.codecs === this.header.codecs;
     this.header = header;
     if (!same) this.#resetMedia();
+    this.#warmUp(header);
+  }
+
+  /**
+   * Before the first picture: one black frame of the stream's size, so the <video> has set up its MediaStream
+   * pipeline (metadata, size, first paint; 60-100 ms measured here) while the keyframe is still on its way and
+   * being decoded. The stage is black, so nothing visible changes; it is not counted as a shown frame.
+   */
+  #warmUp(header) {
+    if (this.warmedUp || this.lastShownTsSec !== undefined || typeof VideoFrame !== 'function') return;
+    const w = header.width & ~1;
+    const h = header.height & ~1;
+    if (!(w > 0 && h > 0 && w <= 7680 && h <= 4320)) return;
+    this.warmedUp = true;
+    const data = new Uint8Array(w * h * 1.5);
+    data.fill(16, 0, w * h); // Y black (limited range)
+    data.fill(128, w * h); // U, V neutral
+    try {
+      const frame = new VideoFrame(data, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: WARM_UP_TIMESTAMP_US });
+      this.writer.write(frame).catch(() => frame.close());
+    } catch (e) {
+      this.log.warn(`player: no warm-up frame: ${e.message}`);
+    }
   }
 
   onInit(data) {
@@ -351,6 +377,7 @@ export class WebCodecsPlayer {
     if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
     const onFrame = (now, meta) => {
       if (this.destroyed) return;
+      if (meta.mediaTime < 0) { v.requestVideoFrameCallback(onFrame); return; } // the warm-up frame
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
       this.framesShown.add(1, shownAtMs);
       if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
