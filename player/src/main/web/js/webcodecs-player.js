@@ -44,8 +44,8 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
-    optimizeForLatency = true } = {}) {
-    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency });
+    optimizeForLatency = true, hardwareAcceleration = 'no-preference' } = {}) {
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency, hardwareAcceleration });
     this.jumps = 0;
     this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
     this.sound = sound;
@@ -208,7 +208,7 @@ export class WebCodecsPlayer {
         error: (e) => { if (!this.destroyed) this.onEvent({ type: 'error', error: new Error(`video decoder: ${e.message}`) }); },
       });
     }
-    this.videoDecoder.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency });
+    this.videoDecoder.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency, hardwareAcceleration: this.hardwareAcceleration });
     this.needKey = true;
   }
 
@@ -224,7 +224,7 @@ export class WebCodecsPlayer {
       // Behind by more than a few frames: drop the backlog and start again from this keyframe.
       this.jumps++;
       d.reset();
-      d.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency });
+      d.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency, hardwareAcceleration: this.hardwareAcceleration });
       for (const f of this.frames) f.frame.close();
       this.frames = [];
     }

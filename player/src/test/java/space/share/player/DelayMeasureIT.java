@@ -44,7 +44,13 @@ class DelayMeasureIT extends RealMediaBase {
     }
     System.out.println("=== delay by decoder / MSE layout (real media server, one publisher, load " + loadAverage() + ") ===\n" + String.join("\n", lines));
     System.out.println("=== join -> first picture (page start to first frame shown; passcode already entered; warm server) ===\n"
-        + joinTime("webcodecs") + "\n" + joinTime("mse"));
+        + String.join("\n", java.util.Arrays.stream(System.getProperty("player.joinDecoders", "webcodecs,mse").split(",")).map(d -> {
+          try {
+            return joinTime(d);
+          } catch (Exception e) {
+            return d + ": " + e;
+          }
+        }).toList()));
   }
 
   static String webCodecsLine(Measured m) {
@@ -58,7 +64,10 @@ class DelayMeasureIT extends RealMediaBase {
     return o instanceof Number n ? String.format("%.0f", n.doubleValue()) : "-";
   }
 
-  /** Reloads the room page of a member already joined (session kept) and reads when its first frame showed. */
+  /**
+   * Reloads the room page of a member already joined (session kept) and reads when its first frame showed.
+   * decoder: the {@code decoder=} value, optionally with more query ({@code webcodecs&hw=prefer-software}).
+   */
   String joinTime(String decoder) throws Exception {
     extraQuery = "&decoder=" + decoder;
     join("Bench", "secret");
