@@ -44,7 +44,7 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
-    optimizeForLatency = true, hardwareAcceleration = 'no-preference' } = {}) {
+    optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
     Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency, hardwareAcceleration });
     this.jumps = 0;
     this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
