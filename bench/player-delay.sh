@@ -17,7 +17,7 @@ case "${1:-room}" in
   layouts|decoders) test=DelayMeasureIT ;;
   *) echo "usage: bench/player-delay.sh [room|layouts|decoders] [rounds]" >&2; exit 2 ;;
 esac
-mvn -B -q -pl media-server,room-controller,player verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -pl player -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test="$test" -Dplayer.measure=true -Dplayer.rounds="${2:-2}"
 # failsafe keeps the test's output in a file: print the figures.
 sed -n '/^=== /,/^browser console/p' "player/target/failsafe-reports/space.share.player.$test-output.txt" | grep -v '^browser console'
