@@ -197,3 +197,26 @@ test('decodeBounds_videoOverflowAbove90Queued_audioRefusedAbove100Queued', () =>
   assert.equal(admitAudio(100), true);
   assert.equal(admitAudio(101), false);
 });
+
+test('jitterBuffer_audioInBursts_underrunsRaiseTheTarget_thenItComesBackDown', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  const out = [new Float32Array(BLOCK)];
+  let media = 0;
+  const blocksPerMs = RATE / BLOCK / 1000;
+  // 5 packets (107 ms) at once every 107 ms: a 40 ms target runs dry before each burst
+  for (let t = 0; t < 5000; t += 1) {
+    if (t % 107 === 0) for (let i = 0; i < 5; i++) { buf.push(media, [plane(1)]); media += AAC / RATE; }
+    if (Math.floor(t * blocksPerMs) !== Math.floor((t + 1) * blocksPerMs)) buf.pull(out);
+  }
+  const raised = buf.targetMs;
+  assert.ok(raised > PLAYOUT_DEFAULTS.targetMs, `target ${raised}`);
+  const underrunsThen = buf.underruns;
+  // steady arrival again: the extra comes off, one step per 10 s without an underrun
+  for (let t = 0; t < 60_000; t += 1) {
+    if (t % 21 === 0) { buf.push(media, [plane(1)]); media += AAC / RATE; }
+    if (Math.floor(t * blocksPerMs) !== Math.floor((t + 1) * blocksPerMs)) buf.pull(out);
+  }
+  assert.ok(buf.targetMs < raised, `target ${buf.targetMs} after a quiet minute (was ${raised})`);
+  assert.ok(buf.jitterExtraMs <= PLAYOUT_DEFAULTS.maxJitterExtraMs);
+  assert.ok(buf.underruns - underrunsThen <= 2, `underruns ${buf.underruns - underrunsThen}`);
+});

@@ -573,7 +573,7 @@ function toast(text) {
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
   stats: () => (player ? { ...player.stats(), pageMarks } : null),
-  resetDelays: () => { if (player && player.delays) player.delays.values = []; if (player && player.avSync) player.avSync.values = []; },
+  resetDelays: () => { for (const p of ['delays', 'avSync', 'audioLate']) if (player && player[p]) player[p].values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
   annotations: () => annot.strokes(),

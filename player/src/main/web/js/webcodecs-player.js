@@ -64,6 +64,7 @@ export class WebCodecsPlayer {
     this.writeToShownMs = new Percentiles(300); // frame handed to the <video> -> its expected display time
     this.pending = new Map(); // timestamp (us) -> performance.now() at decode() / at write, for the two above (bounded)
     this.avSync = new Percentiles(300);
+    this.audioLate = new Percentiles(300); // server arrival of audio minus that of the video of the same media time
     this.sync = new SyncTracker();
     this.lastDelayMs = NaN;
     this.droppedFrames = 0;
@@ -153,6 +154,7 @@ export class WebCodecsPlayer {
           if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
           this.#decodeVideo(s, timescale);
         } else if (s.trackId === this.audioTrackId && this.sound) {
+          if (prft) this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
           this.#decodeAudio(s, timescale);
         }
       }
@@ -422,6 +424,7 @@ export class WebCodecsPlayer {
       avSyncP50Ms: this.avSync.at(50),
       avSyncP95Ms: this.avSync.at(95),
       audioFillMs: r ? r.fillMs : NaN,
+      audioLateP50Ms: this.audioLate.at(50),
       audioTargetMs: r ? r.targetMs : NaN,
       audioUnderruns: r ? r.underruns : 0,
       audioDrops: r ? r.drops : 0,

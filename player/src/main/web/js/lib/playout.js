@@ -18,6 +18,11 @@ export const PLAYOUT_DEFAULTS = Object.freeze({
   fillSmoothingMs: 300,
   /** A gap in audio media time up to this is filled with silence; more (or a jump back) starts a new timeline. */
   maxGapMs: 200,
+  /** Each underrun adds this to the target (audio arriving in bursts), up to maxJitterExtraMs... */
+  underrunStepMs: 10,
+  maxJitterExtraMs: 100,
+  /** ...and every this long without an underrun, one step comes off again. */
+  jitterDecayMs: 10_000,
 });
 
 /**
@@ -32,6 +37,8 @@ export class AudioJitterBuffer {
     this.capacity = Math.ceil((sampleRate * (this.policy.maxMs + this.policy.maxGapMs + 100)) / 1000);
     this.ring = Array.from({ length: channels }, () => new Float32Array(this.capacity));
     this.targetExtraMs = 0; // asked for by the video sync (SyncTracker)
+    this.jitterExtraMs = 0; // learnt from underruns
+    this.msSinceUnderrun = 0;
     this.#resetTimeline(null);
     this.underruns = 0;
     this.drops = 0;
@@ -48,7 +55,7 @@ export class AudioJitterBuffer {
   }
 
   get fillMs() { return ((this.written - this.readPos) * 1000) / this.sampleRate; }
-  get targetMs() { return this.policy.targetMs + this.targetExtraMs; }
+  get targetMs() { return this.policy.targetMs + this.jitterExtraMs + this.targetExtraMs; }
 
   /** Media time (s) of the next frame to be read, or null before any audio. */
   get playheadSec() { return this.baseSec === null ? null : this.baseSec + this.readPos / this.sampleRate; }
@@ -102,6 +109,11 @@ export class AudioJitterBuffer {
     const n = out[0].length;
     const p = this.policy;
     const fill = this.fillMs;
+    this.msSinceUnderrun += (n * 1000) / this.sampleRate;
+    if (this.jitterExtraMs > 0 && this.msSinceUnderrun >= p.jitterDecayMs) {
+      this.jitterExtraMs = Math.max(0, this.jitterExtraMs - p.underrunStepMs);
+      this.msSinceUnderrun = 0;
+    }
     const alpha = Math.min(1, ((n * 1000) / this.sampleRate) / p.fillSmoothingMs);
     this.fillEmaMs = this.fillEmaMs === null ? fill : this.fillEmaMs + alpha * (fill - this.fillEmaMs);
     if (!this.playing) {
@@ -113,6 +125,8 @@ export class AudioJitterBuffer {
     if (this.written - this.readPos < need) { // underrun: play what is there, then gather the target again
       this.underruns++;
       this.playing = false;
+      this.jitterExtraMs = Math.min(p.maxJitterExtraMs, this.jitterExtraMs + p.underrunStepMs);
+      this.msSinceUnderrun = 0;
       for (const o of out) o.fill(0);
       return;
     }
