@@ -427,6 +427,8 @@ export class WebCodecsPlayer {
       audioLateP50Ms: this.audioLate.at(50),
       audioTargetMs: r ? r.targetMs : NaN,
       audioUnderruns: r ? r.underruns : 0,
+      audioLateUnderruns: r ? r.lateUnderruns : 0,
+      audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
       firstFrameMs: this.firstFrameAtMs,

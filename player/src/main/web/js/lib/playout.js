@@ -23,6 +23,8 @@ export const PLAYOUT_DEFAULTS = Object.freeze({
   maxJitterExtraMs: 100,
   /** ...and every this long without an underrun, one step comes off again. */
   jitterDecayMs: 10_000,
+  /** Underruns in the first this long of a timeline (decoder and worklet warming up) teach nothing. */
+  startGraceMs: 2000,
 });
 
 /**
@@ -52,6 +54,7 @@ export class AudioJitterBuffer {
     this.playing = false;
     this.ratio = 1;
     this.fillEmaMs = null;
+    this.msOnTimeline = 0;
   }
 
   get fillMs() { return ((this.written - this.readPos) * 1000) / this.sampleRate; }
@@ -110,6 +113,7 @@ export class AudioJitterBuffer {
     const p = this.policy;
     const fill = this.fillMs;
     this.msSinceUnderrun += (n * 1000) / this.sampleRate;
+    this.msOnTimeline += (n * 1000) / this.sampleRate;
     if (this.jitterExtraMs > 0 && this.msSinceUnderrun >= p.jitterDecayMs) {
       this.jitterExtraMs = Math.max(0, this.jitterExtraMs - p.underrunStepMs);
       this.msSinceUnderrun = 0;
@@ -125,7 +129,10 @@ export class AudioJitterBuffer {
     if (this.written - this.readPos < need) { // underrun: play what is there, then gather the target again
       this.underruns++;
       this.playing = false;
-      this.jitterExtraMs = Math.min(p.maxJitterExtraMs, this.jitterExtraMs + p.underrunStepMs);
+      if (this.msOnTimeline >= p.startGraceMs) {
+        this.jitterExtraMs = Math.min(p.maxJitterExtraMs, this.jitterExtraMs + p.underrunStepMs);
+        this.lateUnderruns = (this.lateUnderruns || 0) + 1;
+      }
       this.msSinceUnderrun = 0;
       for (const o of out) o.fill(0);
       return;

@@ -55,10 +55,10 @@ class DelayMeasureIT extends RealMediaBase {
 
   static String webCodecsLine(Measured m) {
     if (!"webcodecs".equals(m.stats().get("decoder"))) return "";
-    return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s, audio arrives %s ms after its video",
+    return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s (%s after warm-up), output latency %s ms, audio arrives %s ms after its video",
         num(m.stats().get("decodeP50Ms")), num(m.stats().get("decodeP95Ms")), m.stats().get("seeks"),
         num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
-        m.stats().get("audioUnderruns"), num(m.stats().get("audioLateP50Ms")));
+        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")));
   }
 
   static String num(Object o) {
