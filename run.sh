@@ -37,7 +37,7 @@ say() { printf '[run] %s\n' "$*"; }
 app="${SHARE_SPACE_ROOM_DESKTOP_APP:-$(sed -n 's/^room\.desktop\.app=\(.*\)$/\1/p' config/share-space.properties | tail -1)}"
 declare -A package_of=(
   [javac]=openjdk-17-jdk-headless [mvn]=maven [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [curl]=curl
-  [Xvfb]=xvfb [xdpyinfo]=x11-utils [openbox]=openbox [xterm]=xterm [x11vnc]=x11vnc
+  [Xvfb]=xvfb [xauth]=xauth [setpriv]=util-linux [xdpyinfo]=x11-utils [openbox]=openbox [xterm]=xterm [x11vnc]=x11vnc
   [pulseaudio]=pulseaudio [pactl]=pulseaudio-utils [pgrep]=procps [setsid]=util-linux
 )
 [[ "${app:-chromium}" == chromium ]] && package_of[chromium]=chromium

@@ -27,8 +27,6 @@ set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 DESKTOP_RTMP_URL="${DESKTOP_RTMP_URL:-}"
-DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
-DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
 DESKTOP_FPS="${DESKTOP_FPS:-30}"
 DESKTOP_BITRATE_KBPS="${DESKTOP_BITRATE_KBPS:-6000}"
 DESKTOP_VBV_MS="${DESKTOP_VBV_MS:-1000}"
@@ -41,8 +39,7 @@ screen_content="$(require_bool DESKTOP_SCREEN_CONTENT "${DESKTOP_SCREEN_CONTENT:
 audio="$(require_bool DESKTOP_AUDIO "${DESKTOP_AUDIO:-on}")"
 
 [[ -n "$DESKTOP_RTMP_URL" ]] || die "DESKTOP_RTMP_URL is required (rtmp://host:port/live/<stream key>)"
-require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
-require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_screen_size
 require_uint DESKTOP_FPS "$DESKTOP_FPS" 1 120
 require_uint DESKTOP_BITRATE_KBPS "$DESKTOP_BITRATE_KBPS" 100 100000
 require_uint DESKTOP_VBV_MS "$DESKTOP_VBV_MS" 50 10000

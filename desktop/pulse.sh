@@ -55,11 +55,7 @@ pulseaudio --daemonize=no --system=no --use-pid-file=no -n -F "$script" \
   --exit-idle-time=-1 --disallow-exit --log-target=stderr --log-level=warn &
 CHILD_PIDS+=("$!")
 
-deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))
-until [[ "$(pactl get-default-source 2>/dev/null || true)" == "room.monitor" ]]; do
-  kill -0 "${CHILD_PIDS[0]}" 2>/dev/null || { wait "${CHILD_PIDS[0]}" || true; die "pulseaudio exited during start-up (see its messages above)"; }
-  if (( SECONDS >= deadline )); then stop_children; die "PulseAudio did not answer at $PULSE_SERVER within ${DESKTOP_READY_TIMEOUT_S}s"; fi
-  sleep 0.1
-done
+await_first_child_ready room_source_is_default "pulseaudio exited during start-up (see its messages above)" \
+  "PulseAudio did not answer at $PULSE_SERVER within ${DESKTOP_READY_TIMEOUT_S}s"
 log "ready server=$PULSE_SERVER sink=room source=room.monitor"
 wait_any_child

@@ -14,6 +14,10 @@
 #   - SIGTERM/SIGINT/SIGHUP stop every component in reverse order: SIGTERM to its process group, SIGKILL to
 #     the group after DESKTOP_STOP_GRACE_S [3] s, so no Xvfb, PulseAudio, browser, x11vnc or ffmpeg is left.
 #     Then the runtime dir (browser profile, PulseAudio socket) is removed unless DESKTOP_KEEP_RUNTIME_DIR=on.
+# Isolation: every X client of the room needs the display's cookie (xvfb.sh writes DESKTOP_RUNTIME_DIR/Xauthority,
+# lib.sh exports XAUTHORITY), x11vnc needs the VNC password (DESKTOP_VNC_PASSWORD_FILE, or DESKTOP_VNC_PASSWORD,
+# which is written to that file here and never reaches a component). The room controller runs room.sh as the
+# room's own system user when it can (room.desktop.isolation, docs/desktop.md).
 # Extra environment: DESKTOP_COMPONENTS [xvfb pulse session vnc encode] (a subset, in start order; pulse is
 # dropped when DESKTOP_AUDIO=off). DESKTOP_RTMP_URL is required when encode is a component.
 # Exit status: 0 after a requested stop, 2 on bad configuration.
@@ -43,6 +47,7 @@ done
 components=("${selected[@]}")
 
 ensure_runtime_dir
+vnc_password_from_env
 status_file="$DESKTOP_RUNTIME_DIR/status"
 declare -A pid=() restarts=() last_exit=() started_at=() next_start_at=() backoff_s=() state=()
 
@@ -88,7 +93,9 @@ stop_all() {
   stopping=1
   for (( i = ${#components[@]} - 1; i >= 0; i-- )); do stop_group "${components[$i]}"; done
   write_status
-  if [[ "$keep_runtime_dir" == 0 ]]; then rm -rf "$DESKTOP_RUNTIME_DIR"; fi
+  # Running as a room's own user, the dir's entry is in the controller's runtime base, which this user cannot
+  # write: the contents go here, the empty dir goes with the controller.
+  if [[ "$keep_runtime_dir" == 0 ]]; then rm -rf "$DESKTOP_RUNTIME_DIR" 2>/dev/null || true; fi
   log "stopped"
 }
 trap 'log "got SIGTERM, stopping"; stop_all; exit 0' TERM

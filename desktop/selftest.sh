@@ -46,6 +46,8 @@ export DESKTOP_VNC_PORT; DESKTOP_VNC_PORT="$(free_port)"
 export DESKTOP_RUNTIME_DIR="$work/runtime"
 rtmp_port="$(free_port)"
 export DESKTOP_RTMP_URL="rtmp://127.0.0.1:$rtmp_port/live/selftest-key"
+# x11vnc never runs without a password (vnc.sh); room.sh writes this one to the runtime dir and drops the variable.
+export DESKTOP_VNC_PASSWORD; DESKTOP_VNC_PASSWORD="$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 echo "display :$DESKTOP_DISPLAY_NUM, vnc $DESKTOP_VNC_PORT, rtmp $rtmp_port, app $DESKTOP_APP, work $work"
 
 # One-shot RTMP server: accepts one publisher and copies what it sends into an FLV file. Bounded in time.

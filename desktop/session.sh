@@ -19,11 +19,8 @@ set -euo pipefail
 
 DESKTOP_APP="${DESKTOP_APP:-chromium}"
 DESKTOP_START_URL="${DESKTOP_START_URL:-about:blank}"
-DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
-DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
 audio="$(require_bool DESKTOP_AUDIO "${DESKTOP_AUDIO:-on}")"
-require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
-require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_screen_size
 
 app_cmd=()
 case "$DESKTOP_APP" in
@@ -36,8 +33,9 @@ case "$DESKTOP_APP" in
     fi
     [[ -n "$browser" ]] || die "DESKTOP_APP=chromium but no chromium on PATH (set DESKTOP_BROWSER)"
     profile="$DESKTOP_RUNTIME_DIR/browser-profile"
-    # A visible (not headless) browser. --no-sandbox: the room runs it as root locally and in containers
-    # without user namespaces; the room itself is the sandbox. --test-type hides the "unsupported flag" bar.
+    # A visible (not headless) browser. --no-sandbox: Chromium's sandbox needs user namespaces, which containers
+    # often lack; the room is the sandbox instead: its own OS user (room.desktop.isolation) or container, its own
+    # X cookie and VNC password (docs/desktop.md, Isolation). --test-type hides the "unsupported flag" bar.
     # --disable-dev-shm-usage: containers get a 64 MB /dev/shm by default.
     app_cmd=("$browser" --no-sandbox --test-type --disable-gpu --disable-quic --no-first-run
       --no-default-browser-check --disable-background-networking --disable-component-update --disable-sync

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs the room's X server: Xvfb on :DESKTOP_DISPLAY_NUM at WIDTHxHEIGHTx24, no TCP listener.
+# Runs the room's X server: Xvfb on :DESKTOP_DISPLAY_NUM at WIDTHxHEIGHTx24, no TCP listener, and only for clients
+# with its cookie: every start writes a new random MIT-MAGIC-COOKIE-1 to DESKTOP_RUNTIME_DIR/Xauthority (0600; lib.sh
+# points XAUTHORITY there for the room's other scripts) and runs Xvfb with -auth on it. Without the cookie no local
+# process (another room's browser or terminal) can open this display. Needs xauth.
 #
 # Environment (defaults in brackets):
 #   DESKTOP_DISPLAY_NUM [99]      display number; the script fails if that display is already taken
@@ -12,10 +15,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-DESKTOP_WIDTH="${DESKTOP_WIDTH:-1920}"
-DESKTOP_HEIGHT="${DESKTOP_HEIGHT:-1080}"
-require_uint DESKTOP_WIDTH "$DESKTOP_WIDTH" 16 7680
-require_uint DESKTOP_HEIGHT "$DESKTOP_HEIGHT" 16 4320
+require_screen_size
 # x264 with 4:2:0 chroma needs even sizes; keep the screen even so the encoder never has to crop.
 (( DESKTOP_WIDTH % 2 == 0 && DESKTOP_HEIGHT % 2 == 0 )) || die "DESKTOP_WIDTH and DESKTOP_HEIGHT must be even"
 
@@ -33,17 +33,24 @@ if [[ -e "$lock" ]]; then
   rm -f "$lock" "/tmp/.X11-unix/X${DESKTOP_DISPLAY_NUM}" || die "cannot remove stale lock $lock"
 fi
 
+command -v xauth >/dev/null || die "xauth is not installed (package xauth)"
+ensure_runtime_dir
+# The cookie goes through xauth's stdin (never a command line, which every local user can read in /proc).
+rm -f "$XAUTHORITY" "$XAUTHORITY-c" "$XAUTHORITY-l"
+cookie="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+[[ "$cookie" =~ ^[0-9a-f]{32}$ ]] || die "could not make an X cookie"
+(umask 077; printf 'add %s MIT-MAGIC-COOKIE-1 %s\n' "$DISPLAY" "$cookie" | xauth -q -f "$XAUTHORITY" source -) \
+  || die "xauth could not write $XAUTHORITY"
+unset cookie
+
 trap_stop_signals
+# -auth: only clients presenting the cookie in $XAUTHORITY get in.
 # -nolisten tcp: clients reach the display through the unix socket only.
 # -noreset: keep the server (and its state) when the last client disconnects.
-Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -nolisten tcp -noreset -dpi 96 &
+Xvfb "$DISPLAY" -screen 0 "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}x24" -auth "$XAUTHORITY" -nolisten tcp -noreset -dpi 96 &
 CHILD_PIDS+=("$!")
 
-deadline=$((SECONDS + DESKTOP_READY_TIMEOUT_S))
-until display_answers; do
-  kill -0 "${CHILD_PIDS[0]}" 2>/dev/null || { wait "${CHILD_PIDS[0]}" || true; die "Xvfb exited before display $DISPLAY answered"; }
-  if (( SECONDS >= deadline )); then stop_children; die "display $DISPLAY did not answer within ${DESKTOP_READY_TIMEOUT_S}s"; fi
-  sleep 0.1
-done
+await_first_child_ready display_answers "Xvfb exited before display $DISPLAY answered" \
+  "display $DISPLAY did not answer within ${DESKTOP_READY_TIMEOUT_S}s"
 log "ready display=$DISPLAY size=${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}"
 wait_any_child

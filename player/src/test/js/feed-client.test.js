@@ -62,3 +62,24 @@ test('feedClient_urlProviderFailsTransiently_retries', async () => {
   assert.equal(fatals.length, 0);
   feed.stop();
 });
+
+test('feedClient_tokenExpiresTwiceWhileWatching_freshTokenEachTime', async () => {
+  FakeWebSocket.instances = [];
+  let calls = 0;
+  const fatals = [];
+  const feed = new FeedClient(async () => {
+    calls++;
+    return `ws://media.test/live/room1/feed?token=m1.room1.bea.${calls}.sig`;
+  }, player, { log: quietLog, onFatal: (f) => fatals.push(f), onState() {} });
+  await feed.start();
+  for (let expiry = 1; expiry <= 2; expiry++) {
+    const socket = FakeWebSocket.instances[expiry - 1];
+    socket.onopen();
+    socket.onmessage({ data: '{"type":"waiting"}' });
+    socket.serverClose(4403, 'media token expired');
+    await until(() => FakeWebSocket.instances.length === expiry + 1);
+  }
+  assert.equal(calls, 3, 'a fresh token was asked for after each expiry');
+  assert.equal(fatals.length, 0);
+  feed.stop();
+});

@@ -91,6 +91,9 @@ export class FeedClient {
     ws.onmessage = (ev) => {
       const receivedAtMs = wallNowMs();
       this.lastMessageAtMs = performance.now();
+      // The server sent something, so it accepted the token: a later 4403 (the token expired or was revoked) may
+      // again ask for a fresh one. A refused token closes before any message, so this cannot loop.
+      this.retriedToken = false;
       if (typeof ev.data === 'string') this.log.debug?.(`feed: ${ev.data}`);
       let out;
       try {

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
+import space.share.media.http.HttpLimits;
+import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -28,7 +30,9 @@ public record MediaConfig(
     Map<String, AccessPolicy.StaticStream> staticStreams,
     Map<String, String> roomPublishKeys,
     int viewerMaxQueueBytes,
-    int partTargetMs) {
+    int partTargetMs,
+    RtmpLimits rtmpLimits,
+    HttpLimits httpLimits) {
   private static final Logger log = LoggerFactory.getLogger(MediaConfig.class);
   private static final Pattern RELAY_ID = Pattern.compile("[a-z0-9_]{1,64}");
   private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -38,10 +42,26 @@ public record MediaConfig(
     roomPublishKeys = Map.copyOf(roomPublishKeys);
   }
 
-  /** Tests and embedded servers: no fixed room publish keys. */
+  /** Tests and embedded servers: no fixed room publish keys, the default RTMP and HTTP limits. */
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs) {
     this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs);
+  }
+
+  /** Tests: fixed room publish keys, the default RTMP and HTTP limits. */
+  public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
+      Map<String, AccessPolicy.StaticStream> staticStreams, Map<String, String> roomPublishKeys,
+      int viewerMaxQueueBytes, int partTargetMs) {
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes, partTargetMs,
+        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS);
+  }
+
+  /** Tests: no fixed room publish keys, the given limits. */
+  public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
+      Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs,
+      RtmpLimits rtmpLimits, HttpLimits httpLimits) {
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs, rtmpLimits,
+        httpLimits);
   }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
@@ -84,7 +104,31 @@ public record MediaConfig(
         streams,
         roomKeys,
         settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
-        settings.getInt("media.hls.part-target-ms", 200));
+        settings.getInt("media.hls.part-target-ms", 200),
+        rtmpLimits(settings),
+        httpLimits(settings));
+  }
+
+  private static RtmpLimits rtmpLimits(Settings settings) {
+    RtmpLimits d = RtmpLimits.DEFAULTS;
+    return new RtmpLimits(
+        settings.getInt("media.rtmp.max-connections", d.maxConnections()),
+        settings.getInt("media.rtmp.max-connections-per-address", d.maxConnectionsPerAddress()),
+        settings.getLong("media.rtmp.connect-timeout-ms", d.connectTimeoutMs()),
+        settings.getInt("media.rtmp.max-chunk-bytes", d.maxChunkBytes()),
+        settings.getInt("media.rtmp.max-message-bytes", d.maxMessageBytes()),
+        settings.getInt("media.rtmp.max-message-bytes-before-publish", d.maxMessageBytesBeforePublish()),
+        settings.getInt("media.rtmp.max-chunk-streams", d.maxChunkStreams()),
+        settings.getInt("media.rtmp.max-partial-messages", d.maxPartialMessages()),
+        settings.getLong("media.rtmp.max-inactivity-ms", d.maxInactivityMs()));
+  }
+
+  private static HttpLimits httpLimits(Settings settings) {
+    HttpLimits d = HttpLimits.DEFAULTS;
+    return new HttpLimits(
+        settings.getInt("media.http.max-connections", d.maxConnections()),
+        settings.getLong("media.http.idle-timeout-ms", d.idleTimeoutMs()),
+        settings.getInt("media.http.max-request-header-bytes", d.maxRequestHeaderBytes()));
   }
 
   public AccessPolicy accessPolicy(Clock clock) {

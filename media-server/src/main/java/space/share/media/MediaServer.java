@@ -29,10 +29,11 @@ public final class MediaServer implements AutoCloseable {
   private MediaServer(MediaConfig config) {
     revocations = new Revocations(Clock.systemUTC());
     AccessPolicy access = config.accessPolicy(Clock.systemUTC(), revocations);
-    ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams);
+    ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams, config.rtmpLimits());
     hls = new HlsService(streams, access, HlsSettings.withPartTargetMs(config.partTargetMs()), Clock.systemUTC());
     http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access,
-        new RevocationRequests(config.secret(), Clock.systemUTC()), config.viewerMaxQueueBytes(), hls.handler());
+        new RevocationRequests(config.secret(), Clock.systemUTC()), config.viewerMaxQueueBytes(), hls.handler(),
+        config.httpLimits());
   }
 
   public static MediaServer start(MediaConfig config) throws Exception {
@@ -49,6 +50,11 @@ public final class MediaServer implements AutoCloseable {
 
   public int rtmpPort() {
     return ingest.port();
+  }
+
+  /** RTMP connections open now. */
+  public int rtmpConnections() {
+    return ingest.openConnections();
   }
 
   public int httpPort() {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.media.access.AccessPolicy.StaticStream;
+import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 import space.share.media.testing.MemberTokens;
@@ -118,9 +119,9 @@ class MediaServerIT {
   @Test
   void feed_viewerJoiningMidStream_startsAtKeyframeAndDecodes() throws Exception {
     Process publish = Ffmpeg.publishTestPattern(rtmp("late-key"), "320x240", 30, 4, List.of());
-    try {
-      awaitLive("late");
-      Thread.sleep(1_500);
+    try (FeedClient probe = FeedClient.connect(feed("late"))) {
+      // Joins mid-stream, about 1.5 s in (a GOP is one second): a fragment a sample, 30 video + ~47 audio a second.
+      probe.awaitFragments(115, 15_000);
       try (FeedClient viewer = FeedClient.connect(feed("late"))) {
         viewer.await(m -> m.isType("ended"), 15_000);
         Path mp4 = viewer.writeGeneration(1, dir.resolve("late.mp4"));
@@ -146,7 +147,7 @@ class MediaServerIT {
   void publish_secondPublisherOnLiveStream_isRefusedAndFirstContinues() throws Exception {
     try (FeedClient viewer = FeedClient.connect(feed("busy"))) {
       Process first = Ffmpeg.publishTestPattern(rtmp("busy-key"), "320x240", 30, 5, List.of());
-      awaitLive("busy");
+      Await.live(server.streams(), "busy");
       Ffmpeg.Result second = Ffmpeg.await(
           Ffmpeg.publishTestPattern(rtmp("busy-key"), "160x120", 30, 2, List.of()), 30_000);
       assertNotEquals(0, second.exitCode(), "second publisher was accepted");
@@ -208,21 +209,26 @@ class MediaServerIT {
   }
 
   @Test
+  void status_list_namesPublicRelaysButNeverRooms() throws Exception {
+    long expires = System.currentTimeMillis() / 1000 + 600;
+    try (FeedClient member = FeedClient.connect(feed("private") + "?token="
+            + MemberTokens.token("private", "alice", expires, SECRET));
+        FeedClient relayViewer = FeedClient.connect(feed("late"))) {
+      member.await(m -> m.isType("waiting"), 5_000);
+      relayViewer.await(m -> m.isType("waiting") || m.isType("header"), 5_000);
+      assertTrue(server.streams().find("private").isPresent(), "the room stream is known to the server");
+      String list = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams");
+      assertTrue(list.contains("\"id\":\"late\""), list);
+      assertFalse(list.contains("private"), list);
+    }
+  }
+
+  @Test
   void status_api_listsStreams() throws Exception {
     String body = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams/count");
     assertTrue(body.contains("\"id\":\"count\""), body);
     String missing = Ffmpeg.run(10_000, "curl", "-s", "http://127.0.0.1:" + server.httpPort() + "/api/streams/zzz");
     assertTrue(missing.contains("\"error\":\"not_found\""), missing);
     assertFalse(server.streams().find("zzz").isPresent());
-  }
-
-  private static void awaitLive(String id) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!server.streams().stream(id).isLive()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("stream " + id + " did not go live");
-      }
-      Thread.sleep(50);
-    }
   }
 }

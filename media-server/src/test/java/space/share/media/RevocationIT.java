@@ -9,10 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 import space.share.media.testing.MemberTokens;
@@ -82,45 +81,6 @@ class RevocationIT {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The mfhd sequence numbers of every fragment a viewer received, in order (several may share a message). */
-  private static List<Integer> fragmentSequences(FeedClient viewer) {
-    List<Integer> sequences = new ArrayList<>();
-    boolean init = true;
-    for (FeedClient.Message message : viewer.messages()) {
-      if (message.text() != null) {
-        init = message.isType("header");
-        continue;
-      }
-      if (init) {
-        init = false; // the init segment follows the header
-        continue;
-      }
-      ByteBuffer data = ByteBuffer.wrap(message.binary());
-      while (data.remaining() >= 8) {
-        int start = data.position();
-        int size = data.getInt(start);
-        String type = new String(message.binary(), start + 4, 4, StandardCharsets.US_ASCII);
-        if (type.equals("moof")) {
-          // moof's first child is mfhd: size(4) type(4) version+flags(4) sequence_number(4)
-          assertEquals("mfhd", new String(message.binary(), start + 12, 4, StandardCharsets.US_ASCII));
-          sequences.add(data.getInt(start + 20));
-        }
-        data.position(start + size);
-      }
-    }
-    return sequences;
-  }
-
-  private static void awaitLive(String id) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!server.streams().stream(id).isLive()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("stream " + id + " did not go live");
-      }
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void revoke_oneMember_closesOnlyThatViewerAndRefusesItsToken() throws Exception {
     String alice = token("room-a", "alice");
@@ -129,10 +89,11 @@ class RevocationIT {
         "320x240", 30, 8, List.of());
     try (FeedClient aliceViewer = FeedClient.connect(feed("room-a", alice));
          FeedClient bobViewer = FeedClient.connect(feed("room-a", bob))) {
-      awaitLive("room-a");
+      Await.live(server.streams(), "room-a");
       aliceViewer.await(m -> m.isType("header"), 10_000);
       bobViewer.await(m -> m.isType("header"), 10_000);
-      Thread.sleep(1_500); // both receive fragments
+      aliceViewer.awaitFragments(30, 10_000); // both receive fragments
+      bobViewer.awaitFragments(30, 10_000);
       assertEquals(200, playlistStatus("room-a", alice));
 
       long revokedAtNanos = System.nanoTime();
@@ -147,13 +108,9 @@ class RevocationIT {
       assertEquals(403, playlistStatus("room-a", alice));
       assertEquals(200, playlistStatus("room-a", bob));
 
-      int bobFragmentsAtRevoke = fragmentSequences(bobViewer).size();
-      Thread.sleep(1_500);
-      List<Integer> bobSequences = fragmentSequences(bobViewer);
-      assertTrue(bobSequences.size() > bobFragmentsAtRevoke + 30, "bob stopped receiving: " + bobSequences.size());
-      for (int i = 1; i < bobSequences.size(); i++) {
-        assertEquals(bobSequences.get(i - 1) + 1, bobSequences.get(i), "gap in bob's fragments at " + i);
-      }
+      int bobFragmentsAtRevoke = bobViewer.fragmentSequences().size();
+      bobViewer.awaitFragments(bobFragmentsAtRevoke + 31, 10_000); // bob goes on, missing nothing
+      bobViewer.assertContiguousFragments(bobFragmentsAtRevoke + 30);
 
       // Revoking the room closes everyone left in it.
       assertEquals(200, revoke("room-a", null, null).statusCode());
@@ -164,6 +121,23 @@ class RevocationIT {
       }
     } finally {
       Ffmpeg.await(publish, 30_000);
+    }
+  }
+
+  @Test
+  void feed_tokenExpiresWhileWatching_closed4403MediaTokenExpiredOthersStay() throws Exception {
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    // A few seconds ahead: the upgrade must still find it valid on a loaded machine.
+    String soon = MemberTokens.token("room-e", "erin", nowSeconds + 5, SECRET);
+    try (FeedClient expiring = FeedClient.connect(feed("room-e", soon));
+        FeedClient staying = FeedClient.connect(feed("room-e", token("room-e", "fred")))) {
+      expiring.await(m -> m.isType("waiting"), 5_000); // accepted: the token was valid at the upgrade
+      staying.await(m -> m.isType("waiting"), 5_000);
+      assertEquals(4403, expiring.awaitClose(10_000), "closed within a second or so of the expiry");
+      assertEquals("media token expired", expiring.closeReason());
+      assertTrue(System.currentTimeMillis() / 1000 >= nowSeconds + 5, "not before the expiry");
+      assertFalse(staying.isClosed(), "a viewer with a valid token stays");
+      assertEquals(403, playlistStatus("room-e", soon), "LL-HLS refuses the expired token per request");
     }
   }
 

@@ -1,8 +1,5 @@
 package space.share.media;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -17,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import space.share.media.access.AccessPolicy.StaticStream;
+import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 
@@ -53,11 +51,8 @@ class SlowViewerIT {
   }
 
   private static void awaitSubscribers(int count, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (server.streams().stream("slow").subscriberCount() != count) {
-      assertTrue(System.currentTimeMillis() < deadline, "subscribers never became " + count);
-      Thread.sleep(50);
-    }
+    Await.until(() -> server.streams().stream("slow").subscriberCount() == count, timeoutMs,
+        "subscribers never became " + count);
   }
 
   @Test
@@ -84,26 +79,7 @@ class SlowViewerIT {
       publisher.destroy();
       healthy.await(m -> m.isType("ended"), 10_000);
       // The healthy viewer's fragments carry consecutive mfhd sequence numbers: nothing was skipped for it.
-      int expected = -1;
-      int fragments = 0;
-      for (FeedClient.Message message : healthy.messages()) {
-        if (message.binary() == null || message.binary().length < 60) {
-          continue;
-        }
-        ByteBuffer chunks = ByteBuffer.wrap(message.binary());
-        while (chunks.remaining() > 60 && chunks.getInt(chunks.position() + 4) == 0x70726674) { // 'prft'
-          int moofSize = chunks.getInt(chunks.position() + 32);
-          int sequence = chunks.getInt(chunks.position() + 32 + 20);
-          if (expected >= 0) {
-            assertEquals(expected, sequence, "healthy viewer missed a fragment");
-          }
-          expected = sequence + 1;
-          fragments++;
-          int mdatSize = chunks.getInt(chunks.position() + 32 + moofSize);
-          chunks.position(chunks.position() + 32 + moofSize + mdatSize);
-        }
-      }
-      assertTrue(fragments > 100, "healthy viewer got only " + fragments + " fragments");
+      healthy.assertContiguousFragments(100);
     } finally {
       publisher.destroy();
       publisher.waitFor(10, TimeUnit.SECONDS);

@@ -36,7 +36,8 @@ class RealServersIT extends RealControllerBase {
     // The room's own scripts for x11vnc (-nofb), PulseAudio and the encoder, as a room runs them.
     desktopLog = Files.createTempFile("xdesktop-", ".log");
     desktop = new XDesktop(desktopLog, Path.of("..", "desktop").toAbsolutePath().normalize());
-    startController(Map.of("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort));
+    startController(Map.of("room.vnc.static-target", "127.0.0.1:" + desktop.vncPort,
+        "room.vnc.static-password", desktop.vncPassword));
   }
 
   @AfterEach

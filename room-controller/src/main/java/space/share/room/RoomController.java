@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,27 +23,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.api.ApiHandler;
 import space.share.room.api.ErrorRenderer;
-import space.share.room.api.RoomException;
 import space.share.room.api.RoomSockets;
-import space.share.room.api.RoomStatus;
 import space.share.room.desktop.DesktopSettings;
 import space.share.room.desktop.ProcessDesktopManager;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.HttpMediaRevocationClient;
-import space.share.room.room.HttpStreamStatusSource;
-import space.share.room.room.MediaRevocationClient;
-import space.share.room.room.MediaRevocations;
-import space.share.room.room.RoomService;
-import space.share.room.room.RoomSettings;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamPoller;
-import space.share.room.room.StreamStatusSource;
+import space.share.room.mediaclient.HttpMediaRevocationClient;
+import space.share.room.mediaclient.HttpStreamStatusSource;
+import space.share.room.mediaclient.MediaRevocationClient;
+import space.share.room.mediaclient.MediaRevocations;
+import space.share.room.mediaclient.StreamPoller;
+import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.RoomLimits;
+import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomSettings;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
+import space.share.room.store.MemberPurge;
 import space.share.room.store.RoomStore;
 import space.share.room.token.JoinThrottle;
 import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
+import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
 import space.share.settings.Secrets;
@@ -67,7 +72,9 @@ public final class RoomController {
   private StreamPoller poller;
   private VncBridges bridges;
   private RoomSockets sockets;
+  private MemberPurge memberPurge;
   private Server server;
+  private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
   public RoomController(Settings config) {
@@ -83,7 +90,12 @@ public final class RoomController {
   public static DesktopManager desktopManager(Settings config) {
     String mode = config.get("room.desktop.mode", "none");
     return switch (mode) {
-      case "none" -> StaticDesktopManager.fromConfig(config.get("room.vnc.static-target", ""));
+      case "none" -> {
+        String target = config.get("room.vnc.static-target", "");
+        // RFB's VNC Authentication counts 8 characters of a password.
+        yield StaticDesktopManager.fromConfig(target, target.isEmpty() ? config.get("room.vnc.static-password", "")
+            : Secrets.require(config, "room.vnc.static-password", 8, LOG::warn));
+      }
       case "process" -> new ProcessDesktopManager(DesktopSettings.fromConfig(config));
       default -> throw new IllegalArgumentException("room.desktop.mode (env " + Settings.envName("room.desktop.mode")
           + ") must be none or process: " + mode);
@@ -104,6 +116,15 @@ public final class RoomController {
     this.revocationClient = revocationClient;
   }
 
+  /**
+   * Where the background jobs run, by name ({@code media-revocations}, {@code room-poller}, {@code member-purge},
+   * {@code vnc-bridges}): by default one daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
+   */
+  public RoomController withSchedulers(Function<String, ScheduledExecutorService> schedulers) {
+    this.schedulers = schedulers;
+    return this;
+  }
+
   private static MediaRevocationClient httpRevocations(Settings config, Clock clock) {
     String secret = config.get("secret", "");
     return new HttpMediaRevocationClient(config.get("room.media.internal-url", "http://127.0.0.1:8081"),
@@ -117,15 +138,28 @@ public final class RoomController {
     controller.server.join();
   }
 
+  /**
+   * The data dir (database, logs, room logs, secrets run.sh generates) is the controller's alone: 0700, so no room
+   * desktop user (nor any other local user) can enter it. Room runtime dirs live elsewhere (room.desktop.runtime-base).
+   */
+  static void restrictToOwner(Path dataDir) throws java.io.IOException {
+    Files.createDirectories(dataDir);
+    try {
+      Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      LOG.warn("could not make the data dir {} private (0700): {}", dataDir.toAbsolutePath(), e.toString());
+    }
+  }
+
   public void start() throws Exception {
     String secret = Secrets.require(config, "secret", LOG::warn);
     String adminToken = Secrets.require(config, "room.admin-token", LOG::warn);
     TokenSigner signer = new TokenSigner(secret);
 
+    Path dataDir = Path.of(config.get("room.data-dir", "./data"));
+    restrictToOwner(dataDir);
     String dbUrl = config.get("room.db.url", "");
     if (dbUrl.isEmpty()) {
-      Path dataDir = Path.of(config.get("room.data-dir", "./data"));
-      Files.createDirectories(dataDir);
       dbUrl = Database.h2FileUrl(dataDir);
     }
     database = Database.open(dbUrl, config.get("room.db.user", ""), config.get("room.db.password", ""));
@@ -140,31 +174,47 @@ public final class RoomController {
         config.getInt("room.passcode.generated-chars", 8),
         // The media server's relay ids, from the same configuration: no room may take one.
         config.group("media.streams.", ".key").keySet());
-    rooms = new RoomService(new RoomStore(database.dataSource()), signer, new SessionTokens(),
+    RoomStore store = new RoomStore(database.dataSource());
+    int cores = Runtime.getRuntime().availableProcessors();
+    int verifyPermits = config.getInt("room.join.max-concurrent-verifications", 0);
+    verifyPermits = verifyPermits > 0 ? verifyPermits : Math.max(2, 2 * cores); // 0 or empty: 2 per core
+    rooms = new RoomService(store, signer, new SessionTokens(),
         new PasscodeHasher(config.getInt("room.passcode.bcrypt-cost", 12)),
         new VncTokens(clock, config.getLong("room.vnc.token-ttl-ms", 10_000)),
         new JoinThrottle(clock, config.getInt("room.join.max-failures-per-client", 5),
-            config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000)),
-        desktops, clock, settings);
+            config.getInt("room.join.max-failures-per-room", 20), config.getLong("room.join.failure-window-ms", 60_000),
+            config.getInt("room.join.backoff-grace-failures", JoinThrottle.DEFAULT_GRACE_FAILURES),
+            config.getLong("room.join.room-backoff-interval-ms", JoinThrottle.DEFAULT_ROOM_BACKOFF_INTERVAL_MS),
+            config.getInt("room.join.max-tracked-addresses", JoinThrottle.DEFAULT_MAX_TRACKED_KEYS)),
+        desktops, clock, settings,
+        new RoomLimits(config.getInt("room.max-rooms", RoomLimits.DEFAULTS.maxRooms()),
+            config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
+        new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
+            config.getLong("room.join.verification-wait-ms", 1000)));
     rooms.start();
     // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
     revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
         config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
-        config.getInt("room.media.revocation-attempts", 5));
+        config.getInt("room.media.revocation-attempts", 5), schedulers.apply("media-revocations"));
     rooms.addListener(revocations);
     revocations.start();
+    // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
+    long retainEndedMs = Math.max(config.getLong("room.members.retain-ended-seconds", 24 * 3600),
+        settings.mediaTokenTtlSeconds()) * 1000;
+    memberPurge = new MemberPurge(store, clock, retainEndedMs, config.getLong("room.members.purge-interval-ms", 600_000));
+    memberPurge.start(schedulers.apply("member-purge"));
     bootstrapRoom();
 
     Duration vncIdle = Duration.ofMillis(config.getLong("room.vnc.idle-timeout-ms", 300_000));
-    bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle);
+    bridges = new VncBridges(Duration.ofMillis(config.getLong("room.vnc.connect-timeout-ms", 3000)), vncIdle,
+        config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM), schedulers.apply("vnc-bridges"));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
-        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)));
+        Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
+        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
 
     server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost(config.get("room.http.host", "0.0.0.0"));
-    connector.setPort(config.getInt("room.http.port", 8080));
-    server.addConnector(connector);
+    ServerConnector connector = HttpLimits.from(config).addConnector(server, config.get("room.http.host", "0.0.0.0"),
+        config.getInt("room.http.port", 8080));
 
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
@@ -175,9 +225,13 @@ public final class RoomController {
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
-        config.getLong("room.vnc.probe-interval-ms", 5000));
+        config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
     poller.start();
     LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
+  }
+
+  private static int waitingPermits(int configured, int running) {
+    return configured > 0 ? configured : running; // 0: as many may wait as run
   }
 
   /** The bound HTTP port (useful when configured as 0). */
@@ -197,6 +251,14 @@ public final class RoomController {
     return bridges;
   }
 
+  public RoomSockets sockets() {
+    return sockets;
+  }
+
+  public MemberPurge memberPurge() {
+    return memberPurge;
+  }
+
   public void stop() {
     long startNanos = System.nanoTime();
     try {
@@ -205,6 +267,9 @@ public final class RoomController {
       }
       if (revocations != null) {
         revocations.close();
+      }
+      if (memberPurge != null) {
+        memberPurge.close();
       }
       if (bridges != null) {
         bridges.close();

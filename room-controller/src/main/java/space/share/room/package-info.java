@@ -2,19 +2,30 @@
  * Share Space room controller: the control plane of a room.
  *
  * <pre>
- *  browser ──HTTP /api/rooms/..──▶ api ──▶ room ──▶ token ──▶ store (JDBC + Flyway: H2 file / PostgreSQL)
- *     │                            │        │ RoomService: rooms, members, ControlState (request/give/take/release)
- *     │◀── WS /rooms/{id}/events ──┘        │ StreamPoller ◀── media server GET /api/streams/{id}
+ *  browser ──HTTP /api/rooms/..──▶ api ──▶ rooms ──▶ token ──▶ store (JDBC + Flyway: H2 file / PostgreSQL)
+ *     │                            │        │ RoomService: rooms admin, members (join/leave/auth),
+ *     │                            │        │   control (ControlState: request/give/take/release), VNC tokens,
+ *     │                            │        │   stream and desktop state
+ *     │                            │        ├──▶ members (MemberSessions: token → member, revocations), control (ControlState)
+ *     │                            │        ▲
+ *     │                            │   mediaclient: StreamPoller ◀── media server GET /api/streams/{id}
+ *     │                            │                MediaRevocations ──▶ media server revocations
+ *     │                            │   desktop: ProcessDesktopManager (room.sh per room) implements rooms.DesktopManager
+ *     │◀── WS /rooms/{id}/events ──┘
  *     │    (in: strokes, pointer ─▶ overlay: validated, rate-limited, kept per room; out: to the members)
- *     │                                     ▼
  *     └──── WS /rooms/{id}/vnc ───────────▶ vnc: one-use VNC token ─▶ WebSocket ⇄ TCP bridge ─▶ x11vnc
  *                                           (closed when control passes)
+ *
+ *   every package ──▶ status (RoomStatus, RoomException: imports nothing of the module)
  * </pre>
  *
- * Dependencies point down the drawing: {@code api} knows {@code room}, {@code room} knows {@code token}
- * and {@code store}; {@code vnc} is driven by {@code api} and told about control changes by {@code room}.
- * The one shared vocabulary is {@link space.share.room.api.RoomStatus}: lower stages refuse with a
- * {@link space.share.room.api.RoomException} and {@code api} renders it once, as JSON or a WebSocket
- * close code.
+ * Dependencies point one way: {@code api} knows {@code rooms}, {@code overlay} and {@code vnc}; {@code rooms} knows
+ * {@code members}, {@code control}, {@code token}, {@code store} and {@code vnc} (for the VNC endpoint); {@code members}
+ * knows {@code token} and {@code store};
+ * {@code mediaclient} and {@code desktop} are adapters that drive or implement ports of {@code rooms}; nothing below
+ * {@code api} imports it. The one shared vocabulary is {@link space.share.room.status.RoomStatus} at the bottom: every
+ * stage refuses with a {@link space.share.room.status.RoomException} and {@code api} renders it once, as JSON or a
+ * WebSocket close code. {@link space.share.room.RoomController} wires everything, including the schedulers the
+ * background jobs run on.
  */
 package space.share.room;

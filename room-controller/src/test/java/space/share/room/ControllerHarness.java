@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.MediaRevocationClient;
-import space.share.room.room.StreamStatusSource;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import space.share.room.mediaclient.MediaRevocationClient;
+import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.DesktopManager;
 
 /** A real controller (Jetty on 127.0.0.1, port 0, H2 file in a temp dir) plus a small JSON HTTP client. */
 public final class ControllerHarness implements AutoCloseable {
@@ -43,6 +45,13 @@ public final class ControllerHarness implements AutoCloseable {
   /** @param revocations the media server's revocation side; null: HTTP to {@code room.media.internal-url} */
   public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
       Map<String, String> extra, MediaRevocationClient revocations) throws Exception {
+    this(dataDir, clock, streams, desktops, extra, revocations, DaemonThreads::scheduler);
+  }
+
+  /** @param schedulers by job name ({@code media-revocations}, {@code room-poller}): where the background jobs run */
+  public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
+      Map<String, String> extra, MediaRevocationClient revocations,
+      Function<String, ScheduledExecutorService> schedulers) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("secret", SECRET);
     properties.setProperty("room.admin-token", ADMIN);
@@ -61,7 +70,7 @@ public final class ControllerHarness implements AutoCloseable {
     settings = Settings.of(properties, Map.of());
     controller = revocations == null ? new RoomController(settings, clock, streams, desktops)
         : new RoomController(settings, clock, streams, desktops, revocations);
-    controller.start();
+    controller.withSchedulers(schedulers).start();
   }
 
   public String base() {

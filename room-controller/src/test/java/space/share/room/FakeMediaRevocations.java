@@ -3,8 +3,8 @@ package space.share.room;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import space.share.room.room.MediaRevocationClient;
-import space.share.room.room.Revocation;
+import space.share.room.mediaclient.MediaRevocationClient;
+import space.share.room.members.Revocation;
 
 /** A media server's revocation side in memory: records accepted revocations, can fail calls or restart. */
 public final class FakeMediaRevocations implements MediaRevocationClient {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import space.share.room.room.StreamStatus;
-import space.share.room.room.StreamStatusSource;
+import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.rooms.StreamStatus;
 
 /** A media server stand-in: tests set each stream's status; unset streams are unknown (404). */
 public final class FakeStreamStatus implements StreamStatusSource {

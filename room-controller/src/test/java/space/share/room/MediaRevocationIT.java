@@ -27,7 +27,7 @@ import space.share.media.hls.HlsService;
 import space.share.media.hls.HlsSettings;
 import space.share.media.http.MediaHttpServer;
 import space.share.media.stream.StreamRegistry;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * The real controller revoking member media tokens at the real media server's HTTP side (feed, LL-HLS, the internal

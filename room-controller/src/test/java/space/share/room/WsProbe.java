@@ -110,6 +110,13 @@ public final class WsProbe implements Session.Listener.AutoDemanding {
     closeReason.complete(String.valueOf(cause));
   }
 
+  /** Binary bytes received and not read yet. */
+  public int available() {
+    synchronized (lock) {
+      return end - start;
+    }
+  }
+
   /** The next {@code count} binary bytes, waiting at most {@code timeout}. */
   public byte[] read(int count, Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

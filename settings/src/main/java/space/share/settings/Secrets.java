@@ -38,14 +38,26 @@ public final class Secrets {
    * @throws RefusedSecretException outside development mode, when the value is empty, shipped or short
    */
   public static String require(Settings settings, String key, Consumer<String> warn) {
+    return require(settings, key, MIN_CHARS, warn);
+  }
+
+  /**
+   * As {@link #require(Settings, String, Consumer)} with another minimum length, for secrets whose protocol caps
+   * them (a VNC password counts 8 characters).
+   */
+  public static String require(Settings settings, String key, int minChars, Consumer<String> warn) {
     String value = settings.get(key, "");
-    check(settings, key, value, warn);
+    check(settings, key, value, minChars, warn);
     return value;
   }
 
   /** Checks {@code value}, read from {@code key} (or a key family member) by the caller. */
   public static void check(Settings settings, String key, String value, Consumer<String> warn) {
-    String problem = problem(value);
+    check(settings, key, value, MIN_CHARS, warn);
+  }
+
+  private static void check(Settings settings, String key, String value, int minChars, Consumer<String> warn) {
+    String problem = problem(value, minChars);
     if (problem == null) {
       return;
     }
@@ -60,7 +72,7 @@ public final class Secrets {
   }
 
   /** Why {@code value} is not a secret, or null when it is acceptable. */
-  static String problem(String value) {
+  static String problem(String value, int minChars) {
     if (value == null || value.isEmpty()) {
       return "is empty";
     }
@@ -68,8 +80,8 @@ public final class Secrets {
     if (SHIPPED.contains(lower) || lower.contains("change-me") || lower.contains("changeme")) {
       return "is a placeholder shipped with Share Space";
     }
-    if (value.length() < MIN_CHARS) {
-      return "is shorter than " + MIN_CHARS + " characters";
+    if (value.length() < minChars) {
+      return "is shorter than " + minChars + " characters";
     }
     return null;
   }

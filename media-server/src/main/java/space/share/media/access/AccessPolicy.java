@@ -87,6 +87,26 @@ public final class AccessPolicy {
     return parts.length == 5 && parts[0].equals("m1") && MEMBER_ID.matcher(parts[2]).matches() ? parts[2] : null;
   }
 
+  /**
+   * When a member token ({@code m1.<roomId>.<memberId>.<expiresEpochSeconds>.<sig>}) expires, in epoch seconds;
+   * {@link Long#MAX_VALUE} for a missing or malformed one (an open stream's viewer has nothing that expires). Only the
+   * shape is read: call it for a token {@link #canView} accepted.
+   */
+  public static long expiresEpochSecondsOf(String token) {
+    if (token == null) {
+      return Long.MAX_VALUE;
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 5 || !parts[0].equals("m1")) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return Long.parseLong(parts[3]);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   /** Whether {@code streamId} is a room's stream (not a configured static one): the only kind revocations name. */
   public boolean isRoomStream(String streamId) {
     return !staticById.containsKey(streamId) && ROOM_ID.matcher(streamId).matches() && secret.length > 0;

@@ -2,10 +2,10 @@ package space.share.media.cmaf;
 
 import static space.share.media.cmaf.Boxes.wrapIntoBox;
 
-import space.share.media.media.AudioConfig;
-import space.share.media.media.Sample;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.Sample;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 
 /**
  * Turns one stream's samples into CMAF: an init segment for its codec configuration, then one fragment per sample,

@@ -1,7 +1,7 @@
 package space.share.media.cmaf;
 
 import java.nio.ByteBuffer;
-import space.share.media.media.Track;
+import space.share.media.samples.Track;
 
 /**
  * One CMAF chunk ({@code prft} + {@code moof} + {@code mdat}) holding one sample. Written once, then shared

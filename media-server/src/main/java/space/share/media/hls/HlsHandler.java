@@ -18,10 +18,11 @@ import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.media.access.ViewRefusal;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.http.JsonResponses;
-import space.share.media.http.MediaStatus;
+import space.share.media.status.JsonResponses;
+import space.share.media.status.MediaStatus;
 
 /**
  * Serves LL-HLS under {@code /live/{streamId}/}: {@code index.m3u8} (multivariant), {@code media.m3u8} (with
@@ -75,24 +76,10 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
     Fields query = Request.extractQueryParameters(request);
     String token = query.getValue("token");
-    switch (access.canView(streamId, token)) {
-      case FORBIDDEN -> {
-        log.info("HLS {} refused to {}: {} token", streamId, peer, token == null ? "missing" : "invalid");
-        JsonResponses.error(response, MediaStatus.FORBIDDEN,
-            token == null ? "a member token is required" : "invalid token", callback);
-        return true;
-      }
-      case REVOKED -> {
-        log.info("HLS {} refused to {}: revoked token of member {}", streamId, peer, AccessPolicy.memberIdOf(token));
-        JsonResponses.error(response, MediaStatus.FORBIDDEN, "media token revoked", callback);
-        return true;
-      }
-      case UNKNOWN_STREAM -> {
-        log.info("HLS {} refused to {}: unknown stream", streamId, peer);
-        JsonResponses.error(response, MediaStatus.NOT_FOUND, "unknown stream '" + streamId + "'", callback);
-        return true;
-      }
-      case ALLOWED -> { }
+    Optional<ViewRefusal> refused = ViewRefusal.of(access.canView(streamId, token), streamId, token, peer, "HLS", log);
+    if (refused.isPresent()) {
+      JsonResponses.error(response, refused.get().status(), refused.get().message(), callback);
+      return true;
     }
     Optional<HlsPackager> found = service.packager(streamId);
     if (found.isEmpty()) {

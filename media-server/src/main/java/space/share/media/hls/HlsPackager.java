@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.media.Track;
+import space.share.media.samples.Track;
 import space.share.media.stream.StreamSubscriber;
 
 /**

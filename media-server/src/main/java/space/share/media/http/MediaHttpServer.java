@@ -1,14 +1,17 @@
 package space.share.media.http;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -19,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.RevocationRequests;
+import space.share.media.feed.FeedSockets;
+import space.share.media.status.JsonResponses;
+import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
-import space.share.media.ws.FeedSockets;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
@@ -36,28 +41,42 @@ public final class MediaHttpServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final String bootId = UUID.randomUUID().toString();
+  private final NetworkConnectionLimit connectionLimit;
 
   /** Without revocations from the room controller (the internal endpoint refuses every request). */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access, int viewerMaxQueueBytes,
       Handler extraHandler) {
     this(host, port, streams, access, new RevocationRequests("", Clock.systemUTC()), viewerMaxQueueBytes,
-        extraHandler);
+        extraHandler, HttpLimits.DEFAULTS);
+  }
+
+  /** With {@link HttpLimits#DEFAULTS}. */
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
+    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, HttpLimits.DEFAULTS);
   }
 
   /**
    * @param revocationRequests checks {@code POST /internal/revocations}, which feeds {@code access}'s revocations
    */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
-      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler) {
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("media-http");
     server = new Server(threads);
-    connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+    http.setSendServerVersion(false);
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeoutMs());
     server.addConnector(connector);
+    // Past the limit Jetty stops accepting (new peers wait in the backlog) until a connection closes.
+    connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), server);
+    server.addBean(connectionLimit);
     Handler.Sequence routes = new Handler.Sequence();
-    routes.addHandler(new StatusHandler(streams, bootId));
+    routes.addHandler(new StatusHandler(streams, access, bootId));
     routes.addHandler(new RevocationHandler(revocationRequests, access.revocations()));
     if (extraHandler != null) {
       routes.addHandler(extraHandler);
@@ -83,6 +102,11 @@ public final class MediaHttpServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** TCP connections open now, as the connection limit counts them. */
+  public int openConnections() {
+    return connectionLimit.getNetworkConnectionCount();
+  }
+
   public InetSocketAddress address() {
     return new InetSocketAddress(connector.getHost() == null ? "127.0.0.1" : connector.getHost(), port());
   }
@@ -98,10 +122,12 @@ public final class MediaHttpServer implements AutoCloseable {
    */
   private static final class StatusHandler extends Handler.Abstract.NonBlocking {
     private final StreamRegistry streams;
+    private final AccessPolicy access;
     private final String bootId;
 
-    StatusHandler(StreamRegistry streams, String bootId) {
+    StatusHandler(StreamRegistry streams, AccessPolicy access, String bootId) {
       this.streams = streams;
+      this.access = access;
       this.bootId = bootId;
     }
 
@@ -120,7 +146,11 @@ public final class MediaHttpServer implements AutoCloseable {
         return true;
       }
       if (path.equals("/api/streams")) {
-        List<Map<String, Object>> body = streams.all().stream().map(s -> describe(s.status())).toList();
+        // Only streams anyone may watch: a room's id is half of what lets someone knock on its door (the passcode is
+        // the other half), so the list never names rooms. /api/streams/{id} answers for an id the caller knows.
+        List<Map<String, Object>> body = streams.all().stream()
+            .filter(s -> access.canView(s.id(), null) == AccessPolicy.ViewDecision.ALLOWED)
+            .map(s -> describe(s.status())).toList();
         JsonResponses.write(response, 200, body, callback);
         return true;
       }

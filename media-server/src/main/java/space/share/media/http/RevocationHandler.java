@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.RevocationRequests;
 import space.share.media.access.Revocations;
+import space.share.media.status.JsonResponses;
+import space.share.media.status.MediaStatus;
 
 /**
  * {@code POST /internal/revocations}: the room controller withdraws a member's media token (or a whole room's)

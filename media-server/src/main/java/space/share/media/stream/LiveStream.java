@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.CmafMuxer;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.StreamMetadata;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.StreamMetadata;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 
 /**
  * One stream id: outlives its publishers, so viewers stay connected across a publisher leaving and coming back.
@@ -29,6 +29,8 @@ public final class LiveStream {
 
   /** A GOP cache longer than this is cut (a publisher with no keyframes); viewers then wait for the next one. */
   private static final int MAX_GOP_FRAGMENTS = 2_000;
+  /** Notes about a publisher's odd media logged per publish; a publisher that keeps jumping its clock is not. */
+  static final int MAX_NOTES_LOGGED = 20;
 
   private final String id;
   private final LatencyStats latency;
@@ -151,6 +153,7 @@ public final class LiveStream {
     private AudioConfig audioConfig;
     private CmafMuxer muxer;
     private boolean ended;
+    private int notes;
 
     Publisher(String peer) {
       this.peer = peer;
@@ -169,6 +172,17 @@ public final class LiveStream {
     @Override
     public void onAudioConfig(AudioConfig config) {
       audioConfig = config;
+    }
+
+    @Override
+    public void onNote(String note) {
+      notes++;
+      if (notes <= MAX_NOTES_LOGGED) {
+        log.info("stream {}: publisher {}: {}", id, peer, note);
+      } else if (notes == MAX_NOTES_LOGGED + 1) {
+        log.info("stream {}: publisher {}: more than {} notes; no more are logged for this publish", id, peer,
+            MAX_NOTES_LOGGED);
+      }
     }
 
     @Override

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.Sample;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.Sample;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 import space.share.media.testing.AvcFixtures;
 import space.share.media.testing.BoxWalker;
 import space.share.media.testing.Golden;

@@ -3,7 +3,7 @@ package space.share.media.hls;
 import java.nio.charset.StandardCharsets;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
-import space.share.media.media.Track;
+import space.share.media.samples.Track;
 import space.share.media.stream.StreamSubscriber;
 
 /**

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
   private final WebSocketClient client;
   private final List<Message> messages = new ArrayList<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final CompletableFuture<String> closeReason = new CompletableFuture<>();
   private Session session;
 
   private FeedClient(WebSocketClient client) {
@@ -77,6 +80,7 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
+    closeReason.complete(reason);
     closeCode.complete(statusCode);
     synchronized (this) {
       notifyAll();
@@ -104,8 +108,93 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
     }
   }
 
+  /** Waits (bounded) until at least {@code count} fragments arrived; returns their mfhd sequence numbers. */
+  public synchronized List<Integer> awaitFragments(int count, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      List<Integer> sequences = fragmentSequences();
+      if (sequences.size() >= count) {
+        return sequences;
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        throw new AssertionError(sequences.size() + " of " + count + " fragments within " + timeoutMs + " ms");
+      }
+      wait(left);
+    }
+  }
+
+  /**
+   * Asserts that more than {@code moreThan} fragments arrived and that their mfhd sequence numbers are consecutive:
+   * nothing was skipped for this viewer.
+   */
+  public void assertContiguousFragments(int moreThan) {
+    List<Integer> sequences = fragmentSequences();
+    for (int i = 1; i < sequences.size(); i++) {
+      if (sequences.get(i) != sequences.get(i - 1) + 1) {
+        throw new AssertionError("the viewer missed a fragment: " + sequences.get(i) + " came after "
+            + sequences.get(i - 1) + " (fragment " + i + ")");
+      }
+    }
+    if (sequences.size() <= moreThan) {
+      throw new AssertionError("the viewer got only " + sequences.size() + " fragments, wanted more than " + moreThan);
+    }
+  }
+
+  /** The mfhd sequence numbers of every fragment received, in order. */
+  public synchronized List<Integer> fragmentSequences() {
+    List<Integer> sequences = new ArrayList<>();
+    for (byte[] moof : moofs()) {
+      // moof's first child is mfhd: size(4) type(4) version+flags(4) sequence_number(4)
+      String child = new String(moof, 12, 4, StandardCharsets.US_ASCII);
+      if (!child.equals("mfhd")) {
+        throw new AssertionError("moof starts with " + child + ", not mfhd");
+      }
+      sequences.add(ByteBuffer.wrap(moof).getInt(20));
+    }
+    return sequences;
+  }
+
+  /**
+   * Every fragment's moof box received, in order, skipping the init segment that follows each header (a binary
+   * message may batch several fragments).
+   */
+  public synchronized List<byte[]> moofs() {
+    List<byte[]> moofs = new ArrayList<>();
+    boolean init = true;
+    for (Message message : messages) {
+      if (message.text() != null) {
+        init = message.isType("header");
+        continue;
+      }
+      if (init) {
+        init = false; // the init segment follows the header
+        continue;
+      }
+      ByteBuffer data = ByteBuffer.wrap(message.binary());
+      while (data.remaining() >= 8) {
+        int start = data.position();
+        int size = data.getInt(start);
+        if (new String(message.binary(), start + 4, 4, StandardCharsets.US_ASCII).equals("moof")) {
+          moofs.add(Arrays.copyOfRange(message.binary(), start, start + size));
+        }
+        data.position(start + size);
+      }
+    }
+    return moofs;
+  }
+
   public int awaitClose(long timeoutMs) throws Exception {
     return closeCode.get(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The close reason, once closed (empty string before). */
+  public String closeReason() {
+    return closeReason.getNow("");
+  }
+
+  public boolean isClosed() {
+    return closeCode.isDone();
   }
 
   /**

@@ -26,6 +26,8 @@ public final class XDesktop implements AutoCloseable {
 
   public final String display;
   public final int vncPort;
+  /** With the room scripts: x11vnc's password (vnc.sh always wants one), for the controller's room.vnc.static-password. */
+  public final String vncPassword;
   private final List<Process> processes = new ArrayList<>();
   private final Path log;
   private final Path scripts;
@@ -58,7 +60,16 @@ public final class XDesktop implements AutoCloseable {
       // x11vnc's main loop (which also hands client cut text to the X selection) stays quick on a busy machine.
       start("x11vnc", "-display", display, "-rfbport", String.valueOf(vncPort), "-localhost", "-nopw", "-forever", "-shared",
           "-noxdamage", "-nofb", "-quiet");
+      vncPassword = null;
     } else {
+      // As a room has it: the password in the runtime dir, 0600, read by x11vnc -passwdfile.
+      StringBuilder password = new StringBuilder();
+      java.security.SecureRandom random = new java.security.SecureRandom();
+      for (int i = 0; i < 8; i++) password.append((char) ('a' + random.nextInt(26)));
+      vncPassword = password.toString();
+      Path passwordFile = runtimeDir.resolve("vnc-password");
+      Files.writeString(passwordFile, vncPassword + "\n");
+      Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       startScript("vnc.sh", java.util.Map.of());
       startScript("pulse.sh", java.util.Map.of());
     }

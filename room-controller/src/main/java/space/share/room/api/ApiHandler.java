@@ -13,8 +13,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.Member;
-import space.share.room.room.RoomService;
+import space.share.room.members.Member;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
 import space.share.room.token.SessionTokens;
 

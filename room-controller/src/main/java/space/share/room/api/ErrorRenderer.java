@@ -9,6 +9,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * The one place refusals become bytes: {@code {"error":"<code>","message":"..."}} with the status's

@@ -1,5 +1,6 @@
 package space.share.room.api;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -13,23 +14,34 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.overlay.Stroke;
-import space.share.room.room.RoomEvent;
-import space.share.room.room.RoomListener;
-import space.share.room.room.RoomService;
+import space.share.room.rooms.RoomEvent;
+import space.share.room.rooms.RoomListener;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket
  * first gets a {@code snapshot} (the member's GetConfiguration and the room's kept annotation strokes).
- * What members send in goes to the {@link OverlayHub}. Thread-safe.
+ * What members send in goes to the {@link OverlayHub}. Bounded: at most {@code maxSocketsPerMember} sockets per member
+ * and {@code maxSocketsPerRoom} per room; one more is closed at once with {@link RoomStatus#TOO_MANY_SOCKETS}. A
+ * socket whose member session expires is closed with {@link RoomStatus#TOKEN_EXPIRED} (4401) within
+ * {@value #EXPIRY_CHECK_INTERVAL_MS} ms of the expiry. Thread-safe.
  */
 final class EventHub implements RoomListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+  static final long EXPIRY_CHECK_INTERVAL_MS = 1000;
+  static final int DEFAULT_MAX_SOCKETS_PER_MEMBER = 5;
+  static final int DEFAULT_MAX_SOCKETS_PER_ROOM = 300;
 
   private final RoomService rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat = DaemonThreads.scheduler("room-events-ping");
   private final Duration idleTimeout;
   private final OverlayHub overlay;
+  private final Clock clock;
+  private final int maxSocketsPerMember;
+  private final int maxSocketsPerRoom;
 
   /**
    * @param pingInterval how often every event socket gets a WebSocket ping (browsers answer by
@@ -42,10 +54,25 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   /** @param nowMs a monotonic millisecond clock for the rate limits of members' messages */
   EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs) {
+    this(rooms, pingInterval, nowMs, DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM);
+  }
+
+  /**
+   * Sessions expire by the room service's clock ({@link RoomService#clock()}), the one that set their expiry.
+   *
+   * @param maxSocketsPerMember open event sockets per member at most ({@code room.events.max-sockets-per-member})
+   * @param maxSocketsPerRoom open event sockets per room at most ({@code room.events.max-sockets-per-room})
+   */
+  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom) {
     this.rooms = rooms;
     this.overlay = new OverlayHub(rooms, this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
+    this.clock = rooms.clock();
+    this.maxSocketsPerMember = maxSocketsPerMember;
+    this.maxSocketsPerRoom = maxSocketsPerRoom;
     heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
+    heartbeat.scheduleWithFixedDelay(this::closeExpiredQuietly, EXPIRY_CHECK_INTERVAL_MS, EXPIRY_CHECK_INTERVAL_MS,
+        TimeUnit.MILLISECONDS);
   }
 
   Duration idleTimeout() {
@@ -58,6 +85,36 @@ final class EventHub implements RoomListener, AutoCloseable {
         socket.ping();
       }
     }
+  }
+
+  /** Closes, with 4401 token_expired, every socket whose member session has expired; returns how many. */
+  int closeExpired() {
+    long nowMs = clock.millis();
+    int closed = 0;
+    for (Set<EventSocket> sockets : socketsByRoom.values()) {
+      for (EventSocket socket : sockets) {
+        if (socket.member().expiresAtMs() <= nowMs) {
+          LOG.info("event socket of member {} in room {} from {} closed: session expired", socket.member().id(),
+              socket.member().roomId(), socket.peer());
+          socket.close(RoomStatus.TOKEN_EXPIRED, "your session expired; join again");
+          closed(socket); // at once: the peer's close frame may never come
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
+  private void closeExpiredQuietly() {
+    try {
+      closeExpired();
+    } catch (RuntimeException e) {
+      LOG.warn("closing expired event sockets failed", e);
+    }
+  }
+
+  int openCount(String roomId) {
+    return sockets(roomId).size();
   }
 
   @Override
@@ -81,8 +138,25 @@ final class EventHub implements RoomListener, AutoCloseable {
     // Presence first (to the others), then join the fan-out, then the snapshot: it is computed after
     // joining, so no event is lost; events queued ahead of it are older and the snapshot supersedes them.
     String roomId = socket.member().roomId();
-    rooms.socketOpened(socket.member(), true);
-    socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(socket);
+    Set<EventSocket> sockets = socketsByRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet());
+    String refusal = null;
+    synchronized (sockets) { // the counts and the add in one step; removals need no lock (they only lower counts)
+      long ofMember = sockets.stream().filter(s -> s.member().id().equals(socket.member().id())).count();
+      if (sockets.size() >= maxSocketsPerRoom) {
+        refusal = "room " + roomId + " has its maximum of " + maxSocketsPerRoom + " event sockets";
+      } else if (ofMember >= maxSocketsPerMember) {
+        refusal = "you have " + ofMember + " event sockets open, the maximum";
+      } else {
+        rooms.socketOpened(socket.member(), true); // presence to the others before this socket joins the fan-out
+        sockets.add(socket);
+      }
+    }
+    if (refusal != null) {
+      LOG.info("event socket of member {} in room {} from {} refused: {}", socket.member().id(), roomId, socket.peer(),
+          refusal);
+      socket.close(RoomStatus.TOO_MANY_SOCKETS, refusal);
+      return;
+    }
     try {
       Object configuration = rooms.configuration(socket.member());
       socket.send(Json.write(new Snapshot("snapshot", configuration, overlay.annotations(roomId))));

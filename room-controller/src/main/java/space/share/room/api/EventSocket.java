@@ -5,7 +5,8 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.Member;
+import space.share.room.members.Member;
+import space.share.room.status.RoomStatus;
 
 /**
  * One member's room event socket: JSON text messages out; in, the member's drawing and pointer messages
@@ -163,13 +164,16 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     target.sendText(next, Callback.from(this::sendNext, error -> markClosed()));
   }
 
-  /** Sends what is queued, then closes with {@code status}. */
-  void close(RoomStatus status, String reason) {
+  /** Closes with {@code status}'s close code and the reason {@code "<error>: <message>"} (docs/room-api.md). */
+  void close(RoomStatus status, String message) {
     Session target;
     synchronized (this) {
       target = session;
     }
     if (target != null) {
+      String reason = status.code() + ": " + message;
+      // At most 123 bytes fit a close frame's reason (RFC 6455 5.5); ours are ASCII.
+      reason = reason.length() > 120 ? reason.substring(0, 120) : reason;
       // Jetty sends the close frame after frames already handed to it; queued ones are dropped.
       target.close(status.closeCode(), reason, Callback.NOOP);
     }

@@ -14,9 +14,9 @@ public final class Json {
   private Json() {}
 
   /** A room event as one JSON object with its {@code type}. */
-  public static String writeEvent(space.share.room.room.RoomEvent event) {
+  public static String writeEvent(space.share.room.rooms.RoomEvent event) {
     try {
-      return MAPPER.writerFor(space.share.room.room.RoomEvent.class).writeValueAsString(event);
+      return MAPPER.writerFor(space.share.room.rooms.RoomEvent.class).writeValueAsString(event);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize " + event, e);
     }

@@ -10,13 +10,15 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.members.Member;
 import space.share.room.overlay.AnnotationBoard;
 import space.share.room.overlay.OverlayMessage;
 import space.share.room.overlay.Stroke;
 import space.share.room.overlay.TokenBucket;
-import space.share.room.room.Member;
-import space.share.room.room.RoomEvent;
-import space.share.room.room.RoomService;
+import space.share.room.rooms.RoomEvent;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * What members send on the room event socket: annotation strokes (kept per room for late joiners,

@@ -10,9 +10,11 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.Member;
-import space.share.room.room.RoomEvent;
-import space.share.room.room.RoomService;
+import space.share.room.members.Member;
+import space.share.room.rooms.RoomEvent;
+import space.share.room.rooms.RoomService;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
 import space.share.room.vnc.VncBridge;
 import space.share.room.vnc.VncBridges;
@@ -35,10 +37,23 @@ public final class RoomSockets implements AutoCloseable {
   private final Duration vncIdleTimeout;
 
   public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval) {
+    this(rooms, bridges, vncIdleTimeout, eventPingInterval, EventHub.DEFAULT_MAX_SOCKETS_PER_MEMBER,
+        EventHub.DEFAULT_MAX_SOCKETS_PER_ROOM);
+  }
+
+  /**
+   * Event sockets of a member session close when it expires (by the room service's clock).
+   *
+   * @param maxEventSocketsPerMember event sockets one member may hold open at once
+   * @param maxEventSocketsPerRoom event sockets of one room at once
+   */
+  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
+      int maxEventSocketsPerMember, int maxEventSocketsPerRoom) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
-    this.hub = new EventHub(rooms, eventPingInterval);
+    this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, maxEventSocketsPerMember,
+        maxEventSocketsPerRoom);
     rooms.addListener(hub);
     rooms.addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {
@@ -52,6 +67,11 @@ public final class RoomSockets implements AutoCloseable {
   @Override
   public void close() {
     hub.close();
+  }
+
+  /** Closes the event sockets of expired member sessions now (also done every second); returns how many. */
+  public int closeExpiredEventSockets() {
+    return hub.closeExpired();
   }
 
   /** Adds the two mappings to a container. */
@@ -86,7 +106,7 @@ public final class RoomSockets implements AutoCloseable {
     String peer = peer(request);
     try {
       RoomService.VncTarget target = rooms.openVnc(roomId, token(request));
-      VncBridge bridge = bridges.newBridge(target.roomId(), target.memberId(), peer, target.address(), new VncBridge.Owner() {
+      VncBridge bridge = bridges.newBridge(target.roomId(), target.memberId(), peer, target.endpoint(), new VncBridge.Owner() {
         @Override
         public void onInput(VncBridge b) {
           rooms.noteInput(b.roomId(), b.memberId());

@@ -1,5 +1,5 @@
 /**
- * The edge: Jetty handlers for the JSON room API, the room WebSockets (events, VNC), the one status
- * enum {@link space.share.room.api.RoomStatus} with its wire codes, and the one error renderer.
+ * The edge: Jetty handlers for the JSON room API and the room WebSockets (events, overlay, VNC), and the one
+ * error renderer that turns a {@link space.share.room.status.RoomStatus} into its wire codes.
  */
 package space.share.room.api;

@@ -17,6 +17,9 @@ import space.share.settings.Settings;
  * @param restartInitialMs first restart delay of a dead room.sh (doubling up to {@code restartMaxMs})
  * @param restartResetMs a room.sh that stayed up this long gets the initial delay again
  * @param extraEnv more environment for room.sh (e.g. {@code DESKTOP_COMPONENTS}, {@code DESKTOP_STOP_GRACE_S})
+ * @param isolation {@code room.desktop.isolation}: a system user per room desktop or not (DesktopIsolation)
+ * @param runtimeBase with a user per room, where the rooms' runtime dirs go (outside the controller's private data
+ *     dir, which room users cannot enter); null: {@code {java.io.tmpdir}/share-space-rooms-{uid}/{hash of dataDir}}
  */
 public record DesktopSettings(
     Path script,
@@ -37,7 +40,18 @@ public record DesktopSettings(
     long restartInitialMs,
     long restartMaxMs,
     long restartResetMs,
-    Map<String, String> extraEnv) {
+    Map<String, String> extraEnv,
+    DesktopIsolation.Mode isolation,
+    Path runtimeBase) {
+
+  /** No isolation setting: {@link DesktopIsolation.Mode#AUTO}, default runtime base. */
+  public DesktopSettings(Path script, Path dataDir, String rtmpBaseUrl, int width, int height, int fps, int bitrateKbps,
+      int vbvMs, int gopSeconds, boolean screenContent, boolean audio, String app, String startUrl, int displayBase,
+      long stopGraceMs, long restartInitialMs, long restartMaxMs, long restartResetMs, Map<String, String> extraEnv) {
+    this(script, dataDir, rtmpBaseUrl, width, height, fps, bitrateKbps, vbvMs, gopSeconds, screenContent, audio, app,
+        startUrl, displayBase, stopGraceMs, restartInitialMs, restartMaxMs, restartResetMs, extraEnv,
+        DesktopIsolation.Mode.AUTO, null);
+  }
 
   public DesktopSettings {
     require(width > 0 && width % 2 == 0 && width <= 7680, "room.desktop.width must be even, 2-7680: " + width);
@@ -54,7 +68,25 @@ public record DesktopSettings(
     script = script.toAbsolutePath().normalize();
     dataDir = dataDir.toAbsolutePath().normalize();
     extraEnv = Map.copyOf(extraEnv);
+    if (runtimeBase == null) {
+      String hash = java.util.HexFormat.of().formatHex(sha256(dataDir.toString()), 0, 6);
+      runtimeBase = Path.of(System.getProperty("java.io.tmpdir"), "share-space-rooms-" + DesktopIsolation.currentUid(), hash);
+    }
+    runtimeBase = runtimeBase.toAbsolutePath().normalize();
+    require(!runtimeBase.startsWith(dataDir), "room.desktop.runtime-base must be outside room.data-dir (room users"
+        + " cannot enter the data dir): " + runtimeBase);
   }
+
+  private static byte[] sha256(String text) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The room's VNC password, in its runtime dir (0600, the room's user): x11vnc -passwdfile reads it. */
+  public static final String VNC_PASSWORD_FILE = "vnc-password";
 
   /** The {@code room.desktop.*} keys, with the documented defaults (1920x1080, 30 fps, 6000 kbps, 4:4:4...). */
   public static DesktopSettings fromConfig(Settings config) {
@@ -82,12 +114,15 @@ public record DesktopSettings(
         config.getLong("room.desktop.restart-initial-ms", 1000),
         config.getLong("room.desktop.restart-max-ms", 30_000),
         config.getLong("room.desktop.restart-reset-ms", 30_000),
-        extra);
+        extra,
+        DesktopIsolation.Mode.parse(config.get("room.desktop.isolation", "auto")),
+        config.get("room.desktop.runtime-base", "").isBlank() ? null : Path.of(config.get("room.desktop.runtime-base", "")));
   }
 
   /** room.sh's environment for one room (without the inherited process environment). */
   public Map<String, String> environment(int displayNum, int vncPort, Path runtimeDir, String streamKey) {
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("DESKTOP_VNC_PASSWORD_FILE", runtimeDir.resolve(VNC_PASSWORD_FILE).toString());
     env.put("DESKTOP_DISPLAY_NUM", Integer.toString(displayNum));
     env.put("DESKTOP_VNC_PORT", Integer.toString(vncPort));
     env.put("DESKTOP_VNC_LISTEN", "127.0.0.1");

@@ -6,8 +6,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * Runs and supervises one {@code desktop/room.sh} per room ({@code room.desktop.mode=process}).
@@ -34,6 +37,13 @@ import space.share.room.room.Room;
  * restarts the five components itself (one policy: docs/desktop.md). This class restarts room.sh when it dies
  * ({@link Backoff}), and derives the room's {@link DesktopState} from room.sh's status file: {@code starting},
  * {@code running}, {@code failed} while a component (or room.sh itself) waits for its restart, {@code stopped}.
+ *
+ * <p>Isolation between rooms ({@link DesktopIsolation}, docs/desktop.md): every launch gets a new random VNC
+ * password, written to {@code run/vnc-password} (0600) for x11vnc and kept in memory for the VNC proxy
+ * ({@link #vncEndpoint}); room.sh's Xvfb makes its own X cookie in {@code run/Xauthority}. With
+ * {@code room.desktop.isolation=users} (auto, as root) room.sh runs as the display's system user {@code ss-desk-N}
+ * through {@code setpriv}, its runtime dir moves out of the data dir to {@code room.desktop.runtime-base/{roomId}}
+ * (0700, that user's), and its environment is a short allow-list (no controller variables at all).
  *
  * <p>Stopping a room: SIGTERM to room.sh's group (room.sh stops its components in reverse order), then after
  * {@code room.desktop.stop-grace-ms} SIGKILL to room.sh's group and to every component group named in the status
@@ -48,18 +58,41 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   private static final long MAX_LOG_BYTES = 10L * 1024 * 1024;
 
   /** Where a running room's desktop is, for logs and tests. */
-  public record DesktopInfo(int displayNum, int vncPort, Path runtimeDir, Path logFile, long pid, int restarts) {}
+  public record DesktopInfo(int displayNum, int vncPort, Path runtimeDir, Path logFile, long pid, int restarts,
+      Optional<DesktopIsolation.DesktopUser> user) {}
+
+  /** Variables passed to a room running as its own user; everything else of the controller's environment stays out. */
+  private static final Set<String> USER_ENV_ALLOWED = Set.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TERM");
 
   private final DesktopSettings settings;
   private final Map<String, RoomDesktop> desktops = new ConcurrentHashMap<>();
   private final List<RoomDesktop> all = new CopyOnWriteArrayList<>();
   private final Set<Integer> displaysInUse = ConcurrentHashMap.newKeySet();
+  private final DesktopIsolation.Mode isolation;
 
   public ProcessDesktopManager(DesktopSettings settings) {
     this.settings = settings;
     if (!Files.isRegularFile(settings.script())) {
       throw new IllegalArgumentException("room.desktop.script " + settings.script() + " does not exist");
     }
+    this.isolation = DesktopIsolation.resolve(settings.isolation());
+    if (isolation == DesktopIsolation.Mode.USERS) {
+      try {
+        // Room users pass through the base to their own dir (--x), but cannot list it or enter another room's.
+        DesktopIsolation.privateDir(settings.runtimeBase().getParent(), "rwx--x--x");
+        DesktopIsolation.privateDir(settings.runtimeBase(), "rwx--x--x");
+      } catch (IOException e) {
+        throw new IllegalStateException("room.desktop.runtime-base: " + e.getMessage(), e);
+      }
+      DesktopIsolation.ensureX11SocketDir();
+      LOG.info("room desktops run as their own system users ({}N), runtime dirs under {}", DesktopIsolation.USER_PREFIX,
+          settings.runtimeBase());
+    }
+  }
+
+  /** The isolation in force (auto resolved). */
+  public DesktopIsolation.Mode isolation() {
+    return isolation;
   }
 
   @Override
@@ -90,6 +123,12 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   public Optional<InetSocketAddress> vncAddress(String roomId) {
     RoomDesktop desktop = desktops.get(roomId);
     return desktop == null ? Optional.empty() : desktop.vncAddress();
+  }
+
+  @Override
+  public Optional<space.share.room.vnc.VncEndpoint> vncEndpoint(String roomId) {
+    RoomDesktop desktop = desktops.get(roomId);
+    return desktop == null ? Optional.empty() : desktop.vncEndpoint();
   }
 
   /** The room's current display, VNC port, dirs and room.sh pid; empty when not running. */
@@ -148,6 +187,9 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
     private volatile Process process;
     private volatile int displayNum = -1;
     private volatile int vncPort;
+    /** Port and password of the current launch, published together. */
+    private volatile space.share.room.vnc.VncEndpoint vnc;
+    private volatile DesktopIsolation.DesktopUser user;
     private volatile boolean inBackoff;
     private volatile boolean stopped;
     private volatile int restarts;
@@ -156,7 +198,8 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       this.roomId = roomId;
       this.streamKey = streamKey;
       this.roomDir = settings.dataDir().resolve("desktops").resolve(roomId);
-      this.runtimeDir = roomDir.resolve("run");
+      this.runtimeDir = isolation == DesktopIsolation.Mode.USERS ? settings.runtimeBase().resolve(roomId)
+          : roomDir.resolve("run");
       this.logFile = roomDir.resolve("desktop.log");
       this.thread = new Thread(this, "desktop-" + roomId);
       thread.setDaemon(true);
@@ -184,15 +227,19 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
     }
 
     Optional<InetSocketAddress> vncAddress() {
+      return vncEndpoint().map(space.share.room.vnc.VncEndpoint::address);
+    }
+
+    Optional<space.share.room.vnc.VncEndpoint> vncEndpoint() {
       Process p = process;
-      return p == null || !p.isAlive() || stopping() ? Optional.empty()
-          : Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort));
+      space.share.room.vnc.VncEndpoint endpoint = vnc;
+      return p == null || !p.isAlive() || stopping() || endpoint == null ? Optional.empty() : Optional.of(endpoint);
     }
 
     Optional<DesktopInfo> info() {
       Process p = process;
       return p == null ? Optional.empty()
-          : Optional.of(new DesktopInfo(displayNum, vncPort, runtimeDir, logFile, p.pid(), restarts));
+          : Optional.of(new DesktopInfo(displayNum, vncPort, runtimeDir, logFile, p.pid(), restarts, Optional.ofNullable(user)));
     }
 
     @Override
@@ -217,6 +264,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
             outcome = "could not start: " + e;
           }
           process = null;
+          vnc = null;
           releaseDisplay();
           long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
           long delayMs = backoff.delayAfterExitMs(upMs);
@@ -243,21 +291,70 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       Files.deleteIfExists(runtimeDir.resolve("status"));
       int display = allocateDisplay();
       displayNum = display;
+      vnc = null;
       vncPort = freeLoopbackPort();
-      ProcessBuilder builder = new ProcessBuilder("setsid", settings.script().toString())
-          .directory(roomDir.toFile())
+      String password = space.share.room.vnc.RfbHandshake.randomPassword();
+      DesktopIsolation.DesktopUser runAs = isolation == DesktopIsolation.Mode.USERS ? DesktopIsolation.userFor(display) : null;
+      user = runAs;
+      prepareRuntimeDir(runAs, password);
+      java.util.List<String> command = new java.util.ArrayList<>(List.of("setsid"));
+      if (runAs != null) {
+        // Its own PID namespace (with its own /proc): the room's programs see only the room's processes, so no other
+        // room can read this one's command lines (ffmpeg's carries the stream key), and when room.sh (its init) ends
+        // the kernel ends everything left in it.
+        command.addAll(DesktopIsolation.ownPidNamespace());
+        command.addAll(DesktopIsolation.runAs(runAs));
+      }
+      command.add(settings.script().toString());
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .directory((runAs == null ? roomDir : runtimeDir).toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Map<String, String> env = builder.environment();
-      // The room's programs (its browser above all) never see the controller's secrets.
-      env.keySet().removeIf(name -> name.startsWith("SHARE_SPACE_") || name.startsWith("DESKTOP_"));
+      if (runAs == null) {
+        // The room's programs (its browser above all) never see the controller's secrets.
+        env.keySet().removeIf(name -> name.startsWith("SHARE_SPACE_") || name.startsWith("DESKTOP_"));
+      } else {
+        env.keySet().retainAll(USER_ENV_ALLOWED);
+        env.put("HOME", runtimeDir.toString());
+        env.put("USER", runAs.name());
+        env.put("LOGNAME", runAs.name());
+        env.put("XDG_RUNTIME_DIR", runtimeDir.toString());
+      }
       env.putAll(settings.environment(display, vncPort, runtimeDir, streamKey));
       Process p = builder.start();
       process = p;
-      LOG.info("room {} desktop started: room.sh pid {}, display :{}, VNC 127.0.0.1:{}, {}x{}@{} (log: {})", roomId,
-          p.pid(), display, vncPort, settings.width(), settings.height(), settings.fps(), logFile);
+      vnc = new space.share.room.vnc.VncEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort), password);
+      LOG.info("room {} desktop started: room.sh pid {}{}, display :{}, VNC 127.0.0.1:{} (password-protected), {}x{}@{}"
+          + " (log: {})", roomId, p.pid(), runAs == null ? "" : " as " + runAs.name(), display, vncPort, settings.width(),
+          settings.height(), settings.fps(), logFile);
       return p;
+    }
+
+    /**
+     * A fresh runtime dir (0700) holding the VNC password file (0600), both the room user's when rooms have users.
+     * Written before room.sh starts, so x11vnc never runs without it.
+     */
+    private void prepareRuntimeDir(DesktopIsolation.DesktopUser runAs, String password) throws IOException {
+      if (runAs != null && Files.exists(runtimeDir, LinkOption.NOFOLLOW_LINKS)
+          && (Integer) Files.getAttribute(runtimeDir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != runAs.uid()) {
+        deleteRecursively(runtimeDir); // the last launch ran on another display, as another user
+      }
+      Files.createDirectories(runtimeDir);
+      Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+      Path passwordFile = runtimeDir.resolve(DesktopSettings.VNC_PASSWORD_FILE);
+      Files.deleteIfExists(passwordFile);
+      // CREATE_NEW (O_EXCL) and one open: nothing the room's user put in its dir can redirect this write.
+      try (var channel = Files.newByteChannel(passwordFile,
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        channel.write(java.nio.ByteBuffer.wrap((password + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      }
+      if (runAs != null) {
+        DesktopIsolation.chown(passwordFile, runAs);
+        DesktopIsolation.chown(runtimeDir, runAs);
+      }
     }
 
     /** Stops the running room.sh (if any) and everything of this room. Runs on the supervisor thread. */
@@ -266,15 +363,13 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       if (p != null && p.isAlive()) {
         List<StatusFile.Component> components = StatusFile.read(runtimeDir.resolve("status"));
         ProcessTree.signalGroup(p.pid(), "TERM");
-        try {
-          if (!p.waitFor(settings.stopGraceMs(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("room {} desktop (room.sh pid {}) still running {} ms after SIGTERM, killing it", roomId, p.pid(),
-                settings.stopGraceMs());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        if (!awaitGone(p)) {
+          LOG.warn("room {} desktop (room.sh pid {}) still running {} ms after SIGTERM, killing it", roomId, p.pid(),
+              settings.stopGraceMs());
         }
-        for (StatusFile.Component c : components) {
+        // In its own PID namespace the status file's pids are the namespace's, not ours: the namespace ends with
+        // room.sh and takes its components with it.
+        for (StatusFile.Component c : user != null ? List.<StatusFile.Component>of() : components) {
           c.pid().ifPresent(pid -> {
             if (!ProcessTree.groupMembers(pid).isEmpty()) {
               ProcessTree.signalGroup(pid, "KILL");
@@ -286,9 +381,34 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
         sweepEnvironment();
       }
       process = null;
+      vnc = null;
       releaseDisplay();
       deleteRecursively(runtimeDir);
       LOG.info("room {} desktop stopped", roomId);
+    }
+
+    /**
+     * Waits up to the stop grace for room.sh to finish its own orderly stop. In a PID namespace {@code p} is {@code
+     * unshare}, which the group's SIGTERM ends at once while room.sh (the namespace's init) still stops its components:
+     * wait for the whole group to be gone then.
+     */
+    private boolean awaitGone(Process p) {
+      long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.stopGraceMs());
+      try {
+        if (!p.waitFor(settings.stopGraceMs(), TimeUnit.MILLISECONDS)) {
+          return false;
+        }
+        while (!ProcessTree.groupMembers(p.pid()).isEmpty()) {
+          if (System.nanoTime() > deadlineNanos) {
+            return false;
+          }
+          sleepQuietly(50);
+        }
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     /** SIGKILL to room.sh's group and to every process still carrying this room's runtime dir. */
@@ -326,7 +446,10 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       try {
         if (Files.exists(lock)) {
           long owner = Long.parseLong(Files.readString(lock).trim());
-          if (ProcessHandle.of(owner).isEmpty()) {
+          // A room's own user made it inside the room's PID namespace, which is gone by now (its pid is not ours).
+          DesktopIsolation.DesktopUser roomUser = user;
+          boolean ownedByRoom = roomUser != null && ((Integer) Files.getAttribute(lock, "unix:uid")) == roomUser.uid();
+          if (ownedByRoom || ProcessHandle.of(owner).isEmpty()) {
             Files.deleteIfExists(lock);
             Files.deleteIfExists(Path.of("/tmp/.X11-unix/X" + display));
           }

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code DESKTOP_RUNTIME_DIR=<the room's dir>}), which also catches a process that escaped its group
  * (a daemonising helper, or components left when room.sh itself was SIGKILLed).
  *
- * <p>Stateless; thread-safe. Processes of other users are invisible to the environment scan (unreadable
- * {@code environ}), which is fine: the controller can only signal its own.
+ * <p>Stateless; thread-safe. As root (rooms with their own users) the environment scan reads every process; otherwise
+ * processes of other users are invisible to it (unreadable {@code environ}), which is fine: the controller can only
+ * signal its own then.
  */
 public final class ProcessTree {
   private static final Path PROC = Path.of("/proc");

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import space.share.room.room.DesktopState;
+import space.share.room.rooms.DesktopState;
 
 /**
  * room.sh's {@code $DESKTOP_RUNTIME_DIR/status}: one line per component, {@code name state pid restarts

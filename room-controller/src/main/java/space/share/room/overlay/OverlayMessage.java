@@ -5,8 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import space.share.room.api.RoomException;
-import space.share.room.api.RoomStatus;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 /**
  * A member's message on the room event socket (docs/room-api.md "Drawing and pointing"), validated:

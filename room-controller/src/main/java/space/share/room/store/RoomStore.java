@@ -86,6 +86,29 @@ public final class RoomStore {
         RoomStore::memberRow, roomId, nowMs);
   }
 
+  /** How many members of a room have not left and have not expired at {@code nowMs}. */
+  public int countActiveMembers(String roomId, long nowMs) {
+    return query("SELECT COUNT(*) FROM members WHERE room_id = ? AND left_at_ms IS NULL AND expires_at_ms > ?",
+        rs -> rs.getInt(1), roomId, nowMs).get(0);
+  }
+
+  /**
+   * Deletes member sessions that ended (left, or expired) before {@code endedBeforeMs}, at most {@code maxRows} of
+   * them, oldest first; returns how many went. The room's owner row goes too once its session ended: the room keeps
+   * the id in {@code owner_member_id}, and history rows keep member ids and names as text.
+   */
+  public int purgeEndedMembers(long endedBeforeMs, int maxRows) {
+    // A sub-select with LIMIT: H2 and PostgreSQL both run it, neither has DELETE ... LIMIT in common.
+    return update("DELETE FROM members WHERE id IN (SELECT id FROM members"
+        + " WHERE (left_at_ms IS NOT NULL AND left_at_ms < ?) OR (left_at_ms IS NULL AND expires_at_ms < ?)"
+        + " ORDER BY expires_at_ms LIMIT ?)", endedBeforeMs, endedBeforeMs, maxRows);
+  }
+
+  /** Every member row, ended or not (for tests and the log). */
+  public int countMembers() {
+    return query("SELECT COUNT(*) FROM members", rs -> rs.getInt(1)).get(0);
+  }
+
   /** Sessions of rooms not deleted that ended (left, not expired) after {@code sinceMs}: their media tokens may live. */
   public List<MemberRow> listMembersLeftSince(long sinceMs) {
     return query("SELECT m.id, m.room_id, m.name, m.owner, m.token_hash, m.joined_at_ms, m.expires_at_ms, m.left_at_ms"

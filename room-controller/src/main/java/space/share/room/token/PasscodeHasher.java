@@ -11,9 +11,9 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * needs no schema change; BouncyCastle is already in the build (bcprov-jdk18on, maintained, audited)
  * and its {@code checkPassword} compares in constant time. Argon2 is also in BouncyCastle but only as
  * a raw generator: we would have to invent the storage format. bcrypt reads at most 72 bytes, far
- * above our passcode limit. Thread-safe.
+ * above our passcode limit. Thread-safe. Not final only so tests can count and hold checks.
  */
-public final class PasscodeHasher {
+public class PasscodeHasher {
   /** Longest passcode accepted (characters); well under bcrypt's 72-byte input. */
   public static final int MAX_PASSCODE_CHARS = 64;
 

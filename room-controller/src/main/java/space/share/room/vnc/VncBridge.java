@@ -15,10 +15,15 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import space.share.room.api.RoomStatus;
+import space.share.room.status.RoomStatus;
 
 /**
  * One noVNC WebSocket bridged to the room's VNC server over TCP.
+ *
+ * <p>The bridge terminates the RFB security handshake on both sides ({@link RfbHandshake}): it connects and
+ * authenticates to the VNC server with the room's password (VNC Authentication) before the browser sees a byte,
+ * then greets the browser as an RFB 3.8 server offering security type None. From the browser's ClientInit on,
+ * bytes pass unchanged. The connect timeout covers the TCP connect and the server-side handshake together.
  *
  * <p>Flow control in both directions: a WebSocket frame is demanded only after the previous one was
  * fully written to the TCP socket, and the TCP socket is read again only after the last bytes read
@@ -49,6 +54,7 @@ public final class VncBridge implements Session.Listener {
   private final String memberId;
   private final String peer;
   private final InetSocketAddress target;
+  private final String password;
   private final Duration connectTimeout;
   private final ScheduledExecutorService scheduler;
   private final VncBridges registry;
@@ -61,12 +67,17 @@ public final class VncBridge implements Session.Listener {
   private volatile long bytesToVnc;
   private volatile long bytesFromVnc;
 
-  VncBridge(String roomId, String memberId, String peer, InetSocketAddress target, Duration connectTimeout,
+  /** The browser-side handshake; null until the server side is done, then until the browser's part is done. */
+  private volatile RfbHandshake.ToBrowser browserHandshake;
+  private volatile boolean relaying;
+
+  VncBridge(String roomId, String memberId, String peer, VncEndpoint endpoint, Duration connectTimeout,
       ScheduledExecutorService scheduler, VncBridges registry, Owner owner) {
     this.roomId = roomId;
     this.memberId = memberId;
     this.peer = peer;
-    this.target = target;
+    this.target = endpoint.address();
+    this.password = endpoint.password();
     this.connectTimeout = connectTimeout;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -88,7 +99,10 @@ public final class VncBridge implements Session.Listener {
   @Override
   public void onWebSocketOpen(Session session) {
     this.session = session;
-    registry.add(this);
+    if (!registry.add(this)) {
+      close(RoomStatus.TOO_MANY_SOCKETS, "room " + roomId + " has its maximum of " + registry.maxPerRoom() + " VNC sockets");
+      return;
+    }
     if (!owner.stillAllowed(this)) {
       close(RoomStatus.CONTROL_LOST, "control has passed to another member");
       return;
@@ -102,20 +116,23 @@ public final class VncBridge implements Session.Listener {
       return;
     }
     ScheduledFuture<?> timeout = scheduler.schedule(
-        () -> close(RoomStatus.VNC_UNAVAILABLE, "VNC server did not accept within " + connectTimeout.toMillis() + " ms"),
+        () -> close(RoomStatus.VNC_UNAVAILABLE, "VNC server did not accept and authenticate within "
+            + connectTimeout.toMillis() + " ms"),
         connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     InetSocketAddress resolved = new InetSocketAddress(target.getHostString(), target.getPort());
     channel.connect(resolved, null, new CompletionHandler<Void, Void>() {
       @Override
       public void completed(Void result, Void attachment) {
-        timeout.cancel(false);
         if (closed.get()) {
+          timeout.cancel(false);
           closeChannel();
           return;
         }
-        LOG.info("VNC bridge open: member {} of room {} from {} -> {}", memberId, roomId, peer, resolved);
-        readFromVnc();
-        session.demand();
+        authenticate(new RfbHandshake.ToServer(password), () -> {
+          timeout.cancel(false);
+          LOG.info("VNC bridge open: member {} of room {} from {} -> {}", memberId, roomId, peer, resolved);
+          greetBrowser();
+        });
       }
 
       @Override
@@ -124,6 +141,110 @@ public final class VncBridge implements Session.Listener {
         close(RoomStatus.VNC_UNAVAILABLE, "VNC server refused the connection");
       }
     });
+  }
+
+  /** Server side of the security handshake: one field at a time, each reply written before the next read. */
+  private void authenticate(RfbHandshake.ToServer handshake, Runnable onDone) {
+    ByteBuffer field = ByteBuffer.allocate(handshake.need());
+    readFully(field, () -> {
+      RfbHandshake.Step step = handshake.accept(field.array());
+      if (step.outcome() == RfbHandshake.Outcome.FAILED) {
+        close(RoomStatus.VNC_UNAVAILABLE, "VNC handshake failed: " + step.reason());
+        return;
+      }
+      writeFully(ByteBuffer.wrap(step.reply()), () -> {
+        if (step.outcome() == RfbHandshake.Outcome.DONE) {
+          onDone.run();
+        } else {
+          authenticate(handshake, onDone);
+        }
+      });
+    });
+  }
+
+  private void readFully(ByteBuffer buffer, Runnable onFull) {
+    if (!buffer.hasRemaining()) {
+      onFull.run();
+      return;
+    }
+    channel.read(buffer, null, new CompletionHandler<Integer, Void>() {
+      @Override
+      public void completed(Integer count, Void attachment) {
+        if (count < 0) {
+          close(RoomStatus.VNC_UNAVAILABLE, "VNC server closed the connection during the handshake");
+        } else if (!closed.get()) {
+          readFully(buffer, onFull);
+        }
+      }
+
+      @Override
+      public void failed(Throwable error, Void attachment) {
+        close(RoomStatus.VNC_UNAVAILABLE, "VNC connection failed during the handshake");
+      }
+    });
+  }
+
+  private void writeFully(ByteBuffer buffer, Runnable onWritten) {
+    if (!buffer.hasRemaining()) {
+      onWritten.run();
+      return;
+    }
+    channel.write(buffer, null, new CompletionHandler<Integer, Void>() {
+      @Override
+      public void completed(Integer count, Void attachment) {
+        if (!closed.get()) {
+          writeFully(buffer, onWritten);
+        }
+      }
+
+      @Override
+      public void failed(Throwable error, Void attachment) {
+        close(RoomStatus.VNC_UNAVAILABLE, "VNC connection failed during the handshake");
+      }
+    });
+  }
+
+  /** Browser side: the proxy's greeting, then the browser's frames go to {@link #onWebSocketBinary}. */
+  private void greetBrowser() {
+    RfbHandshake.ToBrowser handshake = new RfbHandshake.ToBrowser();
+    browserHandshake = handshake;
+    session.sendBinary(ByteBuffer.wrap(handshake.greeting()), Callback.from(session::demand,
+        error -> close(RoomStatus.INTERNAL_ERROR, "browser connection failed")));
+  }
+
+  /** A frame during the browser's handshake: answer it; once done, relay the rest of the frame and start reading VNC. */
+  private void handshakeWithBrowser(RfbHandshake.ToBrowser handshake, ByteBuffer payload, Callback callback) {
+    RfbHandshake.Step step = handshake.feed(payload);
+    if (step.outcome() == RfbHandshake.Outcome.FAILED) {
+      callback.succeed();
+      close(RoomStatus.BAD_REQUEST, step.reason());
+      return;
+    }
+    Runnable next = () -> {
+      if (step.outcome() == RfbHandshake.Outcome.MORE) {
+        callback.succeed();
+        session.demand();
+        return;
+      }
+      relaying = true;
+      readFromVnc();
+      if (payload.hasRemaining()) {
+        bytesToVnc += payload.remaining();
+        writeToVnc(payload, callback);
+      } else {
+        callback.succeed();
+        session.demand();
+      }
+    };
+    if (step.reply().length == 0) {
+      next.run();
+    } else {
+      session.sendBinary(ByteBuffer.wrap(step.reply()), Callback.from(() -> {
+        if (!closed.get()) {
+          next.run();
+        }
+      }, error -> close(RoomStatus.INTERNAL_ERROR, "browser connection failed")));
+    }
   }
 
   /** VNC → browser: read, send, and only then read again. */
@@ -160,6 +281,16 @@ public final class VncBridge implements Session.Listener {
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     lastTrafficNanos = System.nanoTime();
+    if (!relaying) {
+      RfbHandshake.ToBrowser handshake = browserHandshake;
+      if (handshake == null) {
+        callback.succeed();
+        close(RoomStatus.BAD_REQUEST, "the browser sent RFB bytes before the server's greeting");
+      } else {
+        handshakeWithBrowser(handshake, payload, callback);
+      }
+      return;
+    }
     if (RfbInput.isInput(payload)) {
       owner.onInput(this);
     }

@@ -1,40 +1,66 @@
 package space.share.room.vnc;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
-import space.share.room.api.RoomStatus;
+import space.share.room.status.RoomStatus;
 
 /**
  * Every open VNC bridge. Closes a room's bridges whose member no longer holds control (within the
  * same call that changed the holder), all of a deleted room's, and those idle longer than the idle
- * timeout (checked every second). Thread-safe.
+ * timeout (checked every second). At most {@code maxPerRoom} bridges per room are open: one more is
+ * closed with {@link RoomStatus#TOO_MANY_SOCKETS} before it connects to the VNC server. Thread-safe.
  */
 public final class VncBridges implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = 1000;
 
   private final Set<VncBridge> open = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("vnc-bridges");
+  private final ScheduledExecutorService scheduler;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
+  private final int maxPerRoom;
 
-  public VncBridges(Duration connectTimeout, Duration idleTimeout) {
+  public VncBridges(Duration connectTimeout, Duration idleTimeout, ScheduledExecutorService scheduler) {
+    this(connectTimeout, idleTimeout, DEFAULT_MAX_PER_ROOM, scheduler);
+  }
+
+  /** Only the control holder gets VNC tokens: a few cover a reconnect overlapping the old socket's close. */
+  public static final int DEFAULT_MAX_PER_ROOM = 4;
+
+  /**
+   * @param maxPerRoom open bridges per room at most ({@code room.vnc.max-sockets-per-room})
+   * @param scheduler single-threaded: the idle sweep and the bridges' connect timeouts; owned from here on
+   */
+  public VncBridges(Duration connectTimeout, Duration idleTimeout, int maxPerRoom, ScheduledExecutorService scheduler) {
+    if (maxPerRoom < 1) {
+      throw new IllegalArgumentException("room.vnc.max-sockets-per-room must be at least 1: " + maxPerRoom);
+    }
+    this.scheduler = scheduler;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
+    this.maxPerRoom = maxPerRoom;
     scheduler.scheduleWithFixedDelay(this::closeIdle, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
   }
 
   /** A bridge for one WebSocket; it registers itself when the socket opens. */
-  public VncBridge newBridge(String roomId, String memberId, String peer, InetSocketAddress target, VncBridge.Owner owner) {
+  public VncBridge newBridge(String roomId, String memberId, String peer, VncEndpoint target, VncBridge.Owner owner) {
     return new VncBridge(roomId, memberId, peer, target, connectTimeout, scheduler, this, owner);
   }
 
-  void add(VncBridge bridge) {
+  /** Registers an opened bridge unless its room has its maximum already; false: the bridge must close. */
+  synchronized boolean add(VncBridge bridge) {
+    long ofRoom = open.stream().filter(b -> b.roomId().equals(bridge.roomId())).count();
+    if (ofRoom >= maxPerRoom) {
+      return false;
+    }
     open.add(bridge);
+    return true;
+  }
+
+  public int maxPerRoom() {
+    return maxPerRoom;
   }
 
   boolean remove(VncBridge bridge) {

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import space.share.room.FakeClock;
-import space.share.room.room.Member;
-import space.share.room.room.RoomService;
-import space.share.room.room.RoomSettings;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.members.Member;
+import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomSettings;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
 import space.share.room.store.RoomStore;
 import space.share.room.token.JoinThrottle;
@@ -66,7 +67,8 @@ class EventSocketTest {
         new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000),
         new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
     rooms.start();
-    hub = new EventHub(rooms, Duration.ofMinutes(10));
+    hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, /* maxSocketsPerMember= */ 2,
+        /* maxSocketsPerRoom= */ 3);
   }
 
   @AfterEach
@@ -108,5 +110,49 @@ class EventSocketTest {
     session.pendingSends.get(1).succeed(); // "a" written: "b" goes out
     assertEquals(3, session.pendingSends.size());
     assertNull(session.closeCode);
+  }
+
+  private Member member(String id, String roomId, long expiresAtMs) {
+    return new Member(id, roomId, id, false, clock.millis(), expiresAtMs);
+  }
+
+  private StalledSession open(Member member) {
+    StalledSession session = new StalledSession();
+    new EventSocket(member, "test-peer", hub).onWebSocketOpen(session.session);
+    return session;
+  }
+
+  @Test
+  void open_overMemberAndRoomCaps_closedTooManySockets() {
+    String ownerId = rooms.createRoom("room3", "Room", "open-sesame", "Olive").owner().memberId();
+    Member owner = member(ownerId, "room3", clock.millis() + 3_600_000);
+    assertNull(open(owner).closeCode);
+    assertNull(open(owner).closeCode);
+    assertEquals(4429, open(owner).closeCode, "a third socket of one member");
+    assertEquals(RoomStatus.TOO_MANY_SOCKETS.closeCode(), 4429);
+    Member other = member("other-member", "room3", clock.millis() + 3_600_000);
+    assertNull(open(other).closeCode, "the room's third socket");
+    assertEquals(4429, open(other).closeCode, "a fourth socket in the room");
+    assertEquals(3, hub.openCount("room3"));
+  }
+
+  @Test
+  void closeExpired_sessionExpires_socketClosedTokenExpiredAndCapFreed() {
+    rooms.createRoom("room4", "Room", "open-sesame", "Olive");
+    long expiresAtMs = clock.millis() + 60_000;
+    Member short1 = member("short-lived", "room4", expiresAtMs);
+    Member long1 = member("long-lived", "room4", expiresAtMs + 3_600_000);
+    StalledSession expiring = open(short1);
+    StalledSession staying = open(long1);
+    clock.advanceMs(59_999);
+    assertEquals(0, hub.closeExpired());
+    assertNull(expiring.closeCode);
+    clock.advanceMs(1);
+    assertEquals(1, hub.closeExpired());
+    assertEquals(RoomStatus.TOKEN_EXPIRED.closeCode(), expiring.closeCode);
+    assertEquals(4401, expiring.closeCode);
+    assertNull(staying.closeCode);
+    assertEquals(1, hub.openCount("room4"));
+    assertEquals(0, hub.closeExpired(), "closed once");
   }
 }

@@ -20,7 +20,7 @@ import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * Drawing and pointing over real WebSockets: the controller's Jetty, Jetty's WebSocket client as three

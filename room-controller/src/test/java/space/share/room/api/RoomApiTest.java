@@ -15,13 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.ControllerHarness;
+import space.share.room.Await;
 import space.share.room.ControllerHarness.Reply;
+import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
 import space.share.room.WsProbe;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamStatus;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.rooms.StreamStatus;
 import space.share.room.token.TokenSigner;
 
 /** Every API call and every refusal, against a real Jetty and a real H2 file; fake clock and media server. */
@@ -430,8 +431,8 @@ class RoomApiTest {
     WsProbe events = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/room1/events?token="
         + created.path("owner").path("token").asText());
     events.awaitType("snapshot", WAIT);
-    Thread.sleep(1500); // past the 900 ms idle timeout (3 ping intervals)
-    assertTrue(events.pings.get() >= 2, "pings: " + events.pings.get());
+    // Pings every 300 ms: the fourth arrives past the 900 ms idle timeout (3 ping intervals) after the snapshot.
+    Await.until(() -> events.pings.get() >= 4, WAIT, "four pings (" + events.pings.get() + " so far)");
     assertTrue(events.session().isOpen());
     assertFalse(events.closeCode.isDone());
   }
@@ -455,6 +456,64 @@ class RoomApiTest {
     streams.setReachable(true);
     harness.controller.poller().pollOnce();
     assertTrue(harness.call("GET", "/api/rooms/room1", bea, null).body().path("parts").path("mediaReachable").asBoolean());
+  }
+
+  // ---------------------------------------------------------------- caps and expiry
+
+  private void restartWith(Map<String, String> extra) throws Exception {
+    harness.close();
+    Map<String, String> config = new java.util.HashMap<>(Map.of("room.join.max-failures-per-client", "3",
+        "room.events.ping-interval-ms", "300"));
+    config.putAll(extra);
+    harness = new ControllerHarness(dataDir, clock, streams, new StaticDesktopManager(null), config);
+  }
+
+  @Test
+  void join_roomAtItsMemberCap_409RoomFull() throws Exception {
+    restartWith(Map.of("room.members.max-per-room", "2"));
+    harness.createRoom("room1", "open-sesame");
+    harness.join("room1", "open-sesame", "Bea");
+    Reply reply = harness.call("POST", "/api/rooms/room1/join", null, Map.of("passcode", "open-sesame", "name", "Cy"));
+    assertEquals(409, reply.status());
+    assertEquals("room_full", reply.error());
+    assertTrue(reply.body().path("message").asText().contains("2 members"), reply.body().toString());
+    assertEquals(200, harness.call("POST", "/api/rooms/room1/join", ADMIN, Map.of("name", "Olive again")).status(),
+        "the admin credential still gets in");
+  }
+
+  @Test
+  void createRoom_atTheRoomCap_409TooManyRooms() throws Exception {
+    restartWith(Map.of("room.max-rooms", "1"));
+    harness.createRoom("room1", "open-sesame");
+    Reply reply = harness.call("POST", "/api/rooms", ADMIN, Map.of("id", "room2", "passcode", "open-sesame"));
+    assertEquals(409, reply.status());
+    assertEquals("too_many_rooms", reply.error());
+    assertEquals(200, harness.call("DELETE", "/api/rooms/room1", ADMIN, null).status());
+    assertEquals(201, harness.call("POST", "/api/rooms", ADMIN, Map.of("id", "room2", "passcode", "open-sesame")).status());
+  }
+
+  @Test
+  void eventSocket_overTheMemberCap_closed4429TooManySockets() throws Exception {
+    restartWith(Map.of("room.events.max-sockets-per-member", "2"));
+    String owner = harness.createRoom("room1", "open-sesame").path("owner").path("token").asText();
+    String url = harness.wsBase() + "/rooms/room1/events?token=" + owner;
+    WsProbe.connect(wsClient, url).awaitType("snapshot", WAIT);
+    WsProbe.connect(wsClient, url).awaitType("snapshot", WAIT);
+    WsProbe third = WsProbe.connect(wsClient, url);
+    assertEquals(4429, third.awaitClose(WAIT));
+    assertTrue(third.closeReason.get().startsWith("too_many_sockets"), third.closeReason.get());
+  }
+
+  @Test
+  void eventSocket_memberSessionExpires_closed4401TokenExpiredWithinASecond() throws Exception {
+    harness.createRoom("room1", "open-sesame");
+    String bea = harness.join("room1", "open-sesame", "Bea").path("token").asText();
+    clock.advanceMs(12 * 3600 * 1000L - 5_000);
+    WsProbe events = WsProbe.connect(wsClient, harness.wsBase() + "/rooms/room1/events?token=" + bea);
+    events.awaitType("snapshot", WAIT);
+    clock.advanceMs(5_000); // the session's expiry; the controller checks every second
+    assertEquals(4401, events.awaitClose(WAIT));
+    assertTrue(events.closeReason.get().startsWith("token_expired"), events.closeReason.get());
   }
 
   // ---------------------------------------------------------------- misc

@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * The supervisor against fake room.sh scripts (real processes, fake desktop): environment, state from the status
@@ -45,7 +45,7 @@ class ProcessDesktopManagerTest {
   private ProcessDesktopManager manager(Path script, long stopGraceMs) {
     DesktopSettings settings = new DesktopSettings(script, dir.resolve("data"), "rtmp://127.0.0.1:1/live/", 640, 360, 30,
         2000, 1000, 1, true, false, "xterm", "about:blank", 400 + (int) (ProcessHandle.current().pid() % 500),
-        stopGraceMs, 200, 400, 30_000, Map.of());
+        stopGraceMs, 200, 400, 30_000, Map.of(), DesktopIsolation.Mode.NONE, null);
     manager = new ProcessDesktopManager(settings);
     return manager;
   }
@@ -81,6 +81,13 @@ class ProcessDesktopManagerTest {
     assertTrue(env.contains("DESKTOP_DISPLAY_NUM=" + info.displayNum() + "\n"), env);
     assertTrue(env.contains("DESKTOP_VNC_LISTEN=127.0.0.1\n"), env);
     assertFalse(env.contains("SHARE_SPACE_"), env);
+    // The VNC password: in a 0600 file for x11vnc, the same one for the proxy, never in the environment.
+    Path passwordFile = info.runtimeDir().resolve("vnc-password");
+    assertTrue(env.contains("DESKTOP_VNC_PASSWORD_FILE=" + passwordFile + "\n"), env);
+    String password = desktops.vncEndpoint("room1").orElseThrow().password();
+    assertEquals(password + "\n", Files.readString(passwordFile));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
+    assertFalse(env.contains(password), env);
     assertEquals(info.vncPort(), desktops.vncAddress("room1").orElseThrow().getPort());
     assertTrue(desktops.vncAddress("room1").orElseThrow().getAddress().isLoopbackAddress());
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import space.share.room.room.DesktopState;
+import space.share.room.rooms.DesktopState;
 
 class StatusFileTest {
   @Test

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import space.share.room.api.RoomException;
-import space.share.room.api.RoomStatus;
+import space.share.room.status.RoomException;
+import space.share.room.status.RoomStatus;
 
 class OverlayMessageTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
-import space.share.room.room.StaticDesktopManager;
+import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * The documented production option: the same schema migrations and restart behaviour on a real
@@ -121,6 +121,13 @@ class PostgresIT {
       assertEquals(1, grants.size());
       assertFalse(grants.get(0).path("releasedAt").isNull());
       assertTrue(second.call("POST", "/api/rooms/pg1/join", null, Map.of("passcode", "open-sesame", "name", "Cy")).status() == 200);
+
+      // The purge of ended sessions (DELETE ... WHERE id IN (SELECT ... LIMIT ?)) on PostgreSQL: Bea leaves, then
+      // every session (12 h) has ended more than the retention (24 h) ago.
+      assertEquals(200, second.call("POST", "/api/rooms/pg1/leave", token, null).status());
+      assertEquals(0, second.controller.memberPurge().purgeOnce(), "nothing ended longer than the retention ago");
+      clock.advanceMs(37 * 3600 * 1000L);
+      assertEquals(3, second.controller.memberPurge().purgeOnce(), "the owner, Bea and Cy");
     }
     assertFalse(Files.exists(pgDir.resolve("unused").resolve("rooms.mv.db")), "no H2 file when a JDBC URL is set");
   }

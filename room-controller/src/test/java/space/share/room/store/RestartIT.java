@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import space.share.room.ControllerHarness;
 import space.share.room.FakeClock;
 import space.share.room.FakeStreamStatus;
-import space.share.room.room.StaticDesktopManager;
-import space.share.room.room.StreamStatus;
+import space.share.room.rooms.StaticDesktopManager;
+import space.share.room.rooms.StreamStatus;
 
 /** Rooms, member sessions and history survive a restart of the controller (same H2 file). */
 class RestartIT {

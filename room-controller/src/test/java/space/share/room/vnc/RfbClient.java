@@ -77,19 +77,60 @@ final class RfbClient {
 
   /** RFB 7.1-7.3: version, security None, ClientInit (shared), ServerInit. */
   void handshake() throws Exception {
+    handshake(null);
+  }
+
+  /**
+   * RFB 7.1-7.3 with VNC Authentication when {@code password} is set (straight to an x11vnc), else security None
+   * (what the proxy offers browsers); then ClientInit (shared) and ServerInit.
+   */
+  void handshake(String password) throws Exception {
+    securityHandshake(password);
+    finishInit();
+  }
+
+  /** Why a server refused the security handshake, or null when it accepted. Reads nothing after SecurityResult. */
+  String tryAuthenticate(String password) throws Exception {
     String version = new String(ws.read(12, WAIT), StandardCharsets.US_ASCII);
     assertTrue(version.startsWith("RFB 003."), version);
     ws.sendBinary("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
     int count = ws.read(1, WAIT)[0] & 0xff;
-    assertTrue(count > 0, "server offered no security types");
+    if (count == 0) {
+      return "no security types: " + new String(ws.read(ByteBuffer.wrap(ws.read(4, WAIT)).getInt(), WAIT), StandardCharsets.UTF_8);
+    }
     byte[] types = ws.read(count, WAIT);
     boolean none = false;
+    boolean vncAuth = false;
     for (byte type : types) {
       none |= type == 1;
+      vncAuth |= type == 2;
     }
-    assertTrue(none, "server does not offer security type None");
-    ws.sendBinary(new byte[] {1});
-    assertEquals(0, ByteBuffer.wrap(ws.read(4, WAIT)).getInt(), "SecurityResult");
+    if (password != null) {
+      if (!vncAuth) {
+        return "server does not offer VNC Authentication: " + java.util.Arrays.toString(types);
+      }
+      ws.sendBinary(new byte[] {2});
+      ws.sendBinary(RfbHandshake.vncAuthResponse(ws.read(16, WAIT), password));
+    } else {
+      if (!none) {
+        return "server does not offer security type None: " + java.util.Arrays.toString(types);
+      }
+      ws.sendBinary(new byte[] {1});
+    }
+    int result = ByteBuffer.wrap(ws.read(4, WAIT)).getInt();
+    if (result != 0) {
+      return "SecurityResult " + result + ": "
+          + new String(ws.read(ByteBuffer.wrap(ws.read(4, WAIT)).getInt(), WAIT), StandardCharsets.UTF_8);
+    }
+    return null;
+  }
+
+  private void securityHandshake(String password) throws Exception {
+    String refused = tryAuthenticate(password);
+    assertEquals(null, refused, "security handshake");
+  }
+
+  private void finishInit() throws Exception {
     ws.sendBinary(new byte[] {1}); // ClientInit: shared-flag
     ByteBuffer init = ByteBuffer.wrap(ws.read(24, WAIT));
     width = init.getShort() & 0xffff;

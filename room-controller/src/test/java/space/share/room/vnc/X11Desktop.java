@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import space.share.room.room.DesktopManager;
-import space.share.room.room.DesktopState;
-import space.share.room.room.Room;
+import space.share.room.rooms.DesktopManager;
+import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.Room;
 
 /**
  * A real desktop for integration tests: Xvfb on a free display ({@code -displayfd}), an xterm running
@@ -29,6 +29,8 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   final String display;
   final int vncPort;
   final Path typedFile;
+  /** x11vnc's password (-passwdfile, 0600), answered by the proxy: as in a room, never -nopw. */
+  final String password = RfbHandshake.randomPassword();
 
   X11Desktop(Path workDir) throws Exception {
     this(workDir, List.of());
@@ -63,8 +65,11 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
         terminal = start(xterm, workDir.resolve("xterm.log"), true);
       }
       vncPort = freePort();
+      Path passwordFile = workDir.resolve("vnc-password");
+      java.nio.file.Files.writeString(passwordFile, password + "\n");
+      java.nio.file.Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       List<String> vnc = new ArrayList<>(List.of("x11vnc", "-display", display, "-rfbport", Integer.toString(vncPort),
-          "-localhost", "-nopw", "-forever", "-shared", "-noxdamage", "-q"));
+          "-localhost", "-passwdfile", passwordFile.toString(), "-forever", "-shared", "-noxdamage", "-q"));
       vnc.addAll(extraVncArgs);
       start(vnc, workDir.resolve("x11vnc.log"), true);
       waitFor(() -> canConnect(vncPort), 30_000, "x11vnc on port " + vncPort);
@@ -174,6 +179,11 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   @Override
   public Optional<InetSocketAddress> vncAddress(String roomId) {
     return Optional.of(new InetSocketAddress("127.0.0.1", vncPort));
+  }
+
+  @Override
+  public Optional<space.share.room.vnc.VncEndpoint> vncEndpoint(String roomId) {
+    return vncAddress(roomId).map(address -> new space.share.room.vnc.VncEndpoint(address, password));
   }
 
   @Override

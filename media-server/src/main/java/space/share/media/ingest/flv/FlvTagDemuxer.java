@@ -1,9 +1,13 @@
 package space.share.media.ingest.flv;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.Track;
+import java.util.List;
+import java.util.Locale;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 
 /**
  * Reads FLV audio and video tag bodies (FLV spec 10.1, E.4.2.1 / E.4.3.1) of one stream and hands configs and
@@ -11,12 +15,31 @@ import space.share.media.media.Track;
  *
  * <p>A state machine: {@code OPEN} until the first error, then {@code FAILED} for good, so one broken publisher
  * can only end its own stream. Not thread-safe: one publisher connection feeds it, in order.
+ *
+ * <p>Tolerated oddities, each reported once through {@link MediaSink#onNote}:
+ * <ul>
+ *   <li>an empty sequence header (no avcC / no AudioSpecificConfig after the packet type), which ffmpeg's tee muxer
+ *       sends because its encoder's parameter sets are not known when the FLV header is written. It is ignored;
+ *       the stream configures on a later real one, or (ffmpeg 5.1's tee never sends one) from the SPS and PPS
+ *       that then travel in-band in every keyframe. Frames before that are dropped, at most
+ *       {@link #MAX_SAMPLES_AWAITING_CONFIG} of them, and while video is awaited so is audio, so the first init
+ *       segment has both tracks;
+ *   <li>timestamps that jump (see {@link TimestampUnwrapper}).
+ * </ul>
  */
 public final class FlvTagDemuxer {
   /** Bounds every sample we accept: a 4K intra frame at high quality stays well below this. */
   static final int MAX_SAMPLE_BYTES = 8 * 1024 * 1024;
 
+  /**
+   * Frames (audio and video together) dropped while waiting for a usable sequence header before the stream fails:
+   * about 8 s of 30 fps video with 48 kHz AAC.
+   */
+  static final int MAX_SAMPLES_AWAITING_CONFIG = 600;
+
   private static final int CODEC_ID_AVC = 7;
+  private static final int NAL_TYPE_SPS = 7;
+  private static final int NAL_TYPE_PPS = 8;
   private static final int SOUND_FORMAT_AAC = 10;
 
   private enum State {
@@ -25,13 +48,22 @@ public final class FlvTagDemuxer {
   }
 
   private final MediaSink sink;
-  private final TimestampUnwrapper clock = new TimestampUnwrapper();
+  private final TimestampUnwrapper clock;
   private State state = State.OPEN;
   private boolean videoConfigured;
   private boolean audioConfigured;
+  /** An empty AVC sequence header came: video is coming, configured later. */
+  private boolean videoAnnounced;
+  /** The video config was built from in-band parameter sets, which later keyframes may change. */
+  private byte[] inBandRecord;
+  private int samplesAwaitingConfig;
+  private boolean annexBNoted;
 
   public FlvTagDemuxer(MediaSink sink) {
     this.sink = sink;
+    this.clock = new TimestampUnwrapper((track, rawMs, previousRawMs, continuedAtMs) -> sink.onNote(
+        "timestamp discontinuity on the " + track.name().toLowerCase(Locale.ROOT) + " track: "
+            + rawMs + " ms after " + previousRawMs + " ms; the timeline continues at " + continuedAtMs + " ms"));
   }
 
   /**
@@ -63,23 +95,46 @@ public final class FlvTagDemuxer {
       int avcPacketType = body[1] & 0xFF; // UI8 AVCPacketType
       // SI24 CompositionTime, signed
       int compositionOffsetMs = ((body[2] << 16) | ((body[3] & 0xFF) << 8) | (body[4] & 0xFF));
-      long decodeTimeMs = clock.unwrap(timestampMs);
       switch (avcPacketType) {
         case 0 -> {
+          if (body.length == 5) {
+            if (!videoAnnounced && !videoConfigured) {
+              sink.onNote("ignored an empty AVC sequence header (as ffmpeg's tee muxer sends); waiting for a real one"
+                  + " or for SPS and PPS in a keyframe");
+            }
+            videoAnnounced = true;
+            return;
+          }
           sink.onVideoConfig(AvcConfigReader.read(Arrays.copyOfRange(body, 5, body.length)));
           videoConfigured = true;
+          inBandRecord = null;
         }
         case 1 -> {
-          if (!videoConfigured) {
-            throw MediaFormatException.malformed("AVC NAL units before the AVC sequence header");
-          }
           byte[] data = copyPayload(body, 5);
           if (data.length == 0) {
             return; // an empty access unit: nothing to decode
           }
+          boolean publisherSentAvcc = videoConfigured && inBandRecord == null;
+          if (!publisherSentAvcc && !NalFraming.isLengthPrefixed(data) && NalFraming.startsWithStartCode(data)) {
+            // Without an avcC, ffmpeg's FLV muxer leaves its encoder's Annex B output as it is.
+            if (!annexBNoted) {
+              annexBNoted = true;
+              sink.onNote("AVC frames in Annex B byte-stream format (start codes, no avcC); rewriting them with"
+                  + " 4-byte NAL lengths");
+            }
+            data = NalFraming.annexBToLengthPrefixed(data);
+          }
           checkNalFraming(data);
-          sink.onSample(new Sample(Track.VIDEO, decodeTimeMs, compositionOffsetMs, frameType == 1, data,
-              arrivalNanos, arrivalEpochMs));
+          boolean keyframe = frameType == 1;
+          if (keyframe && (!videoConfigured || inBandRecord != null)) {
+            configureFromInBandParameterSets(data);
+          }
+          if (!videoConfigured) {
+            awaitConfig("AVC sequence header (nor SPS and PPS in a keyframe)");
+            return;
+          }
+          sink.onSample(new Sample(Track.VIDEO, clock.unwrap(Track.VIDEO, timestampMs), compositionOffsetMs,
+              keyframe, data, arrivalNanos, arrivalEpochMs));
         }
         case 2 -> {} // end of sequence
         default -> throw MediaFormatException.malformed("AVCPacketType " + avcPacketType);
@@ -103,19 +158,30 @@ public final class FlvTagDemuxer {
         throw MediaFormatException.unsupported("audio sound format " + soundFormat + " (only AAC, format 10)");
       }
       int aacPacketType = body[1] & 0xFF; // UI8 AACPacketType
-      long decodeTimeMs = clock.unwrap(timestampMs);
       switch (aacPacketType) {
         case 0 -> {
+          if (body.length == 2) {
+            if (!audioConfigured) {
+              sink.onNote("ignored an empty AAC sequence header; waiting for a real one");
+            }
+            return;
+          }
           sink.onAudioConfig(AacConfigReader.read(Arrays.copyOfRange(body, 2, body.length)));
           audioConfigured = true;
         }
         case 1 -> {
           if (!audioConfigured) {
-            throw MediaFormatException.malformed("AAC frames before the AAC sequence header");
+            awaitConfig("AAC sequence header");
+            return;
+          }
+          if (videoAnnounced && !videoConfigured) {
+            awaitConfig("AVC sequence header after the empty one (nor SPS and PPS in a keyframe)");
+            return;
           }
           byte[] data = copyPayload(body, 2);
           if (data.length > 0) {
-            sink.onSample(new Sample(Track.AUDIO, decodeTimeMs, 0, true, data, arrivalNanos, arrivalEpochMs));
+            sink.onSample(new Sample(Track.AUDIO, clock.unwrap(Track.AUDIO, timestampMs), 0, true, data, arrivalNanos,
+                arrivalEpochMs));
           }
         }
         default -> throw MediaFormatException.malformed("AACPacketType " + aacPacketType);
@@ -132,6 +198,54 @@ public final class FlvTagDemuxer {
     }
   }
 
+  /** Drops a frame that cannot be decoded yet; fails the stream once too many were dropped. */
+  private void awaitConfig(String missing) throws MediaFormatException {
+    if (++samplesAwaitingConfig > MAX_SAMPLES_AWAITING_CONFIG) {
+      throw MediaFormatException.malformed("no usable " + missing + " within the first " + MAX_SAMPLES_AWAITING_CONFIG
+          + " frames (FLV E.4.2.1 / E.4.3.1: the sequence header comes first)");
+    }
+  }
+
+  /**
+   * Configures video from the SPS and PPS carried in a keyframe (AVCC-framed, already checked), when the
+   * publisher sent no usable sequence header; later keyframes may carry new ones (a resolution change).
+   */
+  private void configureFromInBandParameterSets(byte[] data) throws MediaFormatException {
+    byte[] sps = null;
+    List<byte[]> ppsList = new ArrayList<>();
+    int position = 0;
+    while (position < data.length) {
+      int nalLength = ((data[position] & 0xFF) << 24) | ((data[position + 1] & 0xFF) << 16)
+          | ((data[position + 2] & 0xFF) << 8) | (data[position + 3] & 0xFF);
+      int start = position + 4;
+      position = start + nalLength;
+      if (nalLength == 0) {
+        continue;
+      }
+      int nalType = data[start] & 0x1F;
+      if (nalType == NAL_TYPE_SPS && sps == null) {
+        sps = Arrays.copyOfRange(data, start, position);
+      } else if (nalType == NAL_TYPE_PPS && ppsList.size() <= 0xFF) {
+        ppsList.add(Arrays.copyOfRange(data, start, position));
+      }
+    }
+    if (sps == null || ppsList.isEmpty()) {
+      return;
+    }
+    byte[] record = AvcConfigReader.recordFromParameterSets(sps, ppsList);
+    if (Arrays.equals(record, inBandRecord)) {
+      return;
+    }
+    VideoConfig config = AvcConfigReader.read(record);
+    if (inBandRecord == null) {
+      sink.onNote("no usable AVC sequence header: video configured from the SPS and PPS in a keyframe ("
+          + config.width() + "x" + config.height() + " " + config.codec() + ")");
+    }
+    inBandRecord = record;
+    sink.onVideoConfig(config);
+    videoConfigured = true;
+  }
+
   private static byte[] copyPayload(byte[] body, int offset) throws MediaFormatException {
     int length = body.length - offset;
     if (length > MAX_SAMPLE_BYTES) {
@@ -142,17 +256,9 @@ public final class FlvTagDemuxer {
 
   /** AVCC framing: a chain of 4-byte big-endian lengths that must end exactly at the end of the sample. */
   private static void checkNalFraming(byte[] data) throws MediaFormatException {
-    int position = 0;
-    while (position < data.length) {
-      if (data.length - position < 4) {
-        throw MediaFormatException.malformed("truncated NAL unit length at byte " + position);
-      }
-      long nalLength = ((data[position] & 0xFFL) << 24) | ((data[position + 1] & 0xFF) << 16)
-          | ((data[position + 2] & 0xFF) << 8) | (data[position + 3] & 0xFF);
-      if (nalLength > data.length - position - 4) {
-        throw MediaFormatException.malformed("NAL unit of " + nalLength + " bytes overruns the sample");
-      }
-      position += 4 + (int) nalLength;
+    String error = NalFraming.firstFramingError(data);
+    if (error != null) {
+      throw MediaFormatException.malformed(error);
     }
   }
 }

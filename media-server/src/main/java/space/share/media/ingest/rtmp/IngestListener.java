@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.ingest.flv.FlvTagDemuxer;
 import space.share.media.ingest.flv.MediaFormatException;
-import space.share.media.media.MediaSink;
-import space.share.media.media.StreamMetadata;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.StreamMetadata;
 
 /**
  * Copies each RTMP media message out of Red5's buffer (Red5 reuses it once we return) and feeds the FLV demuxer:

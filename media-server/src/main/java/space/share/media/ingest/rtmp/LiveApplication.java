@@ -12,7 +12,7 @@ import org.red5.server.api.stream.IBroadcastStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
-import space.share.media.media.MediaSink;
+import space.share.media.samples.MediaSink;
 import space.share.media.stream.PublishRejectedException;
 import space.share.media.stream.StreamRegistry;
 
@@ -56,6 +56,8 @@ final class LiveApplication extends MultiThreadedApplicationAdapter {
       log.warn("refused publish from {}: stream '{}' is already live", peer, streamId.get());
       return false;
     }
+    // Before Red5 answers Publish.Start: the publisher's first keyframe may be larger than earlier messages.
+    RtmpGuardFilter.allowPublishing(Red5.getConnectionLocal());
     return true;
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.red5.logging.Red5LoggerFactory;
@@ -58,16 +59,37 @@ public final class RtmpIngest implements AutoCloseable {
   private final int requestedPort;
   private final AccessPolicy access;
   private final StreamRegistry streams;
+  private final RtmpLimits limits;
+  private final ScheduledThreadPoolExecutor deadlines;
+  private GuardedIoHandler ioHandler;
   private GenericApplicationContext spring;
   private RTMPMinaTransport transport;
   private int boundPort;
 
-  /** @param port 0 picks a free port (tests) */
+  /** With {@link RtmpLimits#DEFAULTS}. */
   public RtmpIngest(String host, int port, AccessPolicy access, StreamRegistry streams) {
+    this(host, port, access, streams, RtmpLimits.DEFAULTS);
+  }
+
+  /** @param port 0 picks a free port (tests) */
+  public RtmpIngest(String host, int port, AccessPolicy access, StreamRegistry streams, RtmpLimits limits) {
     this.host = host;
     this.requestedPort = port;
     this.access = access;
     this.streams = streams;
+    this.limits = limits;
+    // One connect deadline per open session at most (cancelled tasks are removed), on one thread.
+    deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "rtmp-connect-deadlines");
+      thread.setDaemon(true);
+      return thread;
+    });
+    deadlines.setRemoveOnCancelPolicy(true);
+  }
+
+  /** RTMP connections open now (admitted ones). */
+  public int openConnections() {
+    return ioHandler == null ? 0 : ioHandler.admission().open();
   }
 
   public int port() {
@@ -120,8 +142,8 @@ public final class RtmpIngest implements AutoCloseable {
       handler.setUnvalidatedConnectionAllowed(true);
       return handler;
     });
+    ioHandler = new GuardedIoHandler(limits, deadlines);
     spring.registerBean("rtmpMinaIoHandler", RTMPMinaIoHandler.class, () -> {
-      RTMPMinaIoHandler ioHandler = new RTMPMinaIoHandler();
       ioHandler.setHandler(spring.getBean(RTMPHandler.class));
       return ioHandler;
     });
@@ -130,8 +152,8 @@ public final class RtmpIngest implements AutoCloseable {
       connection.setScheduler(scheduler);
       connection.setExecutor(executor);
       connection.setPingInterval(5_000);
-      connection.setMaxInactivity(60_000);
-      connection.setMaxHandshakeTimeout(5_000);
+      connection.setMaxInactivity((int) Math.min(Integer.MAX_VALUE, limits.maxInactivityMs()));
+      connection.setMaxHandshakeTimeout((int) Math.min(Integer.MAX_VALUE, limits.connectTimeoutMs()));
       // No deadlock guard scheduler: it drops packets that waited more than 500 ms.
       return connection;
     }, definition -> definition.setScope(BeanDefinition.SCOPE_PROTOTYPE));
@@ -223,6 +245,7 @@ public final class RtmpIngest implements AutoCloseable {
       log.warn("RTMP ingest stop failed: {}", e.toString());
     } finally {
       stopper.shutdownNow();
+      deadlines.shutdownNow();
     }
   }
 }

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import space.share.media.media.AudioConfig;
-import space.share.media.media.MediaSink;
-import space.share.media.media.Sample;
-import space.share.media.media.StreamMetadata;
-import space.share.media.media.Track;
-import space.share.media.media.VideoConfig;
+import space.share.media.samples.AudioConfig;
+import space.share.media.samples.MediaSink;
+import space.share.media.samples.Sample;
+import space.share.media.samples.StreamMetadata;
+import space.share.media.samples.Track;
+import space.share.media.samples.VideoConfig;
 import space.share.media.testing.AvcFixtures;
 
 class FlvTagDemuxerTest {
@@ -32,6 +32,13 @@ class FlvTagDemuxerTest {
     @Override public void onAudioConfig(AudioConfig config) { events.add(config); }
     @Override public void onSample(Sample sample) { events.add(sample); }
     @Override public void onEnd() { events.add("end"); }
+    @Override public void onNote(String note) { notes.add(note); }
+
+    final List<String> notes = new ArrayList<>();
+
+    <T> List<T> of(Class<T> type) {
+      return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
   }
 
   private final CapturingSink sink = new CapturingSink();
@@ -104,9 +111,32 @@ class FlvTagDemuxerTest {
         Arguments.of("FLV E.4.2.1: SoundFormat 2 (MP3) is not AAC", "2f00", true),
         Arguments.of("FLV E.4.2.1: AACPacketType is 0 or 1", "af02", false),
         Arguments.of("14496-3 1.6.2.1: AudioSpecificConfig needs two bytes", "af0011", false),
-        Arguments.of("14496-3 1.6.2.1: samplingFrequencyIndex 13 is reserved", "af0016" + "90", false),
-        Arguments.of("14496-3 1.6.2.1: object type 23 (ER AAC LD) is not decodable in browsers", "af00" + "b990", true),
-        Arguments.of("FLV E.4.2.1: raw AAC before the sequence header", "af01" + "2110", false));
+        Arguments.of("14496-3 1.6.3.4: samplingFrequencyIndex 13 is reserved", "af00" + asc("00010", "1101", "0010"),
+            false),
+        Arguments.of("14496-3 1.6.3.4: samplingFrequencyIndex 14 is reserved", "af00" + asc("00010", "1110", "0010"),
+            false),
+        Arguments.of("14496-3 1.6.2.1: samplingFrequencyIndex 0xF with an explicit samplingFrequency of 0 Hz",
+            "af00" + asc("00010", "1111", "0".repeat(24), "0010"), false),
+        Arguments.of("14496-3 1.6.2.1: samplingFrequencyIndex 0xF without its 24-bit samplingFrequency",
+            "af00" + asc("00010", "1111", "0000"), false),
+        Arguments.of("14496-3 1.6.2.1: an explicit samplingFrequency of 16777215 Hz",
+            "af00" + asc("00010", "1111", "1".repeat(24), "0010"), true),
+        Arguments.of("14496-3 1.6.3.5: channelConfiguration 0 with no program_config_element we read",
+            "af00" + asc("00010", "0011", "0000"), true),
+        Arguments.of("14496-3 1.6.3.5: channelConfiguration 8 is reserved", "af00" + asc("00010", "0011", "1000"),
+            true),
+        Arguments.of("14496-3 1.6.2.1: object type 23 (ER AAC LD) is not decodable in browsers", "af00" + "b990", true));
+  }
+
+  /** An AudioSpecificConfig from its fields' bit strings, zero-padded to whole bytes, as hex. */
+  static String asc(String... fields) {
+    String bits = String.join("", fields);
+    bits = bits + "0".repeat((8 - bits.length() % 8) % 8);
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < bits.length(); i += 8) {
+      hex.append(String.format("%02x", Integer.parseInt(bits.substring(i, i + 8), 2)));
+    }
+    return hex.toString();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -124,5 +154,113 @@ class FlvTagDemuxerTest {
     huge[1] = 1;
     MediaFormatException e = assertThrows(MediaFormatException.class, () -> demuxer.video(huge, 0, 0, 0));
     assertTrue(e.isUnsupported());
+  }
+
+  /** What ffmpeg's tee muxer sends first: FLV E.4.3.1 AVCPacketType 0 with nothing after CompositionTime. */
+  static final String EMPTY_AVC_SEQUENCE_HEADER = "1700000000";
+  /** x264 in-band: an Annex B keyframe with SPS, PPS (4-byte start codes) and a 3-byte start code before the IDR. */
+  static final String ANNEX_B_KEYFRAME = "1701000000" + "00000001" + AvcFixtures.SPS_720P_BASELINE + "00000001"
+      + AvcFixtures.PPS_HIGH + "000001" + "658884";
+  static final String AVCC_INTER_FRAME = "2701000000" + "00000002" + "4101";
+
+  @Test
+  void video_emptySequenceHeaderThenRealOne_isIgnoredOnceAndTheStreamStartsOnTheRealOne() throws Exception {
+    demuxer.video(bytes(EMPTY_AVC_SEQUENCE_HEADER), 0, 0, 0);
+    demuxer.audio(bytes("af00" + "1190"), 0, 0, 0);
+    demuxer.audio(bytes("af01" + "2110"), 0, 0, 0); // dropped: video is still awaited
+    demuxer.video(avcSequenceHeader(), 0, 0, 0);
+    demuxer.video(bytes("1701000000" + "00000002" + "6588"), 40, 0, 0);
+    demuxer.audio(bytes("af01" + "2110"), 42, 0, 0);
+    assertEquals(1280, sink.of(VideoConfig.class).get(0).width());
+    assertEquals(List.of(Track.VIDEO, Track.AUDIO), sink.of(Sample.class).stream().map(Sample::track).toList());
+    assertEquals(1, sink.notes.size(), sink.notes.toString());
+    assertTrue(sink.notes.get(0).contains("empty AVC sequence header"), sink.notes.get(0));
+  }
+
+  @Test
+  void video_emptySequenceHeaderThenAnnexBKeyframe_configuresFromInBandParameterSetsAndRewritesTheFraming()
+      throws Exception {
+    demuxer.video(bytes(EMPTY_AVC_SEQUENCE_HEADER), 0, 0, 0);
+    demuxer.video(bytes(ANNEX_B_KEYFRAME), 21, 0, 0);
+    VideoConfig config = sink.of(VideoConfig.class).get(0);
+    assertEquals(1280, config.width());
+    assertEquals(720, config.height());
+    assertEquals("avc1.42c01f", config.codec());
+    assertArrayEquals(AvcFixtures.avcDecoderConfigurationRecord(AvcFixtures.SPS_720P_BASELINE, AvcFixtures.PPS_HIGH),
+        config.avcDecoderConfigurationRecord());
+    Sample keyframe = sink.of(Sample.class).get(0);
+    assertTrue(keyframe.keyframe());
+    String sps = AvcFixtures.SPS_720P_BASELINE;
+    assertEquals(String.format("%08x", sps.length() / 2) + sps + "00000006" + AvcFixtures.PPS_HIGH + "00000003658884",
+        HexFormat.of().formatHex(keyframe.data()));
+  }
+
+  @Test
+  void video_inBandParameterSetsChangeOnALaterKeyframe_givesANewConfig() throws Exception {
+    demuxer.video(bytes(EMPTY_AVC_SEQUENCE_HEADER), 0, 0, 0);
+    demuxer.video(bytes(ANNEX_B_KEYFRAME), 0, 0, 0);
+    demuxer.video(bytes(ANNEX_B_KEYFRAME), 1000, 0, 0); // same parameter sets: no new config
+    demuxer.video(bytes(ANNEX_B_KEYFRAME.replace(AvcFixtures.SPS_720P_BASELINE, AvcFixtures.SPS_1080P_BASELINE)),
+        2000, 0, 0);
+    assertEquals(List.of(1280, 1920), sink.of(VideoConfig.class).stream().map(VideoConfig::width).toList());
+    assertEquals(3, sink.of(Sample.class).size());
+  }
+
+  @Test
+  void audio_emptySequenceHeader_isIgnoredAndTheRealOneConfigures() throws Exception {
+    demuxer.audio(bytes("af00"), 0, 0, 0);
+    demuxer.audio(bytes("af00" + "1190"), 0, 0, 0);
+    demuxer.audio(bytes("af01" + "2110"), 0, 0, 0);
+    assertEquals(1, sink.of(AudioConfig.class).size());
+    assertEquals(1, sink.of(Sample.class).size());
+    assertTrue(sink.notes.get(0).contains("empty AAC sequence header"), sink.notes.toString());
+  }
+
+  @Test
+  void video_framesAfterAnEmptySequenceHeaderWithoutParameterSets_failTheStreamAfterTheBound() throws Exception {
+    demuxer.video(bytes(EMPTY_AVC_SEQUENCE_HEADER), 0, 0, 0);
+    for (int i = 0; i < FlvTagDemuxer.MAX_SAMPLES_AWAITING_CONFIG; i++) {
+      demuxer.video(bytes(AVCC_INTER_FRAME), i * 33L, 0, 0);
+    }
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> demuxer.video(bytes(AVCC_INTER_FRAME), 99_000, 0, 0));
+    assertTrue(e.getMessage().contains("no usable AVC sequence header"), e.getMessage());
+    assertEquals(List.of(), sink.of(Sample.class));
+  }
+
+  @Test
+  void audio_rawAacBeforeAnySequenceHeader_failsTheStreamAfterTheBound() throws Exception {
+    for (int i = 0; i < FlvTagDemuxer.MAX_SAMPLES_AWAITING_CONFIG; i++) {
+      demuxer.audio(bytes("af01" + "2110"), i * 21L, 0, 0);
+    }
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> demuxer.audio(bytes("af01" + "2110"), 99_000, 0, 0));
+    assertTrue(!e.isUnsupported() && e.getMessage().contains("AAC sequence header"), e.getMessage());
+  }
+
+  @Test
+  void audioAndVideo_clockRestart_keepsDecodeTimesMonotonicAndNotesIt() throws Exception {
+    demuxer.video(avcSequenceHeader(), 0, 0, 0);
+    demuxer.audio(bytes("af00" + "1190"), 0, 0, 0);
+    long[] raw = {60_000, 60_033, 60_066, 0, 33, 66};
+    for (long t : raw) {
+      demuxer.video(bytes(AVCC_INTER_FRAME), t, 0, 0);
+      demuxer.audio(bytes("af01" + "2110"), t + 5, 0, 0);
+    }
+    long lastVideo = -1;
+    long lastAudio = -1;
+    for (Sample sample : sink.of(Sample.class)) {
+      if (sample.track() == Track.VIDEO) {
+        assertTrue(sample.decodeTimeMs() > lastVideo, sample.decodeTimeMs() + " after " + lastVideo);
+        lastVideo = sample.decodeTimeMs();
+      } else {
+        assertTrue(sample.decodeTimeMs() > lastAudio, sample.decodeTimeMs() + " after " + lastAudio);
+        assertEquals(lastVideo + 5, sample.decodeTimeMs(), "audio stays 5 ms after its video frame");
+        lastAudio = sample.decodeTimeMs();
+      }
+    }
+    assertEquals(60_165, lastVideo);
+    assertTrue(sink.notes.stream().anyMatch(n -> n.contains("timestamp discontinuity on the video track")),
+        sink.notes.toString());
   }
 }

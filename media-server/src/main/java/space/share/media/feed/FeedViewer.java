@@ -1,0 +1,407 @@
+package space.share.media.feed;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.cmaf.Fragment;
+import space.share.media.cmaf.InitSegment;
+import space.share.media.status.MediaStatus;
+import space.share.media.stream.LiveStream;
+import space.share.media.stream.StreamSubscriber;
+
+/**
+ * One WebSocket viewer of the fMP4 feed (docs/protocol.md): a byte-bounded queue with at most one send in flight.
+ *
+ * <p>Fragments are shared, read-only, by every viewer: enqueueing is a pointer and a counter. A viewer whose queue
+ * passes its byte bound drops what it has queued and waits for the next keyframe (it skips forward); one that has to
+ * skip {@value #MAX_SKIPS} times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}.
+ * Nothing it does slows the ingest or any other viewer.
+ *
+ * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
+ * {@code scheduler} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
+ * write itself is started outside the lock.
+ */
+public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
+  private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
+  static final int MAX_SKIPS = 3;
+  static final long SKIP_WINDOW_MS = 30_000;
+  static final long CLOSE_GRACE_MS = 2_000;
+
+  /** A batch of fragments sent as one message stays below this (a few frames at desktop bitrates). */
+  static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A queued message: text (control, never dropped), one fragment, or other binary (init segment, a batch). */
+  private record Outgoing(String text, Fragment fragment, ByteBuffer other) {
+    int bytes() {
+      return text != null ? text.length() : fragment != null ? fragment.sizeBytes() : other.remaining();
+    }
+
+    ByteBuffer binary() {
+      return fragment != null ? fragment.buffer() : other.duplicate();
+    }
+
+    boolean droppable() {
+      return fragment != null;
+    }
+  }
+
+  private final LiveStream stream;
+  private final int maxQueueBytes;
+  private final String peerName;
+  private final ScheduledExecutorService scheduler;
+  /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
+  private final String memberId;
+  private final OpenViewers openViewers;
+  /** When the viewer's token expires (epoch seconds; {@link Long#MAX_VALUE}: never): {@link OpenViewers} closes it then. */
+  private final long expiresEpochSeconds;
+  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  private Session session;
+  private int queuedBytes;
+  /** A drain is scheduled or running, or a send is in flight: at most one of these per viewer. */
+  private boolean draining;
+  private boolean sendingOnCaller;
+  private boolean completedInline;
+  private boolean awaitingKeyframe;
+  private boolean closed;
+  private int skipsInWindow;
+  private long skipWindowStartMs;
+  private long droppedFragments;
+
+  /** @param scheduler starts socket writes (off the ingest thread) and times the disconnect of a closed viewer */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler) {
+    this(stream, maxQueueBytes, peerName, scheduler, null, null);
+  }
+
+  /**
+   * @param memberId the member the viewer's token named, or null
+   * @param openViewers where the viewer registers while open so that a revocation can close it, or null
+   */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
+      String memberId, OpenViewers openViewers) {
+    this(stream, maxQueueBytes, peerName, scheduler, memberId, openViewers, Long.MAX_VALUE);
+  }
+
+  /** @param expiresEpochSeconds when the viewer's media token expires ({@link Long#MAX_VALUE}: it has none) */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
+      String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
+    this.expiresEpochSeconds = expiresEpochSeconds;
+    this.stream = stream;
+    this.scheduler = scheduler;
+    this.maxQueueBytes = maxQueueBytes;
+    this.peerName = peerName;
+    this.memberId = memberId;
+    this.openViewers = openViewers;
+  }
+
+  String streamId() {
+    return stream.id();
+  }
+
+  String memberId() {
+    return memberId;
+  }
+
+  long expiresEpochSeconds() {
+    return expiresEpochSeconds;
+  }
+
+  /**
+   * The room controller revoked this viewer's token: stop sending and close with {@link MediaStatus#FORBIDDEN}
+   * (4403, the code of a refused token, so a player asks the controller for a fresh token, which a member whose
+   * session ended does not get). Callable from any thread; idempotent.
+   */
+  void revoke() {
+    closeForToken("media token revoked", "media token of member " + memberId + " revoked");
+  }
+
+  /**
+   * The viewer's media token expired: closed like a revoked one (4403, reason {@code media token expired}); a player
+   * whose member session is still valid gets a fresh token from the room controller and reconnects. Any thread.
+   */
+  void expire() {
+    closeForToken("media token expired", "media token of member " + memberId + " expired");
+  }
+
+  private void closeForToken(String reason, String logReason) {
+    Session toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      queuedBytes = 0;
+      toClose = session;
+    }
+    stream.unsubscribe(this);
+    if (openViewers != null) {
+      openViewers.closed(this);
+    }
+    log.info("viewer {} of stream {} closed: {}", peerName, stream.id(), logReason);
+    if (toClose != null) {
+      toClose.close(MediaStatus.FORBIDDEN.closeCode(), reason, Callback.NOOP);
+      // A send in flight may hold the close frame back: a peer that does not read gets its TCP connection dropped.
+      scheduler.schedule(() -> {
+        if (toClose.isOpen()) {
+          toClose.disconnect();
+        }
+      }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void onWebSocketOpen(Session newSession) {
+    synchronized (this) {
+      session = newSession;
+    }
+    if (!stream.isLive()) {
+      enqueue(new Outgoing("{\"type\":\"waiting\"}", null, null));
+    }
+    stream.subscribe(this);
+    if (openViewers != null) {
+      openViewers.opened(this);
+    }
+    log.debug("viewer {} joined stream {}", peerName, stream.id());
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    stream.unsubscribe(this);
+    if (openViewers != null) {
+      openViewers.closed(this);
+    }
+    synchronized (this) {
+      closed = true;
+      queue.clear();
+      queuedBytes = 0;
+    }
+    log.debug("viewer {} left stream {} ({} {})", peerName, stream.id(), statusCode, reason);
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    log.debug("viewer {} of stream {}: {}", peerName, stream.id(), cause.toString());
+  }
+
+  @Override
+  public void onInit(InitSegment init, int generation) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("type", "header");
+    header.put("streamId", stream.id());
+    header.put("mimeType", init.mimeType());
+    header.put("codecs", init.codecs());
+    header.put("width", init.width());
+    header.put("height", init.height());
+    header.put("frameRate", init.frameRate());
+    header.put("hasVideo", init.hasVideo());
+    header.put("hasAudio", init.hasAudio());
+    header.put("generation", generation);
+    synchronized (this) {
+      // Whatever is queued belongs to the previous init segment: the new one starts afresh.
+      dropQueuedFragments();
+      awaitingKeyframe = false;
+    }
+    enqueue(new Outgoing(toJson(header), null, null));
+    enqueue(new Outgoing(null, null, ByteBuffer.wrap(init.bytes()).asReadOnlyBuffer()));
+  }
+
+  @Override
+  public void onFragment(Fragment fragment) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (awaitingKeyframe) {
+        if (!fragment.independent()) {
+          droppedFragments++;
+          return;
+        }
+        awaitingKeyframe = false;
+      }
+      if (queuedBytes + fragment.sizeBytes() > maxQueueBytes && !skipForward(fragment)) {
+        return;
+      }
+    }
+    enqueue(new Outgoing(null, fragment, null));
+  }
+
+  @Override
+  public void onEnded() {
+    enqueue(new Outgoing("{\"type\":\"ended\"}", null, null));
+  }
+
+  /** Called with the lock held when the queue is full. Returns whether {@code fragment} may still be queued. */
+  private boolean skipForward(Fragment fragment) {
+    long nowMs = System.currentTimeMillis();
+    if (nowMs - skipWindowStartMs > SKIP_WINDOW_MS) {
+      skipWindowStartMs = nowMs;
+      skipsInWindow = 0;
+    }
+    skipsInWindow++;
+    dropQueuedFragments();
+    droppedFragments++;
+    if (skipsInWindow > MAX_SKIPS) {
+      closed = true;
+      log.info("viewer {} of stream {} closed: too slow ({} skips in {} s, {} fragments dropped)", peerName,
+          stream.id(), skipsInWindow - 1, SKIP_WINDOW_MS / 1000, droppedFragments);
+      Session toClose = session;
+      if (toClose != null) {
+        toClose.close(MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow", Callback.NOOP);
+        // The close frame waits behind the write that is stuck: if the peer does not read it soon, drop the TCP
+        // connection so a stalled viewer holds no socket or buffers.
+        scheduler.schedule(() -> {
+          if (toClose.isOpen()) {
+            toClose.disconnect();
+          }
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+      }
+      return false;
+    }
+    log.debug("viewer {} of stream {} fell behind: skipping to the next keyframe", peerName, stream.id());
+    awaitingKeyframe = !fragment.independent();
+    return fragment.independent();
+  }
+
+  private void dropQueuedFragments() {
+    for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
+      Outgoing queued = it.next();
+      if (queued.droppable()) {
+        queuedBytes -= queued.bytes();
+        droppedFragments++;
+        it.remove();
+      }
+    }
+  }
+
+  private void enqueue(Outgoing message) {
+    boolean schedule;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      queue.add(message);
+      queuedBytes += message.bytes();
+      schedule = !draining && session != null;
+      draining |= schedule;
+    }
+    if (schedule) {
+      // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
+      scheduler.execute(this::drain);
+    }
+  }
+
+  /**
+   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together in the
+   * next message (a run of complete moof+mdat chunks is still valid input for a SourceBuffer), so a viewer that
+   * briefly falls behind costs one write instead of many. A send that completes inline loops here instead of
+   * recursing from its callback.
+   */
+  private void drain() {
+    while (true) {
+      List<Outgoing> next;
+      Session target;
+      synchronized (this) {
+        next = closed ? null : takeBatch();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+        sendingOnCaller = true;
+        completedInline = false;
+        target = session;
+      }
+      int bytes = next.stream().mapToInt(Outgoing::bytes).sum();
+      Callback done = Callback.from(() -> sent(bytes), this::failed);
+      if (next.get(0).text() != null) {
+        target.sendText(next.get(0).text(), done);
+      } else {
+        target.sendBinary(join(next), done);
+      }
+      synchronized (this) {
+        sendingOnCaller = false;
+        if (!completedInline) {
+          return; // completes later, on a Jetty thread, which drains the rest
+        }
+      }
+    }
+  }
+
+  /** Called with the lock held: the next message, or the run of consecutive fragments to join into one. */
+  private List<Outgoing> takeBatch() {
+    Outgoing first = queue.poll();
+    if (first == null) {
+      return null;
+    }
+    List<Outgoing> batch = new ArrayList<>(4);
+    batch.add(first);
+    int batchBytes = first.bytes();
+    while (first.fragment() != null && !queue.isEmpty() && queue.peek().fragment() != null
+        && batchBytes + queue.peek().bytes() <= MAX_BATCH_BYTES) {
+      Outgoing next = queue.poll();
+      batchBytes += next.bytes();
+      batch.add(next);
+    }
+    return batch;
+  }
+
+  /** Joins fragments outside the lock (the ingest thread may be waiting for it). */
+  private static ByteBuffer join(List<Outgoing> batch) {
+    if (batch.size() == 1) {
+      return batch.get(0).binary();
+    }
+    ByteBuffer joined = ByteBuffer.allocate(batch.stream().mapToInt(Outgoing::bytes).sum());
+    for (Outgoing fragment : batch) {
+      joined.put(fragment.binary());
+    }
+    return joined.flip();
+  }
+
+  private void sent(int bytes) {
+    boolean continueHere;
+    synchronized (this) {
+      queuedBytes -= bytes;
+      continueHere = !sendingOnCaller;
+      completedInline = sendingOnCaller;
+    }
+    if (continueHere) {
+      drain();
+    }
+  }
+
+  private void failed(Throwable failure) {
+    synchronized (this) {
+      closed = true;
+      draining = false;
+      queue.clear();
+      queuedBytes = 0;
+    }
+    log.debug("viewer {} of stream {}: send failed: {}", peerName, stream.id(), failure.toString());
+  }
+
+  /** Bytes queued and not yet sent, for tests and stats. */
+  public synchronized int queuedBytes() {
+    return queuedBytes;
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

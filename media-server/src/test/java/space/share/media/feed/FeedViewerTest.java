@@ -1,0 +1,280 @@
+package space.share.media.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import space.share.media.cmaf.Fragment;
+import space.share.media.samples.Track;
+import space.share.media.stream.StreamRegistry;
+
+class FeedViewerTest {
+  private static final int MAX_QUEUE_BYTES = 10_000;
+
+  /** An in-memory socket: records sends and lets the test decide when each completes. */
+  static final class FakeSocket {
+    final List<Object> sent = new ArrayList<>();
+    final List<Callback> pending = new ArrayList<>();
+    boolean completeInline;
+    Integer closeCode;
+
+    Session session() {
+      return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
+          (proxy, method, args) -> {
+            switch (method.getName()) {
+              case "sendText" -> send(args[0], (Callback) args[1]);
+              case "sendBinary" -> send(((ByteBuffer) args[0]).duplicate(), (Callback) args[1]);
+              case "close" -> closeCode = args == null ? 1000 : (Integer) args[0];
+              case "isOpen" -> {
+                return closeCode == null;
+              }
+              case "toString" -> {
+                return "FakeSocket";
+              }
+              default -> throw new UnsupportedOperationException(method.getName());
+            }
+            return null;
+          });
+    }
+
+    private void send(Object message, Callback callback) {
+      sent.add(message);
+      if (completeInline) {
+        callback.succeed();
+      } else {
+        pending.add(callback);
+      }
+    }
+
+    void completeAll() {
+      while (!pending.isEmpty()) {
+        pending.remove(0).succeed();
+      }
+    }
+  }
+
+  private final FakeSocket socket = new FakeSocket();
+  /** Runs sends at once on the calling thread and keeps timed tasks for the test to run. */
+  private final List<Runnable> timed = new ArrayList<>();
+  private final ScheduledExecutorService scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      timed.add(command);
+      return null;
+    }
+  };
+  private FeedViewer viewer;
+  private int sequence;
+
+  /** A wall clock the test moves. */
+  static final class MovableClock extends java.time.Clock {
+    java.time.Instant now;
+
+    MovableClock(long epochSeconds) {
+      now = java.time.Instant.ofEpochSecond(epochSeconds);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    viewer = new FeedViewer(new StreamRegistry().stream("s"), MAX_QUEUE_BYTES, "test-peer", scheduler);
+    viewer.onWebSocketOpen(socket.session());
+  }
+
+  private Fragment fragment(boolean keyframe, int sizeBytes) {
+    return new Fragment(new byte[sizeBytes], Track.VIDEO, keyframe, ++sequence, 0, 33_333, 0, 0);
+  }
+
+  @Test
+  void onFragment_oneSendInFlight_queuesTheRestAndSendsThemAsOneMessage() {
+    assertEquals("{\"type\":\"waiting\"}", socket.sent.get(0));
+    viewer.onFragment(fragment(true, 100));
+    viewer.onFragment(fragment(false, 150));
+    assertEquals(1, socket.sent.size(), "a second send started before the first completed");
+    assertEquals(250, viewer.queuedBytes() - "{\"type\":\"waiting\"}".length());
+    socket.completeAll(); // waiting done → both queued fragments, joined
+    socket.completeAll();
+    assertEquals(2, socket.sent.size());
+    assertEquals(250, ((ByteBuffer) socket.sent.get(1)).remaining());
+    assertEquals(0, viewer.queuedBytes());
+  }
+
+  @Test
+  void onFragment_sendsCompletingInline_doNotRecurse() {
+    socket.completeInline = true;
+    socket.completeAll();
+    for (int i = 0; i < 100_000; i++) {
+      viewer.onFragment(fragment(i % 30 == 0, 10));
+    }
+    assertEquals(100_001, socket.sent.size());
+  }
+
+  @Test
+  void onFragment_queueOverBound_skipsToNextKeyframe() {
+    // "waiting" is in flight and never completes here, so these queue up.
+    viewer.onFragment(fragment(true, 4_000));
+    viewer.onFragment(fragment(false, 4_000));
+    viewer.onFragment(fragment(false, 4_000)); // over 10 000 bytes: dropped, and so is everything queued
+    viewer.onFragment(fragment(false, 100)); // still waiting for a keyframe: dropped
+    viewer.onFragment(fragment(true, 100)); // resumes here
+    socket.completeAll();
+    socket.completeAll();
+    socket.completeAll();
+    socket.completeAll();
+    List<Integer> sequences = socket.sent.stream().filter(m -> m instanceof ByteBuffer)
+        .map(m -> ((ByteBuffer) m).remaining()).toList();
+    assertEquals(List.of(100), sequences);
+    assertNull(socket.closeCode);
+  }
+
+  @Test
+  void onFragment_viewerThatNeverReads_isClosedWithTooSlowCode() {
+    // Nothing completes: every keyframe-to-keyframe run overflows the queue again.
+    for (int gop = 0; gop <= FeedViewer.MAX_SKIPS + 1 && socket.closeCode == null; gop++) {
+      viewer.onFragment(fragment(true, 4_000));
+      viewer.onFragment(fragment(false, 4_000));
+      viewer.onFragment(fragment(false, 4_000));
+    }
+    assertEquals(4008, socket.closeCode);
+    assertEquals(1, timed.size(), "no disconnect was scheduled for a peer that does not read the close");
+    int sentBeforeClose = socket.sent.size();
+    viewer.onFragment(fragment(true, 100));
+    assertEquals(sentBeforeClose, socket.sent.size());
+  }
+
+  @Test
+  void onInit_afterQueuedFragments_dropsThemAndSendsHeaderAndInit() {
+    viewer.onFragment(fragment(true, 100));
+    viewer.onFragment(fragment(false, 100));
+    viewer.onInit(new space.share.media.cmaf.InitSegment(new byte[] {1, 2, 3}, "avc1.64001f", 1280, 720, 30, true,
+        false), 2);
+    socket.completeInline = true;
+    socket.completeAll();
+    socket.completeAll();
+    assertTrue(socket.sent.get(1) instanceof String header && header.contains("\"generation\":2"), socket.sent
+        .toString());
+    assertEquals(3, ((ByteBuffer) socket.sent.get(2)).remaining());
+    assertEquals(3, socket.sent.size());
+  }
+
+  @Test
+  void revoked_namedMember_closesWith4403AndStopsSending() {
+    var clock = java.time.Clock.systemUTC();
+    var revocations = new space.share.media.access.Revocations(clock);
+    OpenViewers open = new OpenViewers(revocations);
+    var stream = new StreamRegistry().stream("room-1");
+    FakeSocket aliceSocket = new FakeSocket();
+    FakeSocket bobSocket = new FakeSocket();
+    aliceSocket.completeInline = true;
+    bobSocket.completeInline = true;
+    FeedViewer alice = new FeedViewer(stream, MAX_QUEUE_BYTES, "alice-peer", scheduler, "alice", open);
+    FeedViewer bob = new FeedViewer(stream, MAX_QUEUE_BYTES, "bob-peer", scheduler, "bob", open);
+    alice.onWebSocketOpen(aliceSocket.session());
+    bob.onWebSocketOpen(bobSocket.session());
+    long until = clock.instant().getEpochSecond() + 60;
+
+    revocations.revoke("room-1", "alice", until);
+    assertEquals(4403, aliceSocket.closeCode);
+    assertNull(bobSocket.closeCode);
+    int aliceSent = aliceSocket.sent.size();
+    alice.onFragment(fragment(true, 100));
+    bob.onFragment(fragment(true, 100));
+    assertEquals(aliceSent, aliceSocket.sent.size(), "a revoked viewer was sent a fragment");
+    assertTrue(bobSocket.sent.size() >= 2);
+
+    revocations.revoke("room-2", null, until);
+    assertNull(bobSocket.closeCode, "another room's revocation closed a viewer");
+    revocations.revoke("room-1", null, until);
+    assertEquals(4403, bobSocket.closeCode);
+  }
+
+  @Test
+  void opened_afterItsMemberWasRevoked_closesAtOnce() {
+    var clock = java.time.Clock.systemUTC();
+    var revocations = new space.share.media.access.Revocations(clock);
+    OpenViewers open = new OpenViewers(revocations);
+    revocations.revoke("room-1", "alice", clock.instant().getEpochSecond() + 60);
+    FakeSocket late = new FakeSocket();
+    new FeedViewer(new StreamRegistry().stream("room-1"), MAX_QUEUE_BYTES, "late-peer", scheduler, "alice", open)
+        .onWebSocketOpen(late.session());
+    assertEquals(4403, late.closeCode);
+  }
+
+  @Test
+  void closeExpired_tokenExpires_viewerClosedWith4403WithinTheSecondAndOthersKept() {
+    var clock = new MovableClock(1_767_225_600L);
+    OpenViewers open = new OpenViewers(new space.share.media.access.Revocations(clock), clock);
+    var stream = new StreamRegistry().stream("room-1");
+    FakeSocket expiringSocket = new FakeSocket();
+    FakeSocket laterSocket = new FakeSocket();
+    FakeSocket openStreamSocket = new FakeSocket();
+    long expiresEpochSeconds = 1_767_225_600L + 60;
+    FeedViewer expiring = new FeedViewer(stream, MAX_QUEUE_BYTES, "alice-peer", scheduler, "alice", open,
+        expiresEpochSeconds);
+    FeedViewer later = new FeedViewer(stream, MAX_QUEUE_BYTES, "bob-peer", scheduler, "bob", open,
+        expiresEpochSeconds + 3600);
+    FeedViewer noToken = new FeedViewer(new StreamRegistry().stream("relay"), MAX_QUEUE_BYTES, "relay-peer", scheduler,
+        null, open, space.share.media.access.AccessPolicy.expiresEpochSecondsOf(null));
+    expiring.onWebSocketOpen(expiringSocket.session());
+    later.onWebSocketOpen(laterSocket.session());
+    noToken.onWebSocketOpen(openStreamSocket.session());
+    assertEquals(3, open.size());
+
+    clock.now = clock.now.plusSeconds(59);
+    assertEquals(0, open.closeExpired());
+    assertNull(expiringSocket.closeCode);
+    clock.now = clock.now.plusSeconds(1);
+    assertEquals(1, open.closeExpired());
+    assertEquals(4403, expiringSocket.closeCode);
+    assertNull(laterSocket.closeCode);
+    assertNull(openStreamSocket.closeCode, "a viewer without a member token never expires");
+    assertEquals(2, open.size());
+    int sent = expiringSocket.sent.size();
+    expiring.onFragment(fragment(true, 100));
+    assertEquals(sent, expiringSocket.sent.size(), "an expired viewer was sent a fragment");
+    assertEquals(0, open.closeExpired(), "closed once");
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "m1.room-1.alice.1767225660.sig, 1767225660",
+      "m1.room-1.alice.soon.sig, " + Long.MAX_VALUE, // a number is required where the expiry goes
+      "m1.room-1.alice.1767225660, " + Long.MAX_VALUE, // five dot-separated parts
+      "x1.room-1.alice.1767225660.sig, " + Long.MAX_VALUE, // version m1 only
+  })
+  void expiresEpochSecondsOf_tokenShapes(String token, long expected) {
+    assertEquals(expected, space.share.media.access.AccessPolicy.expiresEpochSecondsOf(token));
+  }
+}

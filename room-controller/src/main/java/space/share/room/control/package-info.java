@@ -1,0 +1,6 @@
+/**
+ * Who controls a room's keyboard and mouse: the request / give / take / release state machine
+ * ({@link space.share.room.control.ControlState}), pure logic over clock values passed in. The VNC tokens that only
+ * the holder gets are in {@code token.VncTokens}; {@code rooms.RoomService} applies the changes.
+ */
+package space.share.room.control;

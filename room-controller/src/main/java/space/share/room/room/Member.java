@@ -1,4 +1,0 @@
-package space.share.room.room;
-
-/** An authenticated member session of a room. Immutable. */
-public record Member(String id, String roomId, String name, boolean owner, long joinedAtMs, long expiresAtMs) {}

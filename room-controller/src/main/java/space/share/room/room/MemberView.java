@@ -1,4 +1,0 @@
-package space.share.room.room;
-
-/** What other members see of a member. */
-public record MemberView(String id, String name, boolean owner, boolean online) {}

@@ -1,0 +1,35 @@
+package space.share.room.rooms;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import space.share.room.vnc.VncEndpoint;
+
+/**
+ * The extension point for room desktops: starts and stops what a room shows (Xvfb, a window manager,
+ * a browser, x11vnc, ffmpeg publishing with the room's stream key) and says where its VNC server
+ * listens. {@link StaticDesktopManager} is the default; {@code space.share.room.desktop.ProcessDesktopManager}
+ * runs desktop/room.sh per room ({@code room.desktop.mode=process}).
+ *
+ * <p>Threading: called from API threads and the poller thread; implementations are thread-safe and
+ * return quickly ({@link #start} and {@link #stop} start work, they do not wait for it).
+ */
+public interface DesktopManager {
+  /** Called when a room is created and, after a restart, for every existing room. */
+  void start(Room room, String streamKey);
+
+  /** Called when a room is deleted and at shutdown. */
+  void stop(Room room);
+
+  DesktopState state(String roomId);
+
+  /** Where the room's VNC server listens (e.g. 127.0.0.1:5900+n), or empty when it has none. */
+  Optional<InetSocketAddress> vncAddress(String roomId);
+
+  /**
+   * The room's VNC server and its password, read together (a restarted desktop gets a new port and password).
+   * The default knows no password: the server must then offer security type None.
+   */
+  default Optional<VncEndpoint> vncEndpoint(String roomId) {
+    return vncAddress(roomId).map(address -> new VncEndpoint(address, null));
+  }
+}
