@@ -2,18 +2,22 @@
 # Capture-to-display delay as a member sees it, in headless Chromium with the real media server (benchmarks in
 # the player's integration tests; figures in docs/player.md):
 #   room     RoomDelayIT: a real room desktop (Xvfb, a Chromium drawing the clock, PulseAudio, desktop/encode.sh)
-#            played by the room page muted (video only) and with sound; stamped frames vs the page's own figure
-#   layouts  DelayMeasureIT: a synthetic stamped publisher, by MediaSource layout and live-edge setting
-# Usage: bench/player-delay.sh [room|layouts] [rounds=2]   (about 1-3 minutes; needs ffmpeg, chromium,
+#            played by the room page through WebCodecs and through MediaSource, muted and with sound; stamped
+#            frames vs the page's own figure (-Dplayer.decoders=webcodecs,mse)
+#   layouts  DelayMeasureIT: a synthetic stamped publisher (720p30 + tone), WebCodecs vs MediaSource muted and with
+#            sound in one run, then join -> first picture per decoder (-Dplayer.variants=... for MSE layouts and
+#            live-edge settings, see DelayMeasureIT)
+#   decoders the same as layouts
+# Usage: bench/player-delay.sh [room|layouts|decoders] [rounds=2]   (about 1-3 minutes; needs ffmpeg, chromium,
 # chromium-driver, xvfb, x11vnc, pulseaudio)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-room}" in
   room) test=RoomDelayIT ;;
-  layouts) test=DelayMeasureIT ;;
-  *) echo "usage: bench/player-delay.sh [room|layouts] [rounds]" >&2; exit 2 ;;
+  layouts|decoders) test=DelayMeasureIT ;;
+  *) echo "usage: bench/player-delay.sh [room|layouts|decoders] [rounds]" >&2; exit 2 ;;
 esac
-mvn -B -q -pl media-server,room-controller,player verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -pl player -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test="$test" -Dplayer.measure=true -Dplayer.rounds="${2:-2}"
 # failsafe keeps the test's output in a file: print the figures.
 sed -n '/^=== /,/^browser console/p' "player/target/failsafe-reports/space.share.player.$test-output.txt" | grep -v '^browser console'

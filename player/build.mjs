@@ -32,4 +32,15 @@ await esbuild.build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+// The AudioWorklet of the WebCodecs path runs in its own scope: one self-contained file, no shared chunks.
+await esbuild.build({
+  entryPoints: { 'audio-worklet': join(srcDir, 'js/audio-worklet.js') },
+  bundle: true,
+  format: 'esm',
+  target: ['es2022'],
+  outdir: join(outDir, 'js'),
+  minify: process.env.PLAYER_MINIFY !== 'false',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 console.log(`player: built into ${outDir}`);

@@ -2,9 +2,14 @@
 // transparent layer sized to exactly the video's picture (see lib/geometry.js); its own canvas is made
 // invisible because the video is the picture. Input (keys, pointer, wheel, clipboard) goes to the desktop;
 // the member's own pointer is drawn at once over the video so the video's delay is visible.
-import RFB from '@novnc/novnc';
 import { wsUrl } from './api.js';
 
+/**
+ * noVNC is loaded when first needed (or by preloadRfb once the picture is up), not before the first picture:
+ * it is most of the page's script and only the member in control uses it.
+ */
+let rfbModule = null;
+export const preloadRfb = () => (rfbModule ||= import('@novnc/novnc').then((m) => m.default));
 export class DesktopControl {
   /**
    * @param {HTMLElement} layer the transparent element positioned over the picture
@@ -26,8 +31,12 @@ export class DesktopControl {
   get connected() { return this.rfb !== null; }
 
   /** Connects to WS /rooms/{id}/vnc?token=<single-use VNC token>. */
-  connect(roomId, vncToken, vncUrl) {
+  async connect(roomId, vncToken, vncUrl) {
     this.disconnect();
+    const attempt = this.attempt;
+    this.onStatus('connecting');
+    const RFB = await preloadRfb();
+    if (attempt !== this.attempt) return; // disconnected (or connected again) while noVNC loaded
     const base = vncUrl || `/rooms/${encodeURIComponent(roomId)}/vnc`;
     const url = new URL(wsUrl(base));
     url.searchParams.set('token', vncToken);
@@ -57,7 +66,6 @@ export class DesktopControl {
     this.layer.addEventListener('pointerleave', this.onLeave);
     window.addEventListener('focus', this.onFocus);
     this.layer.classList.add('active');
-    this.onStatus('connecting');
   }
 
   /** Sends text to the desktop's clipboard (the member then pastes there with Ctrl+V). */
@@ -76,6 +84,7 @@ export class DesktopControl {
   focus() { if (this.rfb) this.rfb.focus(); }
 
   disconnect() {
+    this.attempt = (this.attempt || 0) + 1;
     this.layer.removeEventListener('pointermove', this.onMove);
     this.layer.removeEventListener('pointerleave', this.onLeave);
     window.removeEventListener('focus', this.onFocus);

@@ -261,6 +261,7 @@ export class MsePlayer {
     const onFrame = (now, meta) => {
       if (this.destroyed) return;
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
+      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = meta.expectedDisplayTime || now;
       this.framesShown.add(1, shownAtMs);
       const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
       const est = this.clock && this.clock.estimate();
@@ -281,6 +282,7 @@ export class MsePlayer {
     const est = this.clock && this.clock.estimate();
     return {
       transport: 'websocket',
+      decoder: 'mse',
       mode: this.mode,
       width: v.videoWidth,
       height: v.videoHeight,
@@ -297,6 +299,7 @@ export class MsePlayer {
       playbackRate: v.playbackRate,
       seeks: this.seeks,
       droppedFrames: q ? q.droppedVideoFrames : 0,
+      firstFrameMs: Number.isFinite(this.firstFrameAtMs) ? this.firstFrameAtMs : NaN,
       generation: this.generation,
     };
   }

@@ -6,11 +6,11 @@ import { ClockOffsetEstimator } from './lib/clock.js';
 import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
+import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
 import { FeedClient } from './feed-client.js';
-import { HlsPlayer, canPlayHls } from './hls-player.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
-import { DesktopControl } from './control.js';
+import { DesktopControl, preloadRfb } from './control.js';
 import { AnnotationLayer, RemoteCursor, COLORS } from './annotate.js';
 import { RateGate, toNormalised } from './lib/overlay.js';
 
@@ -23,6 +23,13 @@ const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
  */
 const fixedMseMode = ['split', 'muxed', 'video'].includes(params.get('mse')) ? params.get('mse') : null;
 const mseModeNow = () => fixedMseMode || (video.muted ? 'video' : 'split');
+/**
+ * Decoder: WebCodecs where the browser has it (the lowest delay, docs/player.md "WebCodecs"), MediaSource
+ * otherwise or when the stream's codecs are not decodable, LL-HLS last. ?decoder=webcodecs|mse fixes it
+ * (?mse=… alone implies mse).
+ */
+const fixedDecoder = ['webcodecs', 'mse'].includes(params.get('decoder')) ? params.get('decoder') : (fixedMseMode ? 'mse' : null);
+let decoderNow = fixedDecoder || (webCodecsAvailable() ? 'webcodecs' : 'mse');
 const log = console;
 /** Live-edge tuning for measurements: ?edge=seekAboveLagSec:0.5,nudgeRate:1.06 (names of LIVE_EDGE_DEFAULTS). */
 const liveEdge = { ...LIVE_EDGE_DEFAULTS };
@@ -95,10 +102,23 @@ function fatal(code, text) {
 
 // ---------------------------------------------------------------- the room
 
+/** Join breakdown (ms after page start), with the player's own marks in its stats: see DelayMeasureIT. */
+const pageMarks = {};
+const markOnce = (name) => { if (!(name in pageMarks)) pageMarks[name] = Math.round(performance.now()); };
+
 async function enterRoom() {
+  markOnce('enter');
   $('join').hidden = true;
   $('room-ui').hidden = false;
   ui.fatal = null;
+  // A reload (member already in): the feed starts at once from the feed address kept with the session, while the
+  // room configuration is fetched (one round trip less before the first picture). A stale token gets 4403, and the
+  // feed then asks for fresh URLs as always.
+  const early = !player && !!member.feedUrl;
+  if (early) {
+    room = room || { urls: { feed: member.feedUrl } };
+    startVideo();
+  }
   try {
     room = await api.room(roomId, member.token);
   } catch (err) {
@@ -114,7 +134,9 @@ async function enterRoom() {
     }
   }
   room = room.room || room;
+  markOnce('room');
   if (room.you) member.owner = !!room.you.owner;
+  if (feedUrlOf(room) && member.feedUrl !== feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
   ui.roomState = applyRoomConfig(ui.roomState, room);
   document.title = `${room.name || roomId} · Share Space`;
   events = new RoomEvents(roomId, () => member.token, {
@@ -128,25 +150,34 @@ async function enterRoom() {
   events.start();
   sampleServerClock(clock).then((ok) => log.info(`clock: ${ok ? 'sampled' : 'no round-trip sample'}`));
   setInterval(() => sampleServerClock(clock), 5 * 60_000);
-  startVideo();
+  if (!early || !player) startVideo();
   render();
+  setTimeout(() => preloadRfb().catch((e) => log.warn(`noVNC not loaded: ${e.message}`)), 3000); // ready before anyone takes control
 }
 
+let hlsAttempts = 0;
 function stopMedia() {
+  hlsAttempts++;
   if (feed) { feed.stop(); feed = null; }
   if (player) { player.destroy(); player = null; }
 }
 
 function startVideo() {
+  markOnce('feed');
   stopMedia();
   const forceHls = params.get('transport') === 'hls';
-  if (!forceHls && 'MediaSource' in window && feedUrlOf(room)) {
-    player = new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
+  const useWebCodecs = decoderNow === 'webcodecs' && webCodecsAvailable();
+  if (!forceHls && (useWebCodecs || 'MediaSource' in window) && feedUrlOf(room)) {
+    player = useWebCodecs
+      ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent, optimizeForLatency: params.get('optimize') !== '0',
+        hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software' })
+      : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {
       if (attempts++ > 0) {
         try {
           const r = await api.room(roomId, member.token); room = r.room || r;
+          if (feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
         } catch (e) {
           // 4403 then no room configuration: the media token was revoked because this session ended or the room
           // was deleted (docs/protocol.md "Revoking media tokens"). Retrying cannot help.
@@ -160,7 +191,7 @@ function startVideo() {
       onState: (s) => { ui.feed = s; render(); },
       onHeader: (h) => {
         header = h;
-        if (!MediaSource.isTypeSupported(h.mimeType)) { log.warn(`player: ${h.mimeType} not playable through MSE, falling back to HLS`); startHls(); return; }
+        if (player instanceof MsePlayer && !MediaSource.isTypeSupported(h.mimeType)) { log.warn(`player: ${h.mimeType} not playable through MSE, falling back to HLS`); startHls(); return; }
         layout();
         render();
       },
@@ -185,8 +216,12 @@ function startVideo() {
 const feedUrlOf = (r) => (r.urls && r.urls.feed) || r.feedUrl;
 const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
 
-function startHls() {
+/** hls.js is loaded only when the fallback is needed (it is a large part of the page's script). */
+async function startHls() {
   stopMedia();
+  const attempt = ++hlsAttempts;
+  const { HlsPlayer, canPlayHls } = await import('./hls-player.js');
+  if (attempt !== hlsAttempts || player) return; // something else started meanwhile
   if (!playlistUrlOf(room) || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
   ui.feed = 'connecting';
   player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });
@@ -195,6 +230,13 @@ function startHls() {
 function onPlayerEvent(ev) {
   if (ev.type === 'overflow' && feed) feed.restart('append queue overflow');
   if (ev.type === 'error') { log.error(`player: ${ev.error && ev.error.message}`); if (feed) feed.restart('media error'); }
+  if (ev.type === 'unsupported' && decoderNow === 'webcodecs') {
+    // The decoders refuse these codecs (or this browser's WebCodecs is incomplete): MediaSource takes over.
+    log.warn(`player: WebCodecs cannot decode ${ev.codecs}, falling back to MediaSource`);
+    decoderNow = 'mse';
+    startVideo();
+    return;
+  }
   if (ev.type === 'autoplay-blocked') { video.muted = true; video.play().catch(() => {}); render(); }
 }
 
@@ -364,6 +406,8 @@ $('unmute-btn').addEventListener('click', () => {
   if (!video.muted) video.play().catch(() => {});
   // Sound on: the audio track joins (a fresh MediaSource from the next keyframe). Muting again keeps it, so
   // toggling does not restart the video each time.
+  // WebCodecs: the sound starts or stops inside this click (AudioContext needs the gesture), no restart.
+  if (player instanceof WebCodecsPlayer) player.setSound(!video.muted);
   if (!video.muted && player instanceof MsePlayer && player.mode === 'video' && !fixedMseMode && feed) {
     player.mode = 'split';
     feed.restart('sound on');
@@ -425,7 +469,7 @@ function renderStats() {
   if ($('stats').hidden || !player) return;
   const s = player.stats();
   const rows = [
-    ['transport', `${s.transport}${s.mode && s.mode !== 'hls' ? ` (${s.mode})` : ''}`],
+    ['transport', `${s.transport}${s.decoder ? ` · ${s.decoder}` : ''}${s.mode && s.mode !== 'hls' ? ` (${s.mode})` : ''}`],
     ['resolution', s.width ? `${s.width}×${s.height}` : '–'],
     ['fps', fmt(s.fps, 1)],
     ['bitrate', Number.isFinite(s.bitrateBps) ? `${(s.bitrateBps / 1e6).toFixed(2)} Mbit/s` : '–'],
@@ -436,6 +480,11 @@ function renderStats() {
     ['playback rate', fmt(s.playbackRate, 2, '×')],
     ['seeks / dropped', `${s.seeks} / ${s.droppedFrames}`],
   ];
+  if (s.decoder === 'webcodecs' && s.audioPlaying) {
+    rows.push(['a/v sync p50 / p95', `${fmt(s.avSyncP50Ms, 0)} / ${fmt(s.avSyncP95Ms, 0)} ms (+: picture behind)`]);
+    rows.push(['audio buffer', `${fmt(s.audioFillMs, 0)} ms (target ${fmt(s.audioTargetMs, 0)}, underruns ${s.audioUnderruns})`]);
+  }
+  if (Number.isFinite(s.firstFrameMs)) rows.push(['first picture', fmt(s.firstFrameMs, 0, ' ms after page start')]);
   $('stats-body').replaceChildren(...rows.map(([k, v]) => {
     const tr = document.createElement('tr');
     const th = document.createElement('th'); th.textContent = k;
@@ -523,8 +572,8 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? player.stats() : null),
-  resetDelays: () => { if (player && player.delays) player.delays.values = []; },
+  stats: () => (player ? { ...player.stats(), pageMarks } : null),
+  resetDelays: () => { for (const p of ['delays', 'avSync', 'audioLate']) if (player && player[p]) player[p].values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
   annotations: () => annot.strokes(),

@@ -297,3 +297,174 @@ export function splitChunks(u8) {
   if (start !== -1) chunks.push(u8.subarray(start, end));
   return chunks;
 }
+
+// ------------------------------------------------------------------ samples and decoder configs (WebCodecs)
+
+/**
+ * The samples of one chunk ([prft] moof mdat), with their bytes, for EncodedVideoChunk/EncodedAudioChunk.
+ * Follows tfhd defaults and trun per-sample fields (ISO/IEC 14496-12 8.8.7, 8.8.8); data offsets count from
+ * the moof (default-base-is-moof, as CMAF requires, or the moof of the first traf when no base is given).
+ * Every sample's bytes must lie inside one mdat of this message.
+ * @returns {{prft: ?object, samples: Array<{trackId:number, dtsTicks:number, ptsTicks:number, durationTicks:number,
+ *     sync:boolean, data:Uint8Array}>}} data are views into u8 (no copy)
+ */
+export function readSamples(u8) {
+  const view = viewOf(u8);
+  const out = { prft: null, samples: [] };
+  const mdats = [];
+  const moofs = [];
+  for (const box of boxes(u8)) {
+    if (box.type === 'prft') out.prft = readPrft(u8, box);
+    else if (box.type === 'moof') moofs.push(box);
+    else if (box.type === 'mdat') mdats.push(box);
+  }
+  if (moofs.length === 0) throw Mp4Error.malformed('fragment without moof');
+  const inMdat = (start, size) => mdats.some((m) => start >= m.payloadStart && start + size <= m.end);
+  for (const moof of moofs) {
+    for (const traf of children(u8, moof, 'traf')) {
+      const tfhd = child(u8, traf, 'tfhd');
+      if (!tfhd) throw Mp4Error.malformed('traf without tfhd');
+      need(tfhd, 8);
+      const tfFlags = view.getUint32(tfhd.payloadStart) & 0xffffff;
+      const trackId = view.getUint32(tfhd.payloadStart + 4);
+      let at = tfhd.payloadStart + 8;
+      const field = () => {
+        if (at + 4 > tfhd.end) throw Mp4Error.malformed(`tfhd of track ${trackId} shorter than its flags say`);
+        const v = view.getUint32(at); at += 4; return v;
+      };
+      if (tfFlags & 0x1) throw Mp4Error.unsupported('tfhd base_data_offset (offsets into a file, not a message)');
+      if (tfFlags & 0x2) field(); // sample_description_index
+      const defaultDuration = (tfFlags & 0x8) ? field() : 0;
+      const defaultSize = (tfFlags & 0x10) ? field() : 0;
+      const defaultFlags = (tfFlags & 0x20) ? field() : 0;
+      const tfdt = child(u8, traf, 'tfdt');
+      if (!tfdt) throw Mp4Error.malformed(`traf of track ${trackId} without tfdt`);
+      need(tfdt, 8);
+      let dts = u8[tfdt.payloadStart] === 1 ? (need(tfdt, 12), Number(view.getBigUint64(tfdt.payloadStart + 4)))
+        : view.getUint32(tfdt.payloadStart + 4);
+      let dataAt = moof.start; // default-base-is-moof (and the first traf's base without it)
+      for (const trun of children(u8, traf, 'trun')) {
+        need(trun, 8);
+        const version = u8[trun.payloadStart];
+        const flags = view.getUint32(trun.payloadStart) & 0xffffff;
+        const count = view.getUint32(trun.payloadStart + 4);
+        let p = trun.payloadStart + 8;
+        const perSample = ((flags & 0x100) ? 4 : 0) + ((flags & 0x200) ? 4 : 0) + ((flags & 0x400) ? 4 : 0) + ((flags & 0x800) ? 4 : 0);
+        const headBytes = ((flags & 0x1) ? 4 : 0) + ((flags & 0x4) ? 4 : 0);
+        if (p + headBytes + count * perSample > trun.end) throw Mp4Error.malformed(`trun claims ${count} samples`);
+        if (flags & 0x1) { dataAt = moof.start + view.getInt32(p); p += 4; } // signed int(32) data_offset
+        let firstFlags = null;
+        if (flags & 0x4) { firstFlags = view.getUint32(p); p += 4; } // first_sample_flags
+        for (let i = 0; i < count; i++) {
+          const duration = (flags & 0x100) ? view.getUint32(p) : defaultDuration; if (flags & 0x100) p += 4;
+          const size = (flags & 0x200) ? view.getUint32(p) : defaultSize; if (flags & 0x200) p += 4;
+          let sampleFlags = (flags & 0x400) ? view.getUint32(p) : (i === 0 && firstFlags !== null ? firstFlags : defaultFlags);
+          if (flags & 0x400) p += 4;
+          let cto = 0;
+          if (flags & 0x800) { cto = version === 0 ? view.getUint32(p) : view.getInt32(p); p += 4; }
+          if (!inMdat(dataAt, size)) {
+            throw Mp4Error.malformed(`sample ${i} of track ${trackId} (${size} bytes at ${dataAt}) is not inside an mdat`);
+          }
+          out.samples.push({
+            trackId, dtsTicks: dts, ptsTicks: dts + cto, durationTicks: duration,
+            sync: (sampleFlags & 0x10000) === 0, // sample_is_non_sync_sample clear
+            data: u8.subarray(dataAt, dataAt + size),
+          });
+          dts += duration;
+          dataAt += size;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const hex2 = (n) => n.toString(16).padStart(2, '0');
+
+/** Reads MPEG-4 descriptor sizes (14496-1 8.3.3: 7 bits per byte, high bit = more, at most 4 bytes). */
+function descriptorAt(u8, at, end) {
+  if (at + 2 > end) throw Mp4Error.malformed('esds: truncated descriptor');
+  const tag = u8[at++];
+  let size = 0;
+  for (let i = 0; ; i++) {
+    if (i === 4 || at >= end) throw Mp4Error.malformed('esds: bad descriptor size');
+    const b = u8[at++];
+    size = (size << 7) | (b & 0x7f);
+    if (!(b & 0x80)) break;
+  }
+  if (at + size > end) throw Mp4Error.malformed(`esds: descriptor ${tag} claims ${size} bytes, ${end - at} left`);
+  return { tag, start: at, end: at + size };
+}
+
+/** AudioSpecificConfig (14496-3 1.6.2.1) from an esds box: ES_Descriptor > DecoderConfigDescriptor > DecoderSpecificInfo. */
+function audioSpecificConfigOf(u8, esds) {
+  need(esds, 4 + 2);
+  const es = descriptorAt(u8, esds.payloadStart + 4, esds.end);
+  if (es.tag !== 0x03) throw Mp4Error.malformed(`esds: ES_Descriptor tag ${es.tag}`);
+  if (es.start + 3 > es.end) throw Mp4Error.malformed('esds: ES_Descriptor too short');
+  const flags = u8[es.start + 2];
+  let at = es.start + 3; // ES_ID(16), flags(8)
+  if (flags & 0x80) at += 2; // streamDependenceFlag: dependsOn_ES_ID
+  if (flags & 0x40) at += 1 + (u8[at] || 0); // URL_Flag: URLlength + URLstring
+  if (flags & 0x20) at += 2; // OCRstreamFlag: OCR_ES_Id
+  const dc = descriptorAt(u8, at, es.end);
+  if (dc.tag !== 0x04 || dc.end - dc.start < 13) throw Mp4Error.malformed('esds: no DecoderConfigDescriptor');
+  const objectType = u8[dc.start];
+  const dsi = descriptorAt(u8, dc.start + 13, dc.end);
+  if (dsi.tag !== 0x05 || dsi.end - dsi.start < 2) throw Mp4Error.malformed('esds: no DecoderSpecificInfo');
+  return { objectType, asc: u8.slice(dsi.start, dsi.end) };
+}
+
+const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+/**
+ * WebCodecs decoder configs from an init segment: per track the codec string, the `description` (avcC payload
+ * for H.264, AudioSpecificConfig for AAC) and the sizes or rates. Tracks with other sample entries get
+ * `{kind: 'other'}` so the caller can say which codec it could not decode.
+ * @returns {Array<{trackId:number, timescale:number, kind:'video'|'audio'|'other', codec:string, description?:Uint8Array,
+ *     codedWidth?:number, codedHeight?:number, sampleRate?:number, numberOfChannels?:number}>}
+ */
+export function readDecoderConfigs(u8) {
+  const view = viewOf(u8);
+  const { tracks } = readInit(u8);
+  let moov = null;
+  for (const box of boxes(u8)) if (box.type === 'moov') moov = box;
+  const out = [];
+  for (const trak of children(u8, moov, 'trak')) {
+    const trackId = trakTrackId(u8, trak);
+    const { timescale, sampleEntry } = tracks.find((t) => t.trackId === trackId);
+    const stsd = child(u8, child(u8, child(u8, child(u8, trak, 'mdia'), 'minf'), 'stbl'), 'stsd');
+    const entry = boxes(u8, stsd.payloadStart + 8, stsd.end).next().value;
+    if (sampleEntry === 'avc1' || sampleEntry === 'avc3') {
+      // VisualSampleEntry (8.5.2.2): 6 reserved, data_reference_index(16), 16 pre_defined/reserved, width(16),
+      // height(16), resolutions, reserved, frame_count, compressorname(32 bytes), depth, pre_defined: 78 bytes.
+      need(entry, 78);
+      const codedWidth = view.getUint16(entry.payloadStart + 24);
+      const codedHeight = view.getUint16(entry.payloadStart + 26);
+      const avcC = [...boxes(u8, entry.payloadStart + 78, entry.end)].find((b) => b.type === 'avcC');
+      if (!avcC) throw Mp4Error.malformed(`${sampleEntry} of track ${trackId} without avcC`);
+      need(avcC, 7);
+      const p = avcC.payloadStart; // configurationVersion, AVCProfileIndication, profile_compatibility, AVCLevelIndication
+      out.push({ trackId, timescale, kind: 'video', codec: `${sampleEntry}.${hex2(u8[p + 1])}${hex2(u8[p + 2])}${hex2(u8[p + 3])}`,
+        description: u8.slice(p, avcC.end), codedWidth, codedHeight });
+    } else if (sampleEntry === 'mp4a') {
+      // AudioSampleEntry (8.5.2.2): 6 reserved, data_reference_index, 8 reserved, channelcount, samplesize,
+      // pre_defined, reserved, samplerate(16.16): 28 bytes, then esds.
+      need(entry, 28);
+      const esds = [...boxes(u8, entry.payloadStart + 28, entry.end)].find((b) => b.type === 'esds');
+      if (!esds) throw Mp4Error.malformed(`mp4a of track ${trackId} without esds`);
+      const { objectType, asc } = audioSpecificConfigOf(u8, esds);
+      if (objectType !== 0x40) throw Mp4Error.unsupported(`mp4a object type 0x${hex2(objectType)}`);
+      const aot = asc[0] >> 3;
+      const rateIndex = ((asc[0] & 0x7) << 1) | (asc[1] >> 7);
+      if (aot === 31 || rateIndex === 15) throw Mp4Error.unsupported('AudioSpecificConfig with escape values');
+      const sampleRate = AAC_RATES[rateIndex];
+      const numberOfChannels = (asc[1] >> 3) & 0xf;
+      if (!sampleRate || numberOfChannels === 0) throw Mp4Error.unsupported(`AAC rate index ${rateIndex}, channel config ${numberOfChannels}`);
+      out.push({ trackId, timescale, kind: 'audio', codec: `mp4a.40.${aot}`, description: asc, sampleRate, numberOfChannels });
+    } else {
+      out.push({ trackId, timescale, kind: 'other', codec: String(sampleEntry) });
+    }
+  }
+  return out;
+}

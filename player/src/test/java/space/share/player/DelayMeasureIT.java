@@ -7,35 +7,91 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
 
 /**
- * Benchmark, not a check: prints capture-to-display delay through the real media server for MediaSource
- * layouts and live-edge settings, muted and with sound, measured two ways (stamped frames read from the
- * video; the page's own prft figure). Run with
- * {@code bench/player-delay.sh layouts};
- * docs/player.md holds the figures.
+ * Benchmark, not a check: prints capture-to-display delay through the real media server for the decoders
+ * (WebCodecs, MediaSource layouts) and live-edge settings, muted and with sound, measured two ways (stamped
+ * frames read from the video; the page's own prft figure), all in one run against one publisher; then join ->
+ * first picture per decoder. Run with {@code bench/player-delay.sh layouts}; docs/player.md holds the figures.
+ * Variants: {@code -Dplayer.variants=mode/sound/edge,...}, mode {@code webcodecs} or an MSE layout
+ * ({@code video|split|muxed}), sound {@code muted|sound}, edge the MSE live-edge tuning (may be empty).
  */
 @EnabledIfSystemProperty(named = "player.measure", matches = "true")
 class DelayMeasureIT extends RealMediaBase {
-  record Variant(String mode, boolean sound, String edge) {}
+  static final String DEFAULT_VARIANTS = "webcodecs/muted/,video/muted/,webcodecs/sound/,split/sound/";
 
   @Test
-  void measure_mseLayoutsAndLiveEdgeSettings_printsDelays() throws Exception {
+  void measure_decodersAndLayouts_printsDelays() throws Exception {
     publish();
-    String variants = System.getProperty("player.variants", "split/muted/,split/sound/,muxed/sound/,video/muted/,"
-        + "split/sound/seekAboveLagSec:0.5;nudgeAboveLagSec:0.2;nudgeStopLagSec:0.1,"
-        + "split/sound/seekAboveLagSec:0.5;nudgeAboveLagSec:0.2;nudgeStopLagSec:0.1;nudgeRate:1.08,"
-        + "split/sound/seekAboveLagSec:1000;nudgeRate:1");
+    String variants = System.getProperty("player.variants", DEFAULT_VARIANTS);
+    int rounds = Integer.getInteger("player.rounds", 1);
     List<String> lines = new ArrayList<>();
-    for (String v : variants.split(",")) {
-      String[] p = v.split("/", -1);
-      extraQuery = "&mse=" + p[0] + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
-      join("Bench", "secret");
-      wait(25).until(d -> pill().equals("live"));
-      if (p[1].equals("sound")) chromium.driver.findElement(By.id("unmute-btn")).click();
-      Thread.sleep(4000); // settle: the GOP burst at start, the first seek
-      Measured m = measure(12_000);
-      lines.add(String.format("%-6s %-5s %-75s %s", p[0], p[1], p[2].isEmpty() ? "(defaults)" : p[2], m.line()));
-      chromium.driver.get("about:blank");
+    for (int round = 1; round <= rounds; round++) {
+      for (String v : variants.split(",")) {
+        if (v.isBlank()) continue;
+        String[] p = v.split("/", -1);
+        boolean webCodecs = p[0].equals("webcodecs");
+        extraQuery = (webCodecs ? "&decoder=webcodecs" : "&decoder=mse&mse=" + p[0]) + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
+        join("Bench", "secret");
+        wait(25).until(d -> pill().equals("live"));
+        if (p[1].equals("sound")) {
+          chromium.driver.findElement(By.id("unmute-btn")).click();
+          if (webCodecs) wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
+        }
+        Thread.sleep(4000); // settle: the GOP burst at start, the first seek
+        Measured m = measure(12_000);
+        lines.add(String.format("round %d %-9s %-5s %-20s %s%s", round, p[0], p[1], p[2].isEmpty() ? "(defaults)" : p[2], m.line(), webCodecsLine(m)));
+        chromium.driver.get("about:blank");
+      }
     }
-    System.out.println("=== delay by MSE layout and live-edge setting (real media server) ===\n" + String.join("\n", lines));
+    System.out.println("=== delay by decoder / MSE layout (real media server, one publisher, load " + loadAverage() + ") ===\n" + String.join("\n", lines));
+    System.out.println("=== join -> first picture (page start to first frame shown; passcode already entered; warm server) ===\n"
+        + String.join("\n", java.util.Arrays.stream(System.getProperty("player.joinDecoders", "webcodecs,mse").split(",")).map(d -> {
+          try {
+            return joinTime(d);
+          } catch (Exception e) {
+            return d + ": " + e;
+          }
+        }).toList()));
+  }
+
+  static String webCodecsLine(Measured m) {
+    if (!"webcodecs".equals(m.stats().get("decoder"))) return "";
+    return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s (%s after warm-up), output latency %s ms, audio arrives %s ms after its video",
+        num(m.stats().get("decodeP50Ms")), num(m.stats().get("decodeP95Ms")), m.stats().get("seeks"),
+        num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
+        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")));
+  }
+
+  static String num(Object o) {
+    return o instanceof Number n ? String.format("%.0f", n.doubleValue()) : "-";
+  }
+
+  /**
+   * Reloads the room page of a member already joined (session kept) and reads when its first frame showed.
+   * decoder: the {@code decoder=} value, optionally with more query ({@code webcodecs&hw=prefer-software}).
+   */
+  String joinTime(String decoder) throws Exception {
+    extraQuery = "&decoder=" + decoder;
+    join("Bench", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    List<Double> ms = new ArrayList<>();
+    List<String> marks = new ArrayList<>();
+    for (int i = 0; i < Integer.getInteger("player.joins", 7); i++) {
+      chromium.driver.navigate().refresh();
+      wait(20).until(d -> stats() != null && stats().get("firstFrameMs") instanceof Number);
+      Thread.sleep(300); // the marks after the first picture
+      ms.add(((Number) stats().get("firstFrameMs")).doubleValue());
+      marks.add(String.format("%.0f: page %s player %s", ms.get(ms.size() - 1), stats().get("pageMarks"), stats().get("joinMarks")));
+    }
+    chromium.driver.get("about:blank");
+    return String.format("%-9s first picture p50 %.0f ms, max %.0f ms (%d reloads)%n  %s", decoder, percentile(ms, 50), percentile(ms, 100), ms.size(),
+        String.join("\n  ", marks));
+  }
+
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "?";
+    }
   }
 }

@@ -88,7 +88,8 @@ abstract class PageTestBase {
     return new WebDriverWait(c.driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
   }
 
-  String extraQuery = "";
+  /** Added to the room page address; -Dplayer.query=&decoder=mse runs a test on the other path. */
+  String extraQuery = System.getProperty("player.query", "");
 
   WebDriverWait wait(int seconds) {
     return new WebDriverWait(chromium.driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));

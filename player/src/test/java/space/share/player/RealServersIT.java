@@ -102,7 +102,8 @@ class RealServersIT extends RealControllerBase {
 
     // Sound from the room's PulseAudio: one click, and the audio track joins.
     chromium.driver.findElement(By.id("unmute-btn")).click();
-    wait(20).until(d -> "split".equals(stats().get("mode")) && pill(chromium).equals("live"));
+    // MSE: audio and video SourceBuffers; WebCodecs: the AudioWorklet joins the same decoders.
+    wait(20).until(d -> java.util.List.of("split", "audio+video").contains(stats().get("mode")) && pill(chromium).equals("live"));
     wait(20).until(d -> ((Number) chromium.js("const v = document.getElementById('video'); return v.paused ? 0 : v.currentTime")).doubleValue() > 1);
 
     // Alice takes control and types into the xterm: the X display shows it.

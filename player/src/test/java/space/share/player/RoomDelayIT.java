@@ -13,7 +13,7 @@ import space.share.player.testsupport.XDesktop;
  * Benchmark, not a check: capture-to-display delay of a real room desktop. A Chromium on Xvfb draws the wall
  * clock as a barcode every animation frame; the room's own desktop/encode.sh (x11grab + PulseAudio, x264 4:4:4,
  * AAC) publishes it to the real media server; the room page in headless Chromium plays it muted (video only)
- * and with sound (audio and video buffers), and reads the barcode of every displayed frame. Run with
+ * and with sound, through WebCodecs and through MediaSource, and reads the barcode of every displayed frame. Run with
  * {@code bench/player-delay.sh room};
  * docs/player.md holds the figures.
  */
@@ -32,17 +32,21 @@ class RoomDelayIT extends RealMediaBase {
       desktop.startEncoder(rtmpUrl("room1"));
       int rounds = Integer.getInteger("player.rounds", 2);
       for (int round = 1; round <= rounds; round++) {
-        for (boolean sound : new boolean[] {false, true}) {
-          join("Bench", "secret");
-          wait(30).until(d -> pill().equals("live"));
-          if (sound) {
-            chromium.driver.findElement(By.id("unmute-btn")).click();
-            wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+        for (String decoder : System.getProperty("player.decoders", "webcodecs,mse").split(",")) {
+          for (boolean sound : new boolean[] {false, true}) {
+            extraQuery = "&decoder=" + decoder;
+            join("Bench", "secret");
+            wait(30).until(d -> pill().equals("live"));
+            if (sound) {
+              chromium.driver.findElement(By.id("unmute-btn")).click();
+              if (decoder.equals("mse")) wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+              else wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
+            }
+            Thread.sleep(4000); // settle: the GOP burst at start, the first seek
+            Measured m = measure(12_000);
+            lines.add(String.format("round %d %-9s %-11s %s%s", round, decoder, sound ? "with sound" : "muted", m.line(), DelayMeasureIT.webCodecsLine(m)));
+            chromium.driver.get("about:blank");
           }
-          Thread.sleep(4000); // settle: the GOP burst at start, the first seek
-          Measured m = measure(12_000);
-          lines.add(String.format("round %d %-11s %s", round, sound ? "with sound" : "muted", m.line()));
-          chromium.driver.get("about:blank");
         }
       }
     } finally {
@@ -51,6 +55,6 @@ class RoomDelayIT extends RealMediaBase {
       Files.deleteIfExists(log);
       Files.deleteIfExists(page);
     }
-    System.out.println("=== room desktop capture -> display (encode.sh, real media server, room page) ===\n" + String.join("\n", lines));
+    System.out.println("=== room desktop capture -> display (encode.sh, real media server, room page, load " + DelayMeasureIT.loadAverage() + ") ===\n" + String.join("\n", lines));
   }
 }

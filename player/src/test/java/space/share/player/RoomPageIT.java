@@ -21,7 +21,7 @@ class RoomPageIT extends PageTestBase {
     chromium.js("document.getElementById('stats-btn').click()");
     Measured m = measure(10_000);
     screenshot("room-live");
-    System.out.println("delay (muted, video-only MSE), stand-in feed, 7 s clock skew: " + m.line());
+    System.out.println("delay (muted, " + m.stats().get("decoder") + "), stand-in feed, 7 s clock skew: " + m.line());
     Map<String, Object> s = m.stats();
     assertTrue(m.stamped().size() > 150, "stamped frames read: " + m.stamped().size() + ", unreadable " + m.stampErrors() + FfmpegPublisher.tail(ffmpegLog));
     double stampedP50 = m.stampedP(50);

@@ -1,0 +1,443 @@
+// Plays the WebSocket fMP4 feed below MediaSource's buffering: the feed's samples go straight to WebCodecs
+// decoders (optimizeForLatency), each decoded frame is handed to the <video> through a MediaStreamTrackGenerator
+// the moment it is due (at once while muted, on the audio clock with sound), and the sound goes through an
+// AudioWorklet with a small jitter buffer that absorbs the publisher's clock drift (lib/playout.js).
+// Same interface as MsePlayer (onHeader, onInit, onFragment, onEnded, reset, destroy, stats), so FeedClient,
+// the overlay, drawing, the pointer, fullscreen and the stats panel do not know which one plays.
+// One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
+import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
+import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
+import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
+import { wallNowMs } from './mse-player.js';
+
+/** True when this browser has what the WebCodecs path needs. */
+export function webCodecsAvailable() {
+  return typeof VideoDecoder === 'function' && typeof AudioDecoder === 'function' && typeof EncodedVideoChunk === 'function'
+    && typeof MediaStreamTrackGenerator === 'function' && typeof AudioWorkletNode === 'function';
+}
+
+/** Whether the decoders take this init segment's codecs (resolves false on any doubt: the caller falls back to MSE). */
+export async function webCodecsSupports(configs) {
+  try {
+    for (const c of configs) {
+      if (c.kind === 'video') {
+        const r = await VideoDecoder.isConfigSupported(videoConfigOf(c));
+        if (!r.supported) return false;
+      } else if (c.kind === 'audio') {
+        const r = await AudioDecoder.isConfigSupported(audioConfigOf(c));
+        if (!r.supported) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const videoConfigOf = (c) => ({ codec: c.codec, description: c.description, codedWidth: c.codedWidth, codedHeight: c.codedHeight, optimizeForLatency: true });
+const audioConfigOf = (c) => ({ codec: c.codec, description: c.description, sampleRate: c.sampleRate, numberOfChannels: c.numberOfChannels });
+const sameConfig = (a, b) => !!a && !!b && a.codec === b.codec && a.description.length === b.description.length
+  && a.description.every((x, i) => x === b.description[i]);
+
+/** Timestamp of the warm-up frame: before any media time, so no measurement takes it for a picture. */
+const WARM_UP_TIMESTAMP_US = -1_000_000;
+
+export class WebCodecsPlayer {
+  constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
+    optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency, hardwareAcceleration });
+    this.jumps = 0;
+    this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
+    this.sound = sound;
+    this.header = null;
+    this.videoCfg = null;
+    this.audioCfg = null;
+    this.videoDecoder = null;
+    this.audioDecoder = null;
+    this.needKey = true;
+    this.frames = []; // decoded, not yet shown: {frame, tsSec}
+    this.wallClock = new WallClockMap();
+    this.bytesIn = new WindowRate(2000);
+    this.framesShown = new WindowRate(2000);
+    this.delays = new Percentiles(300);
+    this.decodeMs = new Percentiles(300); // decode() -> frame out
+    this.writeToShownMs = new Percentiles(300); // frame handed to the <video> -> its expected display time
+    this.pending = new Map(); // timestamp (us) -> performance.now() at decode() / at write, for the two above (bounded)
+    this.avSync = new Percentiles(300);
+    this.audioLate = new Percentiles(300); // server arrival of audio minus that of the video of the same media time
+    this.sync = new SyncTracker();
+    this.lastDelayMs = NaN;
+    this.droppedFrames = 0;
+    this.skippedBeforeKey = 0;
+    this.firstFrameAtMs = NaN;
+    this.audio = null; // {ctx, node, report}
+    this.generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    this.writer = this.generator.writable.getWriter();
+    video.srcObject = new MediaStream([this.generator]);
+    video.play().catch(() => {}); // muted: allowed
+    this.#watchFrames();
+  }
+
+  get mode() { return this.sound ? 'audio+video' : 'video'; }
+  get generation() { return this.header ? this.header.generation : null; }
+
+  #mark(name) { if (!(name in this.marks)) this.marks[name] = Math.round(performance.now()); }
+
+  onHeader(header) {
+    this.#mark('header');
+    const same = this.header && header.generation === this.header.generation && header.codecs === this.header.codecs;
+    this.header = header;
+    if (!same) this.#resetMedia();
+    this.#warmUp(header);
+  }
+
+  /**
+   * Before the first picture: one black frame of the stream's size, so the <video> has set up its MediaStream
+   * pipeline (metadata, size, first paint; 60-100 ms measured here) while the keyframe is still on its way and
+   * being decoded. The stage is black, so nothing visible changes; it is not counted as a shown frame.
+   */
+  #warmUp(header) {
+    if (this.warmedUp || this.lastShownTsSec !== undefined || typeof VideoFrame !== 'function') return;
+    const w = header.width & ~1;
+    const h = header.height & ~1;
+    if (!(w > 0 && h > 0 && w <= 7680 && h <= 4320)) return;
+    this.warmedUp = true;
+    const data = new Uint8Array(w * h * 1.5);
+    data.fill(16, 0, w * h); // Y black (limited range)
+    data.fill(128, w * h); // U, V neutral
+    try {
+      const frame = new VideoFrame(data, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: WARM_UP_TIMESTAMP_US });
+      this.writer.write(frame).catch(() => frame.close());
+    } catch (e) {
+      this.log.warn(`player: no warm-up frame: ${e.message}`);
+    }
+  }
+
+  onInit(data) {
+    this.#mark('init');
+    const configs = readDecoderConfigs(data);
+    const v = configs.find((c) => c.kind === 'video');
+    const a = configs.find((c) => c.kind === 'audio');
+    this.videoTrackId = v ? v.trackId : null;
+    this.audioTrackId = a ? a.trackId : null;
+    this.timescales = new Map(configs.map((c) => [c.trackId, c.timescale]));
+    this.needKey = true; // the feed restarts at a keyframe after every init
+    if (!this.checkedSupport) {
+      this.checkedSupport = true;
+      webCodecsSupports(configs).then((ok) => {
+        if (!ok && !this.destroyed) this.onEvent({ type: 'unsupported', codecs: configs.map((c) => c.codec).join(',') });
+      });
+    }
+    const other = configs.find((c) => c.kind === 'other');
+    if (other) { this.onEvent({ type: 'unsupported', codecs: other.codec }); return; }
+    if (v && !(sameConfig(v, this.videoCfg) && this.videoDecoder && this.videoDecoder.state === 'configured')) {
+      this.videoCfg = v;
+      this.#configureVideo();
+    }
+    if (a && !sameConfig(a, this.audioCfg)) {
+      this.audioCfg = a;
+      if (this.sound) this.#startAudio();
+    }
+  }
+
+  onFragment(data, receivedAtMs) {
+    if (!this.videoCfg && !this.audioCfg) return; // no init yet
+    this.bytesIn.add(data.byteLength, receivedAtMs);
+    this.#mark('fragment');
+    for (const chunk of splitChunks(data)) {
+      const { prft, samples } = readSamples(chunk);
+      if (prft && this.clock) this.clock.addOneWay(prft.wallClockMs, receivedAtMs);
+      for (const s of samples) {
+        const timescale = this.timescales.get(s.trackId);
+        if (!timescale) continue;
+        if (s.trackId === this.videoTrackId) {
+          if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          this.#decodeVideo(s, timescale);
+        } else if (s.trackId === this.audioTrackId && this.sound) {
+          if (prft) this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
+          this.#decodeAudio(s, timescale);
+        }
+      }
+    }
+  }
+
+  /** The publisher left: the last frame stays; the sound stops. */
+  onEnded() { this.#flushAudio(); }
+
+  /** Drops everything decoded and queued (the socket starts over); the next header and init set up again. */
+  reset() {
+    this.header = null;
+    this.#resetMedia();
+  }
+
+  destroy() {
+    this.destroyed = true;
+    this.#resetMedia();
+    if (this.videoDecoder && this.videoDecoder.state !== 'closed') this.videoDecoder.close();
+    if (this.audio) { this.audio.ctx.close().catch(() => {}); this.audio = null; }
+    this.writer.close().catch(() => {});
+    this.video.srcObject = null;
+  }
+
+  /**
+   * Sound on or off. Call from the click that asks for it: the AudioContext is created (or resumed) inside
+   * the user gesture, as browsers require.
+   */
+  setSound(on) {
+    this.sound = on;
+    if (on) {
+      if (!this.audio) {
+        const ctx = new AudioContext({ latencyHint: 'interactive', ...(this.audioCfg ? { sampleRate: this.audioCfg.sampleRate } : {}) });
+        this.audio = { ctx, node: null, report: null, ready: null };
+      }
+      this.audio.ctx.resume().catch(() => {});
+      if (this.audioCfg) this.#startAudio();
+    } else {
+      this.#flushAudio();
+      if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+      this.audioDecoder = null;
+      if (this.audio) this.audio.ctx.suspend().catch(() => {});
+      this.#pump();
+    }
+  }
+
+  // ------------------------------------------------------------------ video
+
+  #configureVideo() {
+    if (!this.videoDecoder || this.videoDecoder.state === 'closed') {
+      this.videoDecoder = new VideoDecoder({
+        output: (frame) => this.#onFrame(frame),
+        error: (e) => { if (!this.destroyed) this.onEvent({ type: 'error', error: new Error(`video decoder: ${e.message}`) }); },
+      });
+    }
+    this.videoDecoder.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency, hardwareAcceleration: this.hardwareAcceleration });
+    this.needKey = true;
+  }
+
+  #decodeVideo(s, timescale) {
+    const d = this.videoDecoder;
+    if (!d || d.state !== 'configured') return;
+    const timestamp = Math.round((s.ptsTicks * 1e6) / timescale);
+    this.newestSec = timestamp / 1e6;
+    if (this.needKey) {
+      if (!s.sync) { this.skippedBeforeKey++; return; }
+      this.needKey = false;
+    } else if (s.sync && jumpToKeyframe(d.decodeQueueSize)) {
+      // Behind by more than a few frames: drop the backlog and start again from this keyframe.
+      this.jumps++;
+      d.reset();
+      d.configure({ ...videoConfigOf(this.videoCfg), optimizeForLatency: this.optimizeForLatency, hardwareAcceleration: this.hardwareAcceleration });
+      for (const f of this.frames) f.frame.close();
+      this.frames = [];
+    }
+    this.#markFrame(timestamp, 'decodeAt');
+    d.decode(new EncodedVideoChunk({ type: s.sync ? 'key' : 'delta', timestamp,
+      duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
+    if (videoDecodeOverflow(d.decodeQueueSize)) {
+      this.log.warn(`player: ${d.decodeQueueSize} frames waiting to be decoded, starting over at the next keyframe`);
+      this.onEvent({ type: 'overflow' });
+    }
+  }
+
+  #onFrame(frame) {
+    if (this.destroyed) { frame.close(); return; }
+    const tsSec = frame.timestamp / 1e6;
+    this.#mark('decoded');
+    const m = this.pending.get(frame.timestamp);
+    if (m && m.decodeAt) this.decodeMs.add(performance.now() - m.decodeAt);
+    if (this.lastShownTsSec !== undefined && tsSec <= this.lastShownTsSec) { frame.close(); this.droppedFrames++; return; } // a burst repeating what we showed
+    for (const old of holdFrame(this.frames, { frame, tsSec })) { old.frame.close(); this.droppedFrames++; }
+    this.#pump();
+  }
+
+  /** Audible media time now, or null when the pictures run free (muted, or the sound not playing yet). */
+  #clockSec() {
+    const a = this.audio;
+    if (!this.sound || !a || !a.report || a.ctx.state !== 'running') return null;
+    return audibleMediaSec(a.report, a.ctx.getOutputTimestamp(), performance.now());
+  }
+
+  #pump() {
+    if (this.destroyed) return;
+    const clockSec = this.#clockSec();
+    const nowMs = performance.now();
+    const pick = pickFrame(this.frames, clockSec, { newestSec: this.newestSec ?? null, msSinceShown: nowMs - (this.lastShownAtMs ?? -Infinity) });
+    for (let i = 0; i < pick.drop; i++) { this.frames.shift().frame.close(); this.droppedFrames++; }
+    if (pick.show >= 0) {
+      const { frame, tsSec } = this.frames.shift();
+      if (clockSec !== null) {
+        const latenessMs = (clockSec - tsSec) * 1000;
+        this.avSync.add(latenessMs);
+        const extra = this.sync.add(latenessMs);
+        if (extra !== this.sentExtraMs && this.audio && this.audio.node) { this.sentExtraMs = extra; this.audio.node.port.postMessage({ type: 'extra-delay', ms: extra }); }
+      }
+      this.lastShownTsSec = tsSec;
+      this.lastShownAtMs = nowMs;
+      this.width = frame.displayWidth;
+      this.height = frame.displayHeight;
+      this.#markFrame(frame.timestamp, 'writeAt');
+      this.writer.write(frame).catch((e) => { frame.close(); if (!this.destroyed) this.log.warn(`player: frame not written: ${e.message}`); });
+    }
+    if (this.frames.length && !this.pumpScheduled) {
+      this.pumpScheduled = true;
+      requestAnimationFrame(() => { this.pumpScheduled = false; this.#pump(); });
+    }
+  }
+
+  #resetMedia() {
+    for (const f of this.frames) f.frame.close();
+    this.frames = [];
+    this.lastShownTsSec = undefined;
+    this.lastShownAtMs = undefined;
+    this.newestSec = undefined;
+    this.wallClock.clear();
+    this.needKey = true;
+    if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
+    this.videoCfg = null;
+    this.audioCfg = null;
+    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+    this.audioDecoder = null;
+    this.#flushAudio();
+  }
+
+  // ------------------------------------------------------------------ audio
+
+  #startAudio() {
+    const a = this.audio;
+    if (!a || !this.audioCfg) return;
+    const cfg = this.audioCfg;
+    if (a.ctx.sampleRate !== cfg.sampleRate) {
+      // The context was made before the init said the rate: make it again at the stream's rate (no resampling).
+      a.ctx.close().catch(() => {});
+      this.audio = { ctx: new AudioContext({ latencyHint: 'interactive', sampleRate: cfg.sampleRate }), node: null, report: null, ready: null };
+      this.audio.ctx.resume().catch(() => {});
+    }
+    const audio = this.audio;
+    if (!audio.ready) {
+      audio.ready = audio.ctx.audioWorklet.addModule(this.workletUrl).then(() => {
+        if (this.audio !== audio) return;
+        audio.node = new AudioWorkletNode(audio.ctx, 'feed-audio', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [cfg.numberOfChannels],
+          processorOptions: { sampleRate: cfg.sampleRate, channels: cfg.numberOfChannels, policy: PLAYOUT_DEFAULTS } });
+        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') audio.report = ev.data; };
+        audio.node.connect(audio.ctx.destination);
+        this.sentExtraMs = 0;
+      }).catch((e) => this.log.warn(`player: audio worklet: ${e.message}`));
+    }
+    if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
+      this.audioDecoder = new AudioDecoder({
+        output: (ad) => this.#onAudio(ad),
+        error: (e) => { this.log.warn(`player: audio decoder: ${e.message}`); this.audioDecoder = null; },
+      });
+    }
+    this.audioDecoder.configure(audioConfigOf(cfg));
+  }
+
+  #decodeAudio(s, timescale) {
+    const d = this.audioDecoder;
+    if (!d || d.state !== 'configured') return;
+    if (!admitAudio(d.decodeQueueSize)) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
+    d.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
+      duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
+  }
+
+  #onAudio(ad) {
+    try {
+      const node = this.audio && this.audio.node;
+      if (!node || !this.sound) return;
+      const planes = [];
+      for (let c = 0; c < ad.numberOfChannels; c++) {
+        const p = new Float32Array(ad.numberOfFrames);
+        ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
+        planes.push(p);
+      }
+      node.port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
+    } finally {
+      ad.close();
+    }
+  }
+
+  #flushAudio() {
+    if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
+    this.sync = new SyncTracker();
+  }
+
+  // ------------------------------------------------------------------ measuring
+
+  #markFrame(timestampUs, what) {
+    let m = this.pending.get(timestampUs);
+    if (!m) {
+      m = {};
+      this.pending.set(timestampUs, m);
+      if (this.pending.size > 120) this.pending.delete(this.pending.keys().next().value);
+    }
+    m[what] = performance.now();
+  }
+
+  /** Capture-to-display delay per displayed frame (the <video> shows what the generator got; mediaTime is its timestamp). */
+  #watchFrames() {
+    const v = this.video;
+    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
+    const onFrame = (now, meta) => {
+      if (this.destroyed) return;
+      if (meta.mediaTime < 0) { v.requestVideoFrameCallback(onFrame); return; } // the warm-up frame
+      const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
+      this.framesShown.add(1, shownAtMs);
+      if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
+      const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
+      if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
+      const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
+      const est = this.clock && this.clock.estimate();
+      if (est && Number.isFinite(serverWallMs)) {
+        this.lastDelayMs = shownAtMs + est.offsetMs - serverWallMs;
+        this.delays.add(this.lastDelayMs);
+      }
+      v.requestVideoFrameCallback(onFrame);
+    };
+    v.requestVideoFrameCallback(onFrame);
+  }
+
+  stats() {
+    const nowMs = wallNowMs();
+    const est = this.clock && this.clock.estimate();
+    const r = this.audio && this.audio.report;
+    const heldSec = this.frames.length ? this.frames[this.frames.length - 1].tsSec - this.frames[0].tsSec : 0;
+    return {
+      transport: 'websocket',
+      decoder: 'webcodecs',
+      mode: this.mode,
+      width: this.width || this.video.videoWidth,
+      height: this.height || this.video.videoHeight,
+      fps: this.framesShown.perSecond(nowMs),
+      bitrateBps: this.bytesIn.perSecond(nowMs) * 8,
+      bufferedSec: this.sound && r ? r.fillMs / 1000 : heldSec,
+      delayMs: this.lastDelayMs,
+      delayP50Ms: this.delays.at(50),
+      delayP95Ms: this.delays.at(95),
+      delaySamples: this.delays.count,
+      clockOffsetMs: est ? est.offsetMs : NaN,
+      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
+      clockSource: est ? est.source : 'none',
+      playbackRate: r ? r.ratio : 1,
+      seeks: this.jumps,
+      droppedFrames: this.droppedFrames,
+      decodeQueue: this.videoDecoder && this.videoDecoder.state !== 'closed' ? this.videoDecoder.decodeQueueSize : 0,
+      avSyncP50Ms: this.avSync.at(50),
+      avSyncP95Ms: this.avSync.at(95),
+      audioFillMs: r ? r.fillMs : NaN,
+      audioLateP50Ms: this.audioLate.at(50),
+      audioTargetMs: r ? r.targetMs : NaN,
+      audioUnderruns: r ? r.underruns : 0,
+      audioLateUnderruns: r ? r.lateUnderruns : 0,
+      audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
+      audioDrops: r ? r.drops : 0,
+      audioPlaying: !!(r && r.playing),
+      firstFrameMs: this.firstFrameAtMs,
+      joinMarks: this.marks,
+      decodeP50Ms: this.decodeMs.at(50),
+      decodeP95Ms: this.decodeMs.at(95),
+      writeToShownP50Ms: this.writeToShownMs.at(50),
+      writeToShownSamples: this.writeToShownMs.count,
+      generation: this.generation,
+    };
+  }
+}
