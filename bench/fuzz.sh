@@ -7,6 +7,7 @@
 # stopped, or the viewer lost a fragment (RSS growth is a printed figure, not a gate).
 # Usage: bench/fuzz.sh [cases=10000] [seed=1]   (10,000 cases: about 5-6 minutes plus the build; the cases stop after
 # 6 minutes whatever the count; needs ffmpeg with libx264 from Debian). Logs: player/target/fuzz-run/.
+# FUZZ_OPTS=-Dfuzz.only=rtmp (families or family/kind, comma-separated) narrows the mix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases="${1:-10000}"

@@ -113,3 +113,11 @@ test('add_timelineRestart_clearsOldAnchors', () => {
   m.add(0, 9000);
   assert.equal(m.wallClockAt(0.1), 9100);
 });
+
+test('WallClockMap.delayMs: shown time plus the clock offset minus the server wall clock; NaN while unknown', () => {
+  const m = new WallClockMap();
+  assert.ok(Number.isNaN(m.delayMs(0, 1000, { offsetMs: 5 })), 'no anchor yet');
+  m.add(10, 50_000);
+  assert.equal(m.delayMs(10.5, 50_600, { offsetMs: -20 }), 50_600 - 20 - 50_500);
+  assert.ok(Number.isNaN(m.delayMs(10.5, 50_600, null)), 'no clock estimate yet');
+});

@@ -263,11 +263,10 @@ export class MsePlayer {
       const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
       if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = meta.expectedDisplayTime || now;
       this.framesShown.add(1, shownAtMs);
-      const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
-      const est = this.clock && this.clock.estimate();
-      if (est && Number.isFinite(serverWallMs)) {
-        this.lastDelayMs = shownAtMs + est.offsetMs - serverWallMs;
-        this.delays.add(this.lastDelayMs);
+      const delayMs = this.wallClock.delayMs(meta.mediaTime, shownAtMs, this.clock && this.clock.estimate());
+      if (Number.isFinite(delayMs)) {
+        this.lastDelayMs = delayMs;
+        this.delays.add(delayMs);
       }
       v.requestVideoFrameCallback(onFrame);
     };

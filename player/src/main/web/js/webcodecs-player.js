@@ -385,11 +385,10 @@ export class WebCodecsPlayer {
       if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
       const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
       if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
-      const serverWallMs = this.wallClock.wallClockAt(meta.mediaTime);
-      const est = this.clock && this.clock.estimate();
-      if (est && Number.isFinite(serverWallMs)) {
-        this.lastDelayMs = shownAtMs + est.offsetMs - serverWallMs;
-        this.delays.add(this.lastDelayMs);
+      const delayMs = this.wallClock.delayMs(meta.mediaTime, shownAtMs, this.clock && this.clock.estimate());
+      if (Number.isFinite(delayMs)) {
+        this.lastDelayMs = delayMs;
+        this.delays.add(delayMs);
       }
       v.requestVideoFrameCallback(onFrame);
     };
@@ -423,6 +422,7 @@ export class WebCodecsPlayer {
       decodeQueue: this.videoDecoder && this.videoDecoder.state !== 'closed' ? this.videoDecoder.decodeQueueSize : 0,
       avSyncP50Ms: this.avSync.at(50),
       avSyncP95Ms: this.avSync.at(95),
+      avSyncSamples: this.avSync.count,
       audioFillMs: r ? r.fillMs : NaN,
       audioLateP50Ms: this.audioLate.at(50),
       audioTargetMs: r ? r.targetMs : NaN,

@@ -59,4 +59,12 @@ export class WallClockMap {
     if (gap > 1) return NaN; // no anchor near enough to trust
     return a[found].wallClockMs + gap * 1000;
   }
+  /**
+   * Capture-to-display delay (ms) of the frame at mediaSec shown at shownAtMs (this page's wall clock), given the
+   * clock estimate {offsetMs} from this page to the server; NaN while either is unknown.
+   */
+  delayMs(mediaSec, shownAtMs, estimate) {
+    const serverWallMs = this.wallClockAt(mediaSec);
+    return estimate && Number.isFinite(serverWallMs) ? shownAtMs + estimate.offsetMs - serverWallMs : NaN;
+  }
 }

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
-import space.share.media.http.HttpLimits;
+import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
@@ -106,7 +106,7 @@ public record MediaConfig(
         settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
-        httpLimits(settings));
+        HttpLimits.from(settings, "media.http."));
   }
 
   private static RtmpLimits rtmpLimits(Settings settings) {
@@ -123,13 +123,6 @@ public record MediaConfig(
         settings.getLong("media.rtmp.max-inactivity-ms", d.maxInactivityMs()));
   }
 
-  private static HttpLimits httpLimits(Settings settings) {
-    HttpLimits d = HttpLimits.DEFAULTS;
-    return new HttpLimits(
-        settings.getInt("media.http.max-connections", d.maxConnections()),
-        settings.getLong("media.http.idle-timeout-ms", d.idleTimeoutMs()),
-        settings.getInt("media.http.max-request-header-bytes", d.maxRequestHeaderBytes()));
-  }
 
   public AccessPolicy accessPolicy(Clock clock) {
     return accessPolicy(clock, new Revocations(clock));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import space.share.media.http.HttpLimits;
+import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.settings.Settings;
 

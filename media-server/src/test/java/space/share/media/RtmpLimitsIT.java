@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import space.share.media.access.AccessPolicy.StaticStream;
-import space.share.media.http.HttpLimits;
+import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;

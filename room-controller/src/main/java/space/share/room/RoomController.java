@@ -49,6 +49,7 @@ import space.share.room.token.TokenSigner;
 import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
+import space.share.settings.HttpLimits;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -213,8 +214,8 @@ public final class RoomController {
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
 
     server = new Server();
-    ServerConnector connector = HttpLimits.from(config).addConnector(server, config.get("room.http.host", "0.0.0.0"),
-        config.getInt("room.http.port", 8080));
+    ServerConnector connector = HttpConnector.add(server, config.get("room.http.host", "0.0.0.0"),
+        config.getInt("room.http.port", 8080), HttpLimits.from(config, "room.http."));
 
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import space.share.settings.HttpLimits;
 
 /** The room controller's connector with its limits, serving a trivial handler over raw sockets. */
 class HttpLimitsTest {
@@ -29,7 +30,7 @@ class HttpLimitsTest {
 
   private void start(HttpLimits limits) throws Exception {
     server = new Server();
-    ServerConnector connector = limits.addConnector(server, "127.0.0.1", 0);
+    ServerConnector connector = HttpConnector.add(server, "127.0.0.1", 0, limits);
     server.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {

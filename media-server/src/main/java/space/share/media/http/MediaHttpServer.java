@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.settings.HttpLimits;
 import space.share.media.access.RevocationRequests;
 import space.share.media.feed.FeedSockets;
 import space.share.media.status.JsonResponses;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.RevocationRequests;
 import space.share.media.stream.StreamRegistry;
+import space.share.settings.HttpLimits;
 
 /** The media server's Jetty with its limits, over raw sockets. */
 class MediaHttpServerLimitsTest {
