@@ -55,7 +55,8 @@ class PublisherQuirksIT {
   @Test
   void teeMuxerPublishingToTwoKeys_bothStreamsGoLiveAndDecode() throws Exception {
     try (FeedClient a = FeedClient.connect(feed("teea")); FeedClient b = FeedClient.connect(feed("teeb"))) {
-      Process tee = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+      // verbose: on a hang, its output names the RTMP step that waits (connect, createStream, publish).
+      Process tee = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "verbose", "-nostdin", "-re",
           "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000",
           "-t", "3", "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
           "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac",

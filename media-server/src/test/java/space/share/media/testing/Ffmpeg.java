@@ -1,6 +1,8 @@
 package space.share.media.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,19 +33,35 @@ public final class Ffmpeg {
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
-  /** Waits for a process to exit (bounded) and returns its exit code and output. */
+  /**
+   * Waits for a process to exit (bounded) and returns its exit code and output. The output is read while it runs, so a
+   * chatty process never blocks on a full pipe.
+   */
   public static Result await(Process process, long timeoutMs) throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try (InputStream in = process.getInputStream()) {
+        in.transferTo(output);
+      } catch (IOException e) {
+        // the process was destroyed
+      }
+    }, "output of pid " + process.pid());
+    reader.setDaemon(true);
+    reader.start();
     if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("process did not finish within " + timeoutMs + " ms");
+      // What the process and this JVM's RTMP and server threads were doing: CI shows only the failure message.
+      String threads = Diagnostics.serverThreads();
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      reader.join(5_000);
+      throw new AssertionError("process did not finish within " + timeoutMs + " ms; its output: "
+          + Diagnostics.oneLine(text(output), 3000) + "; threads: " + threads);
     }
-    String output;
-    try {
-      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      output = "(output unavailable: " + e.getMessage() + ")"; // the process was destroyed
-    }
-    return new Result(process.exitValue(), output);
+    reader.join(10_000);
+    return new Result(process.exitValue(), text(output));
+  }
+
+  private static String text(ByteArrayOutputStream output) {
+    return output.toString(StandardCharsets.UTF_8); // synchronized: safe while the reader still writes
   }
 
   public record Result(int exitCode, String output) {}
