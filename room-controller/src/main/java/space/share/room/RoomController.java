@@ -211,7 +211,8 @@ public final class RoomController {
         config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM), schedulers.apply("vnc-bridges"));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
-        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
+        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300),
+        schedulers.apply("room-events-ping"));
 
     server = new Server();
     ServerConnector connector = HttpConnector.add(server, config.get("room.http.host", "0.0.0.0"),
