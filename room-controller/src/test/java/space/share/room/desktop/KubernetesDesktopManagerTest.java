@@ -109,7 +109,7 @@ class KubernetesDesktopManagerTest {
   }
 
   private static PodBuilder crashLooping(PodBuilder pod) {
-    return pod.withNewStatus().withPhase("Running").withPodIP("10.244.1.7")
+    return pod.withNewStatus().withPhase("Running").withPodIP("127.0.0.7")
         .addNewCondition().withType("Ready").withStatus("False").endCondition()
         .addNewContainerStatus().withName("desktop").withReady(false).withRestartCount(4)
           .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
@@ -169,11 +169,11 @@ class KubernetesDesktopManagerTest {
     desktops.start(ROOM, KEY);
     awaitPod(POD);
 
-    setStatus(POD, pod -> ready(pod, "10.244.1.7"));
+    setStatus(POD, pod -> ready(pod, "127.0.0.7"));
 
     Await.until(() -> desktops.state("lobby") == DesktopState.RUNNING, WAIT, "running once ready");
     VncEndpoint endpoint = desktops.vncEndpoint("lobby").orElseThrow();
-    assertEquals(new InetSocketAddress("10.244.1.7", 5900), endpoint.address());
+    assertEquals(new InetSocketAddress("127.0.0.7", 5900), endpoint.address());
     assertEquals(decoded(secret(POD), "vnc-password"), endpoint.password());
   }
 
@@ -182,14 +182,14 @@ class KubernetesDesktopManagerTest {
     KubernetesDesktopManager desktops = manager();
     desktops.start(ROOM, KEY);
     awaitPod(POD);
-    setStatus(POD, pod -> ready(pod, "10.244.1.7"));
+    setStatus(POD, pod -> ready(pod, "127.0.0.7"));
     Await.until(() -> desktops.state("lobby") == DesktopState.RUNNING, WAIT, "running");
 
     setStatus(POD, KubernetesDesktopManagerTest::crashLooping);
 
     Await.until(() -> desktops.state("lobby") == DesktopState.FAILED, WAIT, "failed while crash-looping");
     assertTrue(desktops.vncEndpoint("lobby").isEmpty());
-    setStatus(POD, pod -> ready(pod, "10.244.1.7"));
+    setStatus(POD, pod -> ready(pod, "127.0.0.7"));
     Await.until(() -> desktops.state("lobby") == DesktopState.RUNNING, WAIT, "running after the restart");
   }
 
@@ -210,7 +210,7 @@ class KubernetesDesktopManagerTest {
     KubernetesDesktopManager first = manager();
     first.start(ROOM, KEY);
     String uid = awaitPod(POD).getMetadata().getUid();
-    setStatus(POD, pod -> ready(pod, "10.244.1.7"));
+    setStatus(POD, pod -> ready(pod, "127.0.0.7"));
     String password = decoded(secret(POD), "vnc-password");
     first.release(ROOM); // controller shutdown: the pod stays
     first.close();
