@@ -21,7 +21,8 @@ import space.share.room.FakeStreamStatus;
 /**
  * The whole controller with {@code room.desktop.mode=kubernetes} over fabric8's mock API server: a room created through
  * the API gets its pod, the room's parts show the pod's state, a controller restart leaves the pod running and the
- * next controller adopts it, and deleting the room deletes its pod and Secret.
+ * next controller adopts it (and removes the pod of a room it does not have), and deleting the room deletes its pod
+ * and Secret.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesControllerTest {
@@ -70,10 +71,19 @@ class KubernetesControllerTest {
       Await.until(() -> desktopPart(first, "keep").equals("running"), WAIT, "running once the pod is ready");
     }
     assertNotNull(pod("room-desktop-keep"), "the pod outlives the controller");
+    // A room deleted while no controller ran left its pod: the next controller removes it.
+    Map<String, String> labels = Map.of(KubernetesDesktopManager.APP_LABEL, KubernetesDesktopManager.APP,
+        KubernetesDesktopManager.MANAGED_BY_LABEL, KubernetesDesktopManager.MANAGED_BY,
+        KubernetesDesktopManager.ROOM_LABEL, "stray");
+    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("room-desktop-stray")
+        .withLabels(labels).withAnnotations(Map.of(KubernetesDesktopManager.ROOM_ID_ANNOTATION, "stray")).endMetadata()
+        .withNewSpec().addNewContainer().withName("desktop").withImage("share-space/desktop:0.9").endContainer()
+        .endSpec().build()).create();
 
     try (ControllerHarness second = new ControllerHarness(dataDir, clock, streams, manager(), Map.of())) {
       Await.until(() -> desktopPart(second, "keep").equals("running"), WAIT, "the adopted pod's state");
       assertEquals(uid, pod("room-desktop-keep").getMetadata().getUid(), "the same pod");
+      Await.until(() -> pod("room-desktop-stray") == null, WAIT, "the pod of a room that no longer exists deleted");
       assertEquals(1, client.pods().inNamespace(NS).list().getItems().size());
 
       assertEquals(200, second.call("DELETE", "/api/rooms/keep", ControllerHarness.ADMIN, null).status());
