@@ -64,6 +64,8 @@ class MediaPlacementTest {
   private final FakeClock clock = new FakeClock(1_767_225_600_000L);
   private final FakeStreamStatus streams = new FakeStreamStatus();
   private final RecordingDesktops desktops = new RecordingDesktops();
+  private final Map<String, FakeMediaRevocations> revocations = Map.of("a", new FakeMediaRevocations(), "b",
+      new FakeMediaRevocations());
   private FakeScheduler poller;
   private ControllerHarness harness;
   private WebSocketClient ws;
@@ -81,8 +83,8 @@ class MediaPlacementTest {
 
   private void startController(String list) throws Exception {
     poller = new FakeScheduler();
-    harness = new ControllerHarness(dataDir, clock, streams, desktops, servers(list), new FakeMediaRevocations(),
-        name -> name.equals("room-poller") ? poller : DaemonThreads.scheduler(name));
+    harness = new ControllerHarness(dataDir, clock, streams, desktops, servers(list),
+        host -> revocations.get(host.id()), name -> name.equals("room-poller") ? poller : DaemonThreads.scheduler(name));
     poller.runDue();
   }
 
@@ -173,6 +175,17 @@ class MediaPlacementTest {
     assertEquals("b", admin("r1").path("mediaServer").asText(), "the first server back takes the waiting rooms");
     assertEquals(201, harness.call("POST", "/api/rooms", ControllerHarness.ADMIN,
         Map.of("id", "r2", "passcode", "open-sesame")).status());
+  }
+
+  @Test
+  void leave_revokedAtEveryMediaServer_notOnlyTheRoomsOwn() throws Exception {
+    harness.createRoom("r1", "open-sesame"); // a
+    JsonNode bea = harness.join("r1", "open-sesame", "Bea");
+    assertEquals(200, harness.call("POST", "/api/rooms/r1/leave", bea.path("token").asText(), null).status());
+    for (String server : List.of("a", "b")) {
+      List<space.share.room.members.Revocation> accepted = revocations.get(server).awaitAccepted(1, WAIT.toMillis());
+      assertEquals(bea.path("memberId").asText(), accepted.get(0).memberId(), "revoked at " + server);
+    }
   }
 
   @Test
