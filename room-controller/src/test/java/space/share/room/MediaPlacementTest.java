@@ -178,6 +178,18 @@ class MediaPlacementTest {
   }
 
   @Test
+  void deleteRoom_itsPlacementGoes_serverCountsOnlyLiveRooms() throws Exception {
+    harness.createRoom("r1", "open-sesame"); // a
+    harness.createRoom("r2", "open-sesame"); // b
+    harness.createRoom("r3", "open-sesame"); // a
+    for (String id : List.of("r1", "r3")) {
+      assertEquals(200, harness.call("DELETE", "/api/rooms/" + id, ControllerHarness.ADMIN, null).status());
+    }
+    assertEquals(Map.of("a", 0, "b", 1), harness.controller.rooms().placements().roomCounts());
+    assertEquals("a", harness.createRoom("r4", "open-sesame").path("room").path("mediaServer").asText());
+  }
+
+  @Test
   void leave_revokedAtEveryMediaServer_notOnlyTheRoomsOwn() throws Exception {
     harness.createRoom("r1", "open-sesame"); // a
     JsonNode bea = harness.join("r1", "open-sesame", "Bea");
