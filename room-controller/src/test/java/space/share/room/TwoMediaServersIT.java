@@ -22,14 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.media.MediaConfig;
 import space.share.media.MediaServer;
+import space.share.room.desktop.DesktopSettings;
+import space.share.room.desktop.ProcessDesktopManager;
 import space.share.room.mediaclient.HttpStreamStatusSource;
+import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.StaticDesktopManager;
+import space.share.settings.Settings;
 
 /**
  * The real controller with two real media servers: rooms land on different servers, members get that server's feed
@@ -44,30 +50,39 @@ class TwoMediaServersIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
+  /** Logs of the processes (media server b, ffmpeg) outlive the test here: target/two-media-servers-it/. */
+  private Path logs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Process> processes = new ArrayList<>();
-  private MediaServer mediaA;
+  /** Red5 starts once per JVM: one media server a for the class; b is a new process per test. */
+  private static MediaServer mediaA;
   private Process mediaB;
   private int httpB;
   private int rtmpB;
   private ControllerHarness harness;
   private WebSocketClient ws;
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void startMediaA() throws Exception {
     mediaA = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, ControllerHarness.SECRET, Map.of(), 4 * 1024 * 1024, 200));
+  }
+
+  @AfterAll
+  static void stopMediaA() {
+    if (mediaA != null) {
+      mediaA.close();
+    }
+  }
+
+  @BeforeEach
+  void start(org.junit.jupiter.api.TestInfo test) throws Exception {
+    logs = Files.createDirectories(Path.of("target", "two-media-servers-it", test.getTestMethod().orElseThrow().getName()));
     httpB = freePort();
     rtmpB = freePort();
     mediaB = startMediaProcess(httpB, rtmpB);
-    Await.until(() -> healthy("http://127.0.0.1:" + httpB), WAIT, "media server b answers /healthz");
+    // Its HTTP side starts before its RTMP ingest: wait for both.
+    Await.until(() -> healthy("http://127.0.0.1:" + httpB) && accepts(rtmpB), WAIT, "media server b answers /healthz and RTMP");
 
-    Map<String, String> config = new HashMap<>(Map.of("room.media.servers", "a,b", "room.media.poll-interval-ms", "200",
-        "room.media.down-after-failures", "2", "room.media.revocation-retry-ms", "100"));
-    server(config, "a", mediaA.httpPort(), mediaA.rtmpPort());
-    server(config, "b", httpB, rtmpB);
-    // Media tokens are checked by the servers' real clocks.
-    harness = new ControllerHarness(dir.resolve("data"), new FakeClock(System.currentTimeMillis()),
-        new HttpStreamStatusSource(Duration.ofSeconds(2)), new StaticDesktopManager(null), config);
     ws = new WebSocketClient();
     ws.setMaxBinaryMessageSize(16 * 1024 * 1024);
     ws.start();
@@ -84,9 +99,17 @@ class TwoMediaServersIT {
     if (harness != null) {
       harness.close();
     }
-    if (mediaA != null) {
-      mediaA.close();
-    }
+  }
+
+  /** The controller with servers a and b, in {@code list} order (ties in placement go to the first). */
+  private void startController(String list, DesktopManager desktops) throws Exception {
+    Map<String, String> config = new HashMap<>(Map.of("room.media.servers", list, "room.media.poll-interval-ms", "200",
+        "room.media.down-after-failures", "2", "room.media.revocation-retry-ms", "100"));
+    server(config, "a", mediaA.httpPort(), mediaA.rtmpPort());
+    server(config, "b", httpB, rtmpB);
+    // Media tokens are checked by the servers' real clocks.
+    harness = new ControllerHarness(dir.resolve("data"), new FakeClock(System.currentTimeMillis()),
+        new HttpStreamStatusSource(Duration.ofSeconds(2)), desktops, config);
   }
 
   private static void server(Map<String, String> config, String id, int httpPort, int rtmpPort) {
@@ -97,6 +120,7 @@ class TwoMediaServersIT {
 
   @Test
   void twoRoomsOnTwoServers_feedsPlay_leaveRevokedOnBoth_serverDies_roomMovesAndPlaysOnTheOther() throws Exception {
+    startController("a,b", new StaticDesktopManager(null));
     JsonNode r1 = harness.createRoom("r1", "open-sesame").path("room");
     JsonNode r2 = harness.createRoom("r2", "open-sesame").path("room");
     assertEquals("a", r1.path("mediaServer").asText());
@@ -138,8 +162,45 @@ class TwoMediaServersIT {
     assertEquals("rtmp://127.0.0.1:" + mediaA.rtmpPort() + "/live/" + r2.path("streamKey").asText(), publishOnA);
 
     publish(publishOnA, "a");
-    Await.until(() -> streamLive("r2"), WAIT, "room r2 live on a");
+    Await.until(() -> liveOn(mediaA.httpPort(), "r2"), WAIT, "room r2 live on a");
     assertPlays(calFeedOnA, "r2 on a");
+  }
+
+  /**
+   * A room desktop run by the controller (room.sh: Xvfb, xterm, ffmpeg) publishes to the server its room is placed on;
+   * when that server dies the controller retargets it and room.sh restarts only the encoder, now publishing to the
+   * other server, where the member's new feed URL plays it.
+   */
+  @Test
+  void processDesktop_serverDies_encoderRestartsOnTheOtherServer_memberPlaysTheNewFeed() throws Exception {
+    Map<String, String> desktopKeys = new HashMap<>(Map.of("room.data-dir", dir.resolve("data").toString(),
+        "room.desktop.script", Path.of("../desktop/room.sh").toAbsolutePath().normalize().toString(),
+        "room.desktop.width", "320", "room.desktop.height", "240", "room.desktop.fps", "15",
+        "room.desktop.bitrate-kbps", "500", "room.desktop.app", "xterm", "room.desktop.audio", "off",
+        "room.desktop.components", "xvfb session encode",
+        "room.desktop.display-base", Integer.toString(300 + (int) (ProcessHandle.current().pid() % 600))));
+    desktopKeys.put("room.desktop.stop-grace-ms", "10000");
+    ProcessDesktopManager desktops = new ProcessDesktopManager(DesktopSettings.fromConfig(Settings.of(desktopKeys)));
+    startController("b,a", desktops);
+    assertEquals("b", harness.createRoom("desk", "open-sesame").path("room").path("mediaServer").asText());
+    JsonNode dee = harness.join("desk", "open-sesame", "Dee");
+    String feedOnB = dee.path("room").path("urls").path("feed").asText();
+    assertTrue(feedOnB.startsWith("ws://127.0.0.1:" + httpB + "/"), feedOnB);
+    Await.until(() -> liveOn(httpB, "desk"), Duration.ofSeconds(60), "the room's desktop live on b");
+    assertPlays(feedOnB, "desktop on b");
+    long roomShPid = desktops.info("desk").orElseThrow().pid();
+
+    mediaB.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    long killedNanos = System.nanoTime();
+    Await.until(() -> "a".equals(admin("desk").path("mediaServer").asText()), WAIT, "room desk placed on a");
+    Await.until(() -> liveOn(mediaA.httpPort(), "desk"), Duration.ofSeconds(60), "the room's desktop live on a");
+    long liveAgainMs = (System.nanoTime() - killedNanos) / 1_000_000;
+    String feedOnA = harness.call("GET", "/api/rooms/desk", dee.path("token").asText(), null).body().path("urls")
+        .path("feed").asText();
+    assertTrue(feedOnA.startsWith("ws://127.0.0.1:" + mediaA.httpPort() + "/live/desk/feed?token="), feedOnA);
+    assertPlays(feedOnA, "desktop on a");
+    assertEquals(roomShPid, desktops.info("desk").orElseThrow().pid(), "the desktop kept running; only its encoder restarted");
+    System.out.printf("media server b killed -> room desk's stream live on a in %d ms%n", liveAgainMs);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -154,6 +215,29 @@ class TwoMediaServersIT {
 
   private boolean streamLive(String roomId) {
     return admin(roomId).path("parts").path("streamLive").asBoolean();
+  }
+
+  /** Whether that media server's stream API says the stream is live. */
+  private boolean liveOn(int httpPort, String streamId) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+          + "/api/streams/" + streamId)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && JSON.readTree(response.body()).path("live").asBoolean();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private boolean healthy(String base) {
@@ -190,7 +274,7 @@ class TwoMediaServersIT {
     WsProbe feed = WsProbe.connect(ws, feedUrl);
     try {
       JsonNode header = JSON.readTree(feed.awaitType("header", WAIT));
-      assertEquals(320, header.path("width").asInt(), header.toString());
+      assertEquals(320, header.path("width").asInt(), header.toString()); // both publishers: 320x240
       Await.until(() -> feed.available() >= 150_000, WAIT, what + ": 150 kB of fMP4 on the feed");
       Path mp4 = dir.resolve(what.replace(' ', '-') + ".mp4");
       Files.write(mp4, feed.read(feed.available(), Duration.ofSeconds(1)));
@@ -211,7 +295,7 @@ class TwoMediaServersIT {
         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-t", "120", "-f", "flv", url)
-        .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg-" + name + ".log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(logs.resolve("ffmpeg-" + name + ".log").toFile()).start();
     processes.add(process);
     return process;
   }
@@ -223,7 +307,7 @@ class TwoMediaServersIT {
         + "\nsecret=" + ControllerHarness.SECRET + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "space.share.media.MediaServer").redirectErrorStream(true).redirectOutput(dir.resolve("media-b.log").toFile());
+        "space.share.media.MediaServer").redirectErrorStream(true).redirectOutput(logs.resolve("media-b.log").toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("SHARE_SPACE_"));
     builder.environment().put("SHARE_SPACE_CONFIG", config.toString());
     Process process = builder.start();
