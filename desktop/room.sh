@@ -56,7 +56,7 @@ rtmp_url_file="${DESKTOP_RTMP_URL_FILE:-}"
 # Sets rtmp_url from DESKTOP_RTMP_URL_FILE (empty when there is none); a builtin read: no process per check.
 read_rtmp_url() {
   rtmp_url=""
-  if [[ -n "$rtmp_url_file" && -r "$rtmp_url_file" ]]; then { read -r rtmp_url || true; } 2>/dev/null < "$rtmp_url_file"; fi
+  if [[ -n "$rtmp_url_file" && -f "$rtmp_url_file" && -r "$rtmp_url_file" ]]; then { read -r rtmp_url || true; } 2>/dev/null < "$rtmp_url_file"; fi
 }
 declare -A pid=() restarts=() last_exit=() started_at=() next_start_at=() backoff_s=() state=()
 

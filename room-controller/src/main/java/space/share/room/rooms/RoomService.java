@@ -34,6 +34,10 @@ import space.share.room.vnc.VncEndpoint;
  * Rooms and their members: the seed's DashboardService (create, list, delete) and RoomService
  * (join, GetConfiguration, control, GetVncToken) in one place.
  *
+ * <p>Each room's stream is placed on one media server ({@link Placements}: stored with the room, moved by
+ * {@link #mediaHostUp} when that server goes down); members' media URLs, the admin's publish URL and the desktop's
+ * publish target all name that server.
+ *
  * <p>Durable state (rooms, member sessions, history) lives in the {@link RoomStore}; live state (who
  * holds control, pending requests, stream and part states, who is online) lives in memory per room and
  * starts empty after a restart: nobody holds control until someone asks again.
