@@ -18,6 +18,7 @@ public final class FakeStreamStatus implements StreamStatusSource {
   private volatile boolean reachable = true;
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> healthChecks = new ConcurrentHashMap<>();
+  private final Map<String, Integer> statusCalls = new ConcurrentHashMap<>();
 
   public void set(StreamStatus status) {
     streams.put(status.id(), status);
@@ -39,6 +40,11 @@ public final class FakeStreamStatus implements StreamStatusSource {
     }
   }
 
+  /** Stream status queries sent to {@code hostId} so far. */
+  public int statusCalls(String hostId) {
+    return statusCalls.getOrDefault(hostId, 0);
+  }
+
   /** Health checks of {@code hostId} so far. */
   public int healthChecks(String hostId) {
     return healthChecks.getOrDefault(hostId, 0);
@@ -46,6 +52,7 @@ public final class FakeStreamStatus implements StreamStatusSource {
 
   @Override
   public Optional<StreamStatus> status(MediaHost host, String roomId) throws IOException {
+    statusCalls.merge(host.id(), 1, Integer::sum);
     if (!reachable || down.contains(host.id())) {
       throw new IOException("fake media server " + host.id() + " down");
     }

@@ -1,6 +1,7 @@
 package space.share.room;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -168,7 +169,13 @@ class MediaPlacementTest {
     assertEquals("media_unavailable", refused.error());
     assertTrue(refused.body().path("message").asText().contains("no media server is up"), refused.body().toString());
     assertEquals(404, harness.call("GET", "/api/rooms/r2", ControllerHarness.ADMIN, null).status(), "nothing stored");
-    assertTrue(List.of("a", "b").contains(admin("r1").path("mediaServer").asText()));
+    String waitingOn = admin("r1").path("mediaServer").asText();
+    assertTrue(List.of("a", "b").contains(waitingOn), waitingOn);
+    int asked = streams.statusCalls(waitingOn);
+    poller.advanceMs(POLL_MS);
+    poller.advanceMs(POLL_MS);
+    assertEquals(asked, streams.statusCalls(waitingOn), "a down server is not asked about streams (no timeout per room)");
+    assertFalse(admin("r1").path("parts").path("mediaReachable").asBoolean());
 
     streams.setDown("b", false);
     poller.advanceMs(POLL_MS);
