@@ -20,6 +20,9 @@
 # room's own system user when it can (room.desktop.isolation, docs/desktop.md).
 # Extra environment: DESKTOP_COMPONENTS [xvfb pulse session vnc encode] (a subset, in start order; pulse is
 # dropped when DESKTOP_AUDIO=off). DESKTOP_RTMP_URL is required when encode is a component.
+# DESKTOP_RTMP_URL_FILE: when set and readable, encode publishes to the URL on its first line instead (read at each
+# encode start), and a change of it restarts encode at once: the controller moves a room's stream to another media
+# server this way without touching the rest of the desktop.
 # Exit status: 0 after a requested stop, 2 on bad configuration.
 set -euo pipefail
 here="$(dirname "$(readlink -f "$0")")"
@@ -49,6 +52,12 @@ components=("${selected[@]}")
 ensure_runtime_dir
 vnc_password_from_env
 status_file="$DESKTOP_RUNTIME_DIR/status"
+rtmp_url_file="${DESKTOP_RTMP_URL_FILE:-}"
+# Sets rtmp_url from DESKTOP_RTMP_URL_FILE (empty when there is none); a builtin read: no process per check.
+read_rtmp_url() {
+  rtmp_url=""
+  if [[ -n "$rtmp_url_file" && -f "$rtmp_url_file" && -r "$rtmp_url_file" ]]; then { read -r rtmp_url || true; } 2>/dev/null < "$rtmp_url_file"; fi
+}
 declare -A pid=() restarts=() last_exit=() started_at=() next_start_at=() backoff_s=() state=()
 
 write_status() {
@@ -62,6 +71,10 @@ write_status() {
 
 start_component() {
   local c="$1"
+  if [[ "$c" == encode ]]; then
+    read_rtmp_url
+    if [[ -n "$rtmp_url" ]]; then export DESKTOP_RTMP_URL="$rtmp_url"; fi
+  fi
   # setsid: the script and everything it starts (Xvfb, the browser's helpers...) share one new process
   # group whose id is the script's pid, so stopping the group reaches all of them.
   setsid "$here/$c.sh" &
@@ -127,6 +140,15 @@ while (( ! stopping )); do
       start_component "$c"; changed=1
     fi
   done
+  if [[ -n "$rtmp_url_file" && -n "${state[encode]:-}" && "${state[encode]}" != stopped ]]; then
+    read_rtmp_url
+    if [[ -n "$rtmp_url" && "$rtmp_url" != "$DESKTOP_RTMP_URL" ]]; then
+      log "publish target changed to ${rtmp_url%/*}/***: restarting encode"
+      stop_group encode
+      restarts[encode]=$(( restarts[encode] + 1 )); backoff_s[encode]=1
+      start_component encode; changed=1
+    fi
+  fi
   if (( changed )); then write_status; fi
   sleep 0.2
 done

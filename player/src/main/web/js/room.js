@@ -142,7 +142,7 @@ async function enterRoom() {
   events = new RoomEvents(roomId, () => member.token, {
     url: room.urls && room.urls.events,
     // Drawing and pointer messages (up to ~60 a second) change no room state: no re-render for them.
-    onState: (s, msg) => { ui.roomState = s; if (!onOverlayMessage(msg)) onRoomState(); },
+    onState: (s, msg) => { ui.roomState = s; if (msg.type === 'media-moved') onMediaMoved(msg); if (!onOverlayMessage(msg)) onRoomState(); },
     onConnection: (c) => { ui.events = c; render(); },
     onFatal: (code) => fatal(code),
     log,
@@ -210,6 +210,16 @@ function startVideo() {
   } else {
     startHls();
   }
+}
+
+/** The room's stream moved to another media server (its own went down): play from this member's new URLs. */
+function onMediaMoved(msg) {
+  if (!msg.urls || !feedUrlOf(msg)) return;
+  log.info(`media: the stream moved to media server ${msg.mediaServer}`);
+  room = { ...room, urls: { ...room.urls, ...msg.urls } };
+  member.feedUrl = feedUrlOf(room);
+  session.set(roomId, member);
+  startVideo();
 }
 
 /** GetConfiguration carries urls.feed / urls.playlist (docs/room-api.md). */

@@ -32,6 +32,20 @@ class RoomPageIT extends PageTestBase {
     assertTrue(stampedP50 - pageP50 < 250, "in-page " + pageP50 + " vs stamped " + stampedP50);
   }
 
+  /** The old feed stays up here: only the event can make the page open the new URL. */
+  @Test
+  void mediaMoved_eventSwitchesTheVideoToTheNewFeedUrl() throws Exception {
+    publishStamped(true);
+    join("Alice", "secret");
+    wait(20).until(d -> pill().equals("live"));
+    String moved = servers.baseUrl().replace("http://", "ws://") + "live/room1/feed?server=b";
+    servers.moveMedia("room1", "b", moved);
+    wait(10).until(d -> servers.feedRequests.contains("/live/room1/feed?server=b"));
+    wait(20).until(d -> pill().equals("live"));
+    chromium.js("window.shareSpace.resetDelays()");
+    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 10);
+  }
+
   @Test
   void feed_waitingThenDroppedSocket_showsStatesAndRecoversByItself() throws Exception {
     join("Alice", "secret");

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
@@ -33,6 +35,9 @@ import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.MediaRevocations;
 import space.share.room.mediaclient.StreamPoller;
 import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.placement.MediaHost;
+import space.share.room.placement.MediaHosts;
+import space.share.room.placement.Placements;
 import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.RoomLimits;
 import space.share.room.rooms.RoomService;
@@ -67,8 +72,8 @@ public final class RoomController {
   private final Clock clock;
   private final StreamStatusSource streamStatus;
   private final DesktopManager desktops;
-  private final MediaRevocationClient revocationClient;
-  private MediaRevocations revocations;
+  private final Function<MediaHost, MediaRevocationClient> revocationClients;
+  private final List<MediaRevocations> revocations = new ArrayList<>();
   private Database database;
   private RoomService rooms;
   private StreamPoller poller;
@@ -80,9 +85,7 @@ public final class RoomController {
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
   public RoomController(Settings config) {
-    this(config, Clock.systemUTC(),
-        new HttpStreamStatusSource(config.get("room.media.internal-url", "http://127.0.0.1:8081"), Duration.ofSeconds(2)),
-        desktopManager(config));
+    this(config, Clock.systemUTC(), new HttpStreamStatusSource(Duration.ofSeconds(2)), desktopManager(config));
   }
 
   /**
@@ -106,33 +109,42 @@ public final class RoomController {
     };
   }
 
-  /** Revocations go to {@code room.media.internal-url} over HTTP. */
+  /** Revocations go to every media server's internal URL over HTTP. */
   public RoomController(Settings config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops) {
-    this(config, clock, streamStatus, desktops, httpRevocations(config, clock));
+    this(config, clock, streamStatus, desktops, (Function<MediaHost, MediaRevocationClient>) host ->
+        httpRevocations(config, host, clock));
   }
 
+  /** Every media server's revocations go to {@code revocationClient} (tests with one fake media server). */
   public RoomController(Settings config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops,
       MediaRevocationClient revocationClient) {
+    this(config, clock, streamStatus, desktops, (Function<MediaHost, MediaRevocationClient>) host -> revocationClient);
+  }
+
+  /** @param revocationClients the revocation side of each media server (a revoked token must die on all of them) */
+  public RoomController(Settings config, Clock clock, StreamStatusSource streamStatus, DesktopManager desktops,
+      Function<MediaHost, MediaRevocationClient> revocationClients) {
     this.config = config;
     this.clock = clock;
     this.streamStatus = streamStatus;
     this.desktops = desktops;
-    this.revocationClient = revocationClient;
+    this.revocationClients = revocationClients;
   }
 
   /**
-   * Where the background jobs run, by name ({@code media-revocations}, {@code room-poller}, {@code member-purge},
-   * {@code vnc-bridges}): by default one daemon thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
+   * Where the background jobs run, by name ({@code media-revocations}, {@code media-revocations-<server id>} with
+   * several media servers, {@code room-poller}, {@code member-purge}, {@code vnc-bridges}): by default one daemon
+   * thread each; a test hands in a scheduler it advances itself. Before {@link #start()}.
    */
   public RoomController withSchedulers(Function<String, ScheduledExecutorService> schedulers) {
     this.schedulers = schedulers;
     return this;
   }
 
-  private static MediaRevocationClient httpRevocations(Settings config, Clock clock) {
+  private static MediaRevocationClient httpRevocations(Settings config, MediaHost host, Clock clock) {
     String secret = config.get("secret", "");
-    return new HttpMediaRevocationClient(config.get("room.media.internal-url", "http://127.0.0.1:8081"),
-        Duration.ofSeconds(2), secret.isEmpty() ? null : new TokenSigner(secret), clock);
+    return new HttpMediaRevocationClient(host.internalUrl(), Duration.ofSeconds(2),
+        secret.isEmpty() ? null : new TokenSigner(secret), clock);
   }
 
   public static void main(String[] args) throws Exception {
@@ -179,6 +191,7 @@ public final class RoomController {
         // The media server's relay ids, from the same configuration: no room may take one.
         config.group("media.streams.", ".key").keySet());
     RoomStore store = new RoomStore(database.dataSource());
+    Placements placements = new Placements(MediaHosts.fromConfig(config));
     int cores = Runtime.getRuntime().availableProcessors();
     int verifyPermits = config.getInt("room.join.max-concurrent-verifications", 0);
     verifyPermits = verifyPermits > 0 ? verifyPermits : Math.max(2, 2 * cores); // 0 or empty: 2 per core
@@ -194,14 +207,19 @@ public final class RoomController {
         new RoomLimits(config.getInt("room.max-rooms", RoomLimits.DEFAULTS.maxRooms()),
             config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
         new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
-            config.getLong("room.join.verification-wait-ms", 1000)));
+            config.getLong("room.join.verification-wait-ms", 1000)), placements);
     rooms.start();
-    // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
-    revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
-        config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
-        config.getInt("room.media.revocation-attempts", 5), schedulers.apply("media-revocations"));
-    rooms.addListener(revocations);
-    revocations.start();
+    // Before any event: a member leaving or a room deleted from now on is revoked at every media server (a member
+    // token opens the room's stream on any of them, and the room may move).
+    for (MediaHost host : placements.hosts()) {
+      MediaRevocations hostRevocations = new MediaRevocations(revocationClients.apply(host), rooms::recentRevocations,
+          clock, settings.mediaTokenTtlSeconds(), config.getLong("room.media.poll-interval-ms", 1000),
+          config.getLong("room.media.revocation-retry-ms", 1000), config.getInt("room.media.revocation-attempts", 5),
+          schedulers.apply(placements.movable() ? "media-revocations-" + host.id() : "media-revocations"));
+      revocations.add(hostRevocations);
+      rooms.addListener(hostRevocations);
+      hostRevocations.start();
+    }
     // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
     long retainEndedMs = Math.max(config.getLong("room.members.retain-ended-seconds", 24 * 3600),
         settings.mediaTokenTtlSeconds()) * 1000;
@@ -230,7 +248,8 @@ public final class RoomController {
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
-        config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
+        config.getLong("room.vnc.probe-interval-ms", 5000), config.getInt("room.media.down-after-failures", 3),
+        schedulers.apply("room-poller"));
     poller.start();
     LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
   }
@@ -270,9 +289,7 @@ public final class RoomController {
       if (poller != null) {
         poller.close();
       }
-      if (revocations != null) {
-        revocations.close();
-      }
+      revocations.forEach(MediaRevocations::close);
       if (memberPurge != null) {
         memberPurge.close();
       }

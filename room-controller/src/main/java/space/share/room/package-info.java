@@ -8,8 +8,9 @@
  *     │                            │        │   stream and desktop state
  *     │                            │        ├──▶ members (MemberSessions: token → member, revocations), control (ControlState)
  *     │                            │        ▲
- *     │                            │   mediaclient: StreamPoller ◀── media server GET /api/streams/{id}
- *     │                            │                MediaRevocations ──▶ media server revocations
+ *     │                            │        ├──▶ placement (Placements: which media server carries each room's stream)
+ *     │                            │   mediaclient: StreamPoller ◀── media servers GET /healthz, /api/streams/{id}
+ *     │                            │                MediaRevocations ──▶ every media server's revocations
  *     │                            │   desktop: ProcessDesktopManager (room.sh per room) implements rooms.DesktopManager
  *     │◀── WS /rooms/{id}/events ──┘
  *     │    (in: strokes, pointer ─▶ overlay: validated, rate-limited, kept per room; out: to the members)
@@ -20,7 +21,8 @@
  * </pre>
  *
  * Dependencies point one way: {@code api} knows {@code rooms}, {@code overlay} and {@code vnc}; {@code rooms} knows
- * {@code members}, {@code control}, {@code token}, {@code store} and {@code vnc} (for the VNC endpoint); {@code members}
+ * {@code members}, {@code control}, {@code token}, {@code store}, {@code placement} and {@code vnc} (for the VNC
+ * endpoint); {@code members}
  * knows {@code token} and {@code store};
  * {@code mediaclient} and {@code desktop} are adapters that drive or implement ports of {@code rooms}; nothing below
  * {@code api} imports it. The one shared vocabulary is {@link space.share.room.status.RoomStatus} at the bottom: every

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.placement.MediaHost;
 import space.share.room.rooms.DesktopManager;
 
 /** A real controller (Jetty on 127.0.0.1, port 0, H2 file in a temp dir) plus a small JSON HTTP client. */
@@ -51,6 +52,13 @@ public final class ControllerHarness implements AutoCloseable {
   /** @param schedulers by job name ({@code media-revocations}, {@code room-poller}): where the background jobs run */
   public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
       Map<String, String> extra, MediaRevocationClient revocations,
+      Function<String, ScheduledExecutorService> schedulers) throws Exception {
+    this(dataDir, clock, streams, desktops, extra, revocations == null ? null : host -> revocations, schedulers);
+  }
+
+  /** @param revocations each media server's revocation side; null: HTTP to each one's internal URL */
+  public ControllerHarness(Path dataDir, FakeClock clock, StreamStatusSource streams, DesktopManager desktops,
+      Map<String, String> extra, Function<MediaHost, MediaRevocationClient> revocations,
       Function<String, ScheduledExecutorService> schedulers) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("secret", SECRET);

@@ -137,7 +137,10 @@ public final class FakeShareSpace implements AutoCloseable {
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, context, container -> {
       container.setIdleTimeout(java.time.Duration.ofMinutes(5));
       container.setMaxBinaryMessageSize(16 << 20);
-      container.addMapping("/live/*", (rq, rs, cb) -> new FeedSocket());
+      container.addMapping("/live/*", (rq, rs, cb) -> {
+        feedRequests.add(rq.getHttpURI().getPathQuery());
+        return new FeedSocket();
+      });
       container.addMapping("/rooms/*", (rq, rs, cb) -> {
         String p = rq.getHttpURI().getPath();
         String token = Request.extractQueryParameters(rq).getValue("token");
@@ -189,6 +192,20 @@ public final class FakeShareSpace implements AutoCloseable {
 
   public void overrideFeedUrl(String url) {
     feedUrlOverride = url;
+  }
+
+  /** Path and query of every feed WebSocket request, in order. */
+  public final List<String> feedRequests = new CopyOnWriteArrayList<>();
+
+  /**
+   * The room's stream moved to another media server (docs/room-api.md {@code media-moved}): its members' feed URL is
+   * {@code feedUrl} from now on, and their event sockets are told so.
+   */
+  public synchronized void moveMedia(String roomId, String mediaServer, String feedUrl) {
+    feedUrlOverride = feedUrl;
+    ObjectNode event = JSON.createObjectNode().put("type", "media-moved").put("mediaServer", mediaServer);
+    event.putObject("urls").put("feed", feedUrl);
+    broadcast(rooms.get(roomId), event);
   }
 
   public void serveHls(Path dir) {

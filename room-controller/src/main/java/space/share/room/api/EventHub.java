@@ -128,6 +128,9 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   record Snapshot(String type, Object room, List<Stroke> annotations) {}
 
+  /** {@link RoomEvent.MediaMoved} as one member sees it: their own new feed and playlist URLs. */
+  record MediaMoved(String type, String mediaServer, Object urls, String mediaTokenExpiresAt) {}
+
   private Collection<EventSocket> sockets(String roomId) {
     Set<EventSocket> sockets = socketsByRoom.get(roomId);
     return sockets == null ? Set.of() : sockets;
@@ -169,6 +172,19 @@ final class EventHub implements RoomListener, AutoCloseable {
     }
   }
 
+  /** Each member's new URLs carry their own media token: one message per socket (rare: a media server went down). */
+  private void sendMediaMoved(Set<EventSocket> sockets) {
+    for (EventSocket socket : sockets) {
+      try {
+        var access = rooms.mediaAccess(socket.member());
+        socket.send(Json.write(new MediaMoved("media-moved", access.mediaServer(), access.urls(),
+            access.mediaTokenExpiresAt())));
+      } catch (RoomException e) {
+        LOG.debug("no new media URLs for member {}: {}", socket.member().id(), e.getMessage());
+      }
+    }
+  }
+
   void closed(EventSocket socket) {
     Set<EventSocket> sockets = socketsByRoom.get(socket.member().roomId());
     if (sockets != null && sockets.remove(socket)) {
@@ -182,6 +198,10 @@ final class EventHub implements RoomListener, AutoCloseable {
     overlay.onEvent(roomId, event);
     Set<EventSocket> sockets = socketsByRoom.get(roomId);
     if (sockets == null || sockets.isEmpty()) {
+      return;
+    }
+    if (event instanceof RoomEvent.MediaMoved) {
+      sendMediaMoved(sockets);
       return;
     }
     String json = Json.writeEvent(event);

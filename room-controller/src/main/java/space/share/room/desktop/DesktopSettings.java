@@ -11,7 +11,6 @@ import space.share.settings.Settings;
  *
  * @param script desktop/room.sh
  * @param dataDir per-room logs and runtime dirs go under {@code {dataDir}/desktops/{roomId}/}
- * @param rtmpBaseUrl a room publishes to {@code {rtmpBaseUrl}/{stream key}}
  * @param displayBase the first X display number tried; rooms take the next free ones
  * @param stopGraceMs SIGTERM to room.sh, then this long before SIGKILL of everything left
  * @param restartInitialMs first restart delay of a dead room.sh (doubling up to {@code restartMaxMs})
@@ -24,7 +23,6 @@ import space.share.settings.Settings;
 public record DesktopSettings(
     Path script,
     Path dataDir,
-    String rtmpBaseUrl,
     int width,
     int height,
     int fps,
@@ -45,10 +43,10 @@ public record DesktopSettings(
     Path runtimeBase) {
 
   /** No isolation setting: {@link DesktopIsolation.Mode#AUTO}, default runtime base. */
-  public DesktopSettings(Path script, Path dataDir, String rtmpBaseUrl, int width, int height, int fps, int bitrateKbps,
+  public DesktopSettings(Path script, Path dataDir, int width, int height, int fps, int bitrateKbps,
       int vbvMs, int gopSeconds, boolean screenContent, boolean audio, String app, String startUrl, int displayBase,
       long stopGraceMs, long restartInitialMs, long restartMaxMs, long restartResetMs, Map<String, String> extraEnv) {
-    this(script, dataDir, rtmpBaseUrl, width, height, fps, bitrateKbps, vbvMs, gopSeconds, screenContent, audio, app,
+    this(script, dataDir, width, height, fps, bitrateKbps, vbvMs, gopSeconds, screenContent, audio, app,
         startUrl, displayBase, stopGraceMs, restartInitialMs, restartMaxMs, restartResetMs, extraEnv,
         DesktopIsolation.Mode.AUTO, null);
   }
@@ -87,6 +85,8 @@ public record DesktopSettings(
 
   /** The room's VNC password, in its runtime dir (0600, the room's user): x11vnc -passwdfile reads it. */
   public static final String VNC_PASSWORD_FILE = "vnc-password";
+  /** The room's publish URL, in its runtime dir (0600, the room's user): room.sh reads it at each encoder start. */
+  public static final String RTMP_URL_FILE = "rtmp-url";
 
   /** The {@code room.desktop.*} keys, with the documented defaults (1920x1080, 30 fps, 6000 kbps, 4:4:4...). */
   public static DesktopSettings fromConfig(Settings config) {
@@ -98,7 +98,6 @@ public record DesktopSettings(
     return new DesktopSettings(
         Path.of(config.get("room.desktop.script", "desktop/room.sh")),
         Path.of(config.get("room.data-dir", "./data")),
-        config.get("room.desktop.rtmp-url", "rtmp://127.0.0.1:1935/live"),
         config.getInt("room.desktop.width", 1920),
         config.getInt("room.desktop.height", 1080),
         config.getInt("room.desktop.fps", 30),
@@ -119,15 +118,20 @@ public record DesktopSettings(
         config.get("room.desktop.runtime-base", "").isBlank() ? null : Path.of(config.get("room.desktop.runtime-base", "")));
   }
 
-  /** room.sh's environment for one room (without the inherited process environment). */
-  public Map<String, String> environment(int displayNum, int vncPort, Path runtimeDir, String streamKey) {
+  /**
+   * room.sh's environment for one room (without the inherited process environment). {@code target} is where the
+   * encoder publishes first; room.sh follows {@link #RTMP_URL_FILE} from then on (a room moved to another media
+   * server).
+   */
+  public Map<String, String> environment(int displayNum, int vncPort, Path runtimeDir, space.share.room.rooms.PublishTarget target) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("DESKTOP_VNC_PASSWORD_FILE", runtimeDir.resolve(VNC_PASSWORD_FILE).toString());
     env.put("DESKTOP_DISPLAY_NUM", Integer.toString(displayNum));
     env.put("DESKTOP_VNC_PORT", Integer.toString(vncPort));
     env.put("DESKTOP_VNC_LISTEN", "127.0.0.1");
     env.put("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
-    env.put("DESKTOP_RTMP_URL", rtmpBaseUrl.replaceAll("/+$", "") + "/" + streamKey);
+    env.put("DESKTOP_RTMP_URL", target.rtmpUrl());
+    env.put("DESKTOP_RTMP_URL_FILE", runtimeDir.resolve(RTMP_URL_FILE).toString());
     env.putAll(sharedEnvironment());
     return env;
   }

@@ -40,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.PublishTarget;
 import space.share.room.rooms.Room;
 import space.share.room.vnc.RfbHandshake;
 import space.share.room.vnc.VncEndpoint;
@@ -148,25 +149,36 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
   }
 
   /**
-   * Where a room's desktop publishes: {@code room.desktop.rtmp-url} and the room's stream key, which the container
-   * expands from its Secret ({@code $(DESKTOP_STREAM_KEY)}: the key is in no pod spec). The one place that says so.
+   * Where a room's desktop publishes: its target's RTMP URL with the stream key left for the container to expand from
+   * its Secret ({@code $(DESKTOP_STREAM_KEY)}: the key is in no pod spec). The one place that says so.
    */
-  String publishUrl(String roomId) {
-    return desktop.rtmpBaseUrl().replaceAll("/+$", "") + "/$(DESKTOP_STREAM_KEY)";
+  static String publishUrl(PublishTarget target) {
+    String url = target.rtmpUrl();
+    return url.substring(0, url.lastIndexOf('/') + 1) + "$(DESKTOP_STREAM_KEY)";
   }
 
+  /**
+   * A new room, or a known room's stream moved to another media server: then its pod spec changes, and the pod is
+   * replaced (its desktop restarts publishing to the new server).
+   */
   @Override
-  public void start(Room room, String streamKey) {
+  public void start(Room room, PublishTarget target) {
     RoomDesktop added;
     synchronized (rooms) {
-      if (rooms.containsKey(room.id())) {
+      RoomDesktop known = rooms.get(room.id());
+      if (known != null) {
+        if (!known.target.equals(target)) {
+          LOG.info("room {}: desktop pod follows its stream to {}", room.id(), target);
+          known.target = target;
+          schedule(known, 0);
+        }
         return;
       }
       if (rooms.size() >= settings.maxRooms()) {
         LOG.error("room {}: no desktop pod, this controller runs {} already (room.max-rooms)", room.id(), rooms.size());
         return;
       }
-      added = new RoomDesktop(room.id(), streamKey);
+      added = new RoomDesktop(room.id(), target);
       rooms.put(room.id(), added);
     }
     schedule(added, 0);
@@ -319,7 +331,7 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
       Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
       Pod pod = client.pods().inNamespace(namespace).withName(name).get();
       String password = secret == null ? null : secretValue(secret, VNC_PASSWORD);
-      if (secret == null || password == null || !room.streamKey.equals(secretValue(secret, STREAM_KEY))) {
+      if (secret == null || password == null || !room.streamKey().equals(secretValue(secret, STREAM_KEY))) {
         if (pod != null) {
           // It runs with another stream key (the shared secret changed) or no password of ours: replace both.
           LOG.info("room {}: desktop secret {} is stale, replacing it and its pod", room.roomId, name);
@@ -336,7 +348,7 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
         }
       }
       room.vncPassword = password;
-      String specSha = specSha256(podSpec(room.roomId));
+      String specSha = specSha256(podSpec(room));
       if (pod != null && pod.getMetadata().getDeletionTimestamp() != null) {
         return; // going away; its delete event brings us back
       }
@@ -386,7 +398,7 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
         .withAnnotations(Map.of(ROOM_ID_ANNOTATION, room.roomId)).endMetadata()
         .withType("Opaque")
         .withData(Map.of(
-            STREAM_KEY, base64.encodeToString(room.streamKey.getBytes(StandardCharsets.UTF_8)),
+            STREAM_KEY, base64.encodeToString(room.streamKey().getBytes(StandardCharsets.UTF_8)),
             VNC_PASSWORD, base64.encodeToString(password.getBytes(StandardCharsets.UTF_8))))
         .build();
   }
@@ -398,19 +410,23 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Secret")
             .withName(secret.getMetadata().getName()).withUid(secret.getMetadata().getUid()).build())
         .endMetadata()
-        .withSpec(podSpec(room.roomId))
+        .withSpec(podSpec(room))
         .build();
   }
 
-  /** The pod spec of a room: a function of the room id and the settings alone (its hash tells a stale pod). */
-  PodSpec podSpec(String roomId) {
+  /**
+   * The pod spec of a room: a function of the room id, its media server and the settings alone (its hash tells a
+   * stale pod).
+   */
+  PodSpec podSpec(RoomDesktop room) {
+    String roomId = room.roomId;
     String secretName = podName(roomId);
     List<EnvVar> env = new ArrayList<>();
     // Defined before DESKTOP_RTMP_URL, which expands it.
     env.add(secretEnv("DESKTOP_STREAM_KEY", secretName, STREAM_KEY));
     // lib.sh writes it to the runtime dir (0600) and unsets it before any component starts.
     env.add(secretEnv("DESKTOP_VNC_PASSWORD", secretName, VNC_PASSWORD));
-    env.add(new EnvVar("DESKTOP_RTMP_URL", publishUrl(roomId), null));
+    env.add(new EnvVar("DESKTOP_RTMP_URL", publishUrl(room.target), null));
     // The controller's VNC proxy reaches x11vnc on the pod's IP; the NetworkPolicy lets only the controller in.
     env.add(new EnvVar("DESKTOP_VNC_LISTEN", "0.0.0.0", null));
     env.add(new EnvVar("DESKTOP_VNC_PORT", Integer.toString(VNC_PORT), null));
@@ -523,16 +539,22 @@ public final class KubernetesDesktopManager implements DesktopManager, AutoClose
   /** One wanted room. {@code retry} and {@code adoptionLogged} belong to the action thread. */
   private static final class RoomDesktop {
     final String roomId;
-    final String streamKey;
+    /** Where it publishes; replaced when the room's stream moves (under the rooms lock). */
+    volatile PublishTarget target;
     final AtomicBoolean queued = new AtomicBoolean();
     volatile String vncPassword;
     volatile DesktopState lastState;
     Backoff retry;
     boolean adoptionLogged;
 
-    RoomDesktop(String roomId, String streamKey) {
+    RoomDesktop(String roomId, PublishTarget target) {
       this.roomId = roomId;
-      this.streamKey = streamKey;
+      this.target = target;
+    }
+
+    String streamKey() {
+      String url = target.rtmpUrl();
+      return url.substring(url.lastIndexOf('/') + 1);
     }
   }
 }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.PublishTarget;
 import space.share.room.rooms.Room;
 
 /**
@@ -44,6 +45,10 @@ import space.share.room.rooms.Room;
  * {@code room.desktop.isolation=users} (auto, as root) room.sh runs as the display's system user {@code ss-desk-N}
  * through {@code setpriv}, its runtime dir moves out of the data dir to {@code room.desktop.runtime-base/{roomId}}
  * (0700, that user's), and its environment is a short allow-list (no controller variables at all).
+ *
+ * <p>Where the encoder publishes: {@code run/rtmp-url} (0600, the room's user), written before room.sh starts and
+ * rewritten when {@link #start} is called again with another target (the room moved to another media server);
+ * room.sh restarts its encoder when the file changes, so the desktop itself keeps running.
  *
  * <p>Stopping a room: SIGTERM to room.sh's group (room.sh stops its components in reverse order), then after
  * {@code room.desktop.stop-grace-ms} SIGKILL to room.sh's group and to every component group named in the status
@@ -96,13 +101,14 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   }
 
   @Override
-  public void start(Room room, String streamKey) {
-    desktops.computeIfAbsent(room.id(), id -> {
-      RoomDesktop desktop = new RoomDesktop(id, streamKey);
-      all.add(desktop);
-      desktop.thread.start();
-      return desktop;
+  public void start(Room room, PublishTarget target) {
+    RoomDesktop desktop = desktops.computeIfAbsent(room.id(), id -> {
+      RoomDesktop created = new RoomDesktop(id, target);
+      all.add(created);
+      created.thread.start();
+      return created;
     });
+    desktop.retarget(target);
   }
 
   @Override
@@ -178,7 +184,8 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   /** One room: its supervisor thread and what it currently runs. */
   private final class RoomDesktop implements Runnable {
     final String roomId;
-    final String streamKey;
+    /** Where the encoder publishes; guarded by this, with the write of the URL file. */
+    private PublishTarget target;
     final Path roomDir;
     final Path runtimeDir;
     final Path logFile;
@@ -194,9 +201,9 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
     private volatile boolean stopped;
     private volatile int restarts;
 
-    RoomDesktop(String roomId, String streamKey) {
+    RoomDesktop(String roomId, PublishTarget target) {
       this.roomId = roomId;
-      this.streamKey = streamKey;
+      this.target = target;
       this.roomDir = settings.dataDir().resolve("desktops").resolve(roomId);
       this.runtimeDir = isolation == DesktopIsolation.Mode.USERS ? settings.runtimeBase().resolve(roomId)
           : roomDir.resolve("run");
@@ -207,6 +214,37 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
 
     void requestStop() {
       stopRequested.countDown();
+    }
+
+    /** A new publish target: the URL file is rewritten while room.sh runs (else the next launch writes it). */
+    synchronized void retarget(PublishTarget next) {
+      if (next.equals(target)) {
+        return;
+      }
+      target = next;
+      Process p = process;
+      if (p == null || !p.isAlive()) {
+        return;
+      }
+      try {
+        writeRtmpUrl(user);
+        LOG.info("room {} desktop: encoder restarts to publish to media server {} ({})", roomId, next.mediaHostId(),
+            next.redacted());
+      } catch (IOException e) {
+        LOG.error("room {} desktop: could not write its new publish target: {}", roomId, e.toString());
+      }
+    }
+
+    /** {@code run/rtmp-url}: written whole under another name, then renamed over the old one (room.sh reads it). */
+    private synchronized void writeRtmpUrl(DesktopIsolation.DesktopUser runAs) throws IOException {
+      Path file = runtimeDir.resolve(DesktopSettings.RTMP_URL_FILE);
+      Path temporary = runtimeDir.resolve(DesktopSettings.RTMP_URL_FILE + ".new");
+      writePrivate(temporary, target.rtmpUrl() + "\n", runAs);
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private synchronized PublishTarget target() {
+      return target;
     }
 
     boolean stopping() {
@@ -284,7 +322,8 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       }
     }
 
-    private Process launch() throws IOException {
+    /** Synchronized with {@link #retarget}: the URL file and room.sh's environment name the same target. */
+    private synchronized Process launch() throws IOException {
       Files.createDirectories(roomDir);
       rotateLog();
       // A dead room.sh's status file would show its components as running until the new one rewrites it.
@@ -322,7 +361,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
         env.put("LOGNAME", runAs.name());
         env.put("XDG_RUNTIME_DIR", runtimeDir.toString());
       }
-      env.putAll(settings.environment(display, vncPort, runtimeDir, streamKey));
+      env.putAll(settings.environment(display, vncPort, runtimeDir, target()));
       Process p = builder.start();
       process = p;
       vnc = new space.share.room.vnc.VncEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), vncPort), password);
@@ -343,17 +382,24 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
       }
       Files.createDirectories(runtimeDir);
       Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
-      Path passwordFile = runtimeDir.resolve(DesktopSettings.VNC_PASSWORD_FILE);
-      Files.deleteIfExists(passwordFile);
+      writePrivate(runtimeDir.resolve(DesktopSettings.VNC_PASSWORD_FILE), password + "\n", runAs);
+      writeRtmpUrl(runAs);
+      if (runAs != null) {
+        DesktopIsolation.chown(runtimeDir, runAs);
+      }
+    }
+
+    /** A 0600 file of the room's user (when it has one) in its runtime dir. */
+    private void writePrivate(Path file, String content, DesktopIsolation.DesktopUser runAs) throws IOException {
+      Files.deleteIfExists(file);
       // CREATE_NEW (O_EXCL) and one open: nothing the room's user put in its dir can redirect this write.
-      try (var channel = Files.newByteChannel(passwordFile,
+      try (var channel = Files.newByteChannel(file,
           Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        channel.write(java.nio.ByteBuffer.wrap((password + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        channel.write(java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
       if (runAs != null) {
-        DesktopIsolation.chown(passwordFile, runAs);
-        DesktopIsolation.chown(runtimeDir, runAs);
+        DesktopIsolation.chown(file, runAs);
       }
     }
 

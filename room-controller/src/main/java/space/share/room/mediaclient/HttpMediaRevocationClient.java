@@ -63,6 +63,11 @@ public final class HttpMediaRevocationClient implements MediaRevocationClient {
   }
 
   @Override
+  public String toString() {
+    return "media server " + baseUrl;
+  }
+
+  @Override
   public String bootId() throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/healthz")).timeout(timeout).GET().build();
     HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());

@@ -8,32 +8,48 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import space.share.room.placement.MediaHost;
+import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StreamStatus;
 
-/** {@link StreamStatusSource} over {@code GET {room.media.internal-url}/api/streams/{id}}. Thread-safe. */
+/**
+ * {@link StreamStatusSource} over {@code GET {internal-url}/api/streams/{id}} and {@code GET {internal-url}/healthz}
+ * of each media server, every request bounded by {@code timeout}. Thread-safe.
+ */
 public final class HttpStreamStatusSource implements StreamStatusSource {
   private final HttpClient client;
-  private final String baseUrl;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
 
-  public HttpStreamStatusSource(String baseUrl, Duration timeout) {
-    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  public HttpStreamStatusSource(Duration timeout) {
     this.timeout = timeout;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
   @Override
-  public Optional<StreamStatus> status(String roomId) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/streams/" + roomId))
+  public Optional<StreamStatus> status(MediaHost host, String roomId) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base(host) + "/api/streams/" + roomId))
         .timeout(timeout).header("Accept", "application/json").GET().build();
     HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() == 404) {
       return Optional.empty();
     }
     if (response.statusCode() != 200) {
-      throw new IOException("media server answered " + response.statusCode() + " for stream " + roomId);
+      throw new IOException("media server " + host.id() + " answered " + response.statusCode() + " for stream " + roomId);
     }
     return Optional.of(json.readValue(response.body(), StreamStatus.class));
+  }
+
+  @Override
+  public void checkHealth(MediaHost host) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base(host) + "/healthz")).timeout(timeout).GET().build();
+    int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status != 200) {
+      throw new IOException("media server " + host.id() + " health answered " + status);
+    }
+  }
+
+  private static String base(MediaHost host) {
+    return RoomSettings.trimSlash(host.internalUrl());
   }
 }

@@ -15,7 +15,7 @@ import space.share.room.rooms.RoomEvent;
 import space.share.room.rooms.RoomListener;
 
 /**
- * Tells the media server which member media tokens to refuse before their expiry (docs/protocol.md "Revoking media
+ * Tells one media server which member media tokens to refuse before their expiry (docs/protocol.md "Revoking media
  * tokens"): a member's when their session ends ({@link RoomEvent.MemberLeft}), everyone's in a room when it is
  * deleted ({@link RoomEvent.RoomDeleted}). A session that simply expires needs nothing: its media tokens never
  * outlive it.
@@ -90,16 +90,16 @@ public final class MediaRevocations implements RoomListener, AutoCloseable {
     }
     try {
       client.revoke(revocation);
-      LOG.info("media server revoked the media tokens of {} in room {}", who(revocation), revocation.roomId());
+      LOG.info("{} revoked the media tokens of {} in room {}", client, who(revocation), revocation.roomId());
     } catch (IOException e) {
       if (attempt >= maxAttempts) {
-        LOG.error("revoking the media tokens of {} in room {} failed {} times, last: {}; sent again when the media"
-            + " server is back", who(revocation), revocation.roomId(), attempt, e.toString());
+        LOG.error("revoking the media tokens of {} in room {} at {} failed {} times, last: {}; sent again when it is"
+            + " back", who(revocation), revocation.roomId(), client, attempt, e.toString());
         return;
       }
       long delayMs = firstRetryMs << (attempt - 1);
-      LOG.warn("revoking the media tokens of {} in room {} failed (attempt {}/{}): {}; retry in {} ms",
-          who(revocation), revocation.roomId(), attempt, maxAttempts, e.toString(), delayMs);
+      LOG.warn("revoking the media tokens of {} in room {} at {} failed (attempt {}/{}): {}; retry in {} ms",
+          who(revocation), revocation.roomId(), client, attempt, maxAttempts, e.toString(), delayMs);
       schedule(() -> attempt(revocation, attempt + 1), delayMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -113,7 +113,7 @@ public final class MediaRevocations implements RoomListener, AutoCloseable {
       bootId = client.bootId();
     } catch (IOException e) {
       if (reachable) {
-        LOG.warn("media server unreachable for revocations: {}", e.toString());
+        LOG.warn("{} unreachable for revocations: {}", client, e.toString());
       }
       reachable = false;
       return;
@@ -125,7 +125,7 @@ public final class MediaRevocations implements RoomListener, AutoCloseable {
       return;
     }
     List<Revocation> relevant = stillRelevant.get();
-    LOG.info("media server {} (boot id {}): sending {} still relevant revocation(s)",
+    LOG.info("{} {} (boot id {}): sending {} still relevant revocation(s)", client,
         lastBootId == null ? "first seen" : bootId.equals(lastBootId) ? "reachable again" : "restarted", bootId,
         relevant.size());
     lastBootId = bootId;

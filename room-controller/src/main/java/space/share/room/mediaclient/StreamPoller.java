@@ -12,13 +12,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.placement.MediaHost;
 import space.share.room.rooms.RoomService;
 import space.share.room.rooms.StreamStatus;
 
 /**
- * Keeps each room's parts current: asks the media server whether the room's stream is live, the
+ * Keeps each room's parts current: asks the media server carrying the room's stream whether it is live, the
  * {@link DesktopManager} for the desktop state, and probes the VNC server with a TCP connect. Also
- * drives the control idle pass. Runs on the single-threaded scheduler handed in (owned from then on, shut down by
+ * drives the control idle pass. With several media servers it checks each one's {@code /healthz} every round: one
+ * that failed {@code downAfterFailures} checks in a row is down (its rooms move, {@link RoomService#mediaHostUp}),
+ * one answer brings it back; the rooms of a down server are not asked about (no timeout per room). Runs on the single-threaded scheduler handed in (owned from then on, shut down by
  * {@link #close()}); every call it makes is bounded by a timeout.
  */
 public final class StreamPoller implements AutoCloseable {
@@ -34,10 +37,19 @@ public final class StreamPoller implements AutoCloseable {
   private final Set<String> unreachableLogged = new HashSet<>();
   /** Last VNC probe result per room; only the poller thread touches it. */
   private final Map<String, Boolean> vncReachable = new HashMap<>();
+  /** Health checks failed in a row per media server, and which are down; only the poller thread touches them. */
+  private final Map<String, Integer> healthFailures = new HashMap<>();
+  private final Set<String> hostsDown = new HashSet<>();
+  private final int downAfterFailures;
   private long nextVncProbeMs;
 
+  /** @param downAfterFailures health checks failed in a row that make a media server down (at least 1) */
   public StreamPoller(RoomService rooms, StreamStatusSource streams, long pollIntervalMs, long vncProbeIntervalMs,
-      ScheduledExecutorService executor) {
+      int downAfterFailures, ScheduledExecutorService executor) {
+    if (downAfterFailures < 1) {
+      throw new IllegalArgumentException("room.media.down-after-failures must be at least 1: " + downAfterFailures);
+    }
+    this.downAfterFailures = downAfterFailures;
     this.executor = executor;
     this.rooms = rooms;
     this.streams = streams;
@@ -57,10 +69,20 @@ public final class StreamPoller implements AutoCloseable {
       nextVncProbeMs = System.currentTimeMillis() + vncProbeIntervalMs;
     }
     vncReachable.keySet().retainAll(rooms.roomIds());
+    if (rooms.placements().movable() && !checkHealth()) {
+      return; // interrupted
+    }
     for (String roomId : rooms.roomIds()) {
+      Optional<MediaHost> host = rooms.mediaHostOf(roomId);
+      if (host.isEmpty()) {
+        continue; // deleted meanwhile
+      }
       Optional<StreamStatus> status;
       try {
-        status = streams.status(roomId);
+        if (hostsDown.contains(host.get().id())) {
+          throw new IOException("media server " + host.get().id() + " is down");
+        }
+        status = streams.status(host.get(), roomId);
         unreachableLogged.remove(roomId);
       } catch (IOException e) {
         if (unreachableLogged.add(roomId)) {
@@ -79,6 +101,36 @@ public final class StreamPoller implements AutoCloseable {
       }
       rooms.updateDesktop(roomId, rooms.desktops().state(roomId), vncReachable.getOrDefault(roomId, false));
     }
+  }
+
+  /** One health check of every media server; false when interrupted. */
+  private boolean checkHealth() {
+    for (MediaHost host : rooms.placements().hosts()) {
+      boolean answered;
+      try {
+        streams.checkHealth(host);
+        answered = true;
+      } catch (IOException e) {
+        answered = false;
+        int failures = healthFailures.merge(host.id(), 1, Integer::sum);
+        if (failures == downAfterFailures) {
+          LOG.warn("media server {} ({}) failed {} health checks in a row, last: {}; it is down", host.id(),
+              host.internalUrl(), failures, e.toString());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      if (answered) {
+        healthFailures.remove(host.id());
+        if (hostsDown.remove(host.id())) {
+          rooms.mediaHostUp(host.id(), true);
+        }
+      } else if (healthFailures.get(host.id()) >= downAfterFailures && hostsDown.add(host.id())) {
+        rooms.mediaHostUp(host.id(), false);
+      }
+    }
+    return true;
   }
 
   private static boolean probe(InetSocketAddress address) {

@@ -1,8 +1,9 @@
 /**
- * The controller as a client of the media server, and its background jobs: the poller that learns each room's
- * stream state ({@link space.share.room.mediaclient.StreamPoller} over
+ * The controller as a client of the media servers, and its background jobs: the poller that checks each server's
+ * health and learns each room's stream state from the server it is placed on ({@link space.share.room.mediaclient.StreamPoller} over
  * {@link space.share.room.mediaclient.HttpStreamStatusSource}) and the media token revocations
  * ({@link space.share.room.mediaclient.MediaRevocations} over
- * {@link space.share.room.mediaclient.HttpMediaRevocationClient}). Both run on a scheduler handed in.
+ * {@link space.share.room.mediaclient.HttpMediaRevocationClient}, one per media server). Both run on schedulers handed
+ * in.
  */
 package space.share.room.mediaclient;

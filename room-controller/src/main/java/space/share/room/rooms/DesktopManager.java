@@ -16,8 +16,13 @@ import space.share.room.vnc.VncEndpoint;
  * return quickly ({@link #start} and {@link #stop} start work, they do not wait for it).
  */
 public interface DesktopManager {
-  /** Called when a room is created and, after a restart, for every existing room. */
-  void start(Room room, String streamKey);
+  /**
+   * Called when a room is created and, after a restart, for every existing room, with where its encoder publishes
+   * (the media server the room is placed on, stream key included). Called again for a running room, with a new
+   * target, when its stream moves to another media server: the desktop publishes there from its encoder's next start
+   * (restarting the encoder for it when it can).
+   */
+  void start(Room room, PublishTarget target);
 
   /** Called when a room is deleted: nothing of its desktop is left. */
   void stop(Room room);

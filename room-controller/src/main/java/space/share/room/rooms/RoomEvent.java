@@ -21,6 +21,7 @@ import space.share.room.members.MemberView;
   @JsonSubTypes.Type(RoomEvent.StreamChanged.class),
   @JsonSubTypes.Type(RoomEvent.PartsChanged.class),
   @JsonSubTypes.Type(RoomEvent.RoomDeleted.class),
+  @JsonSubTypes.Type(RoomEvent.MediaMoved.class),
 })
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public sealed interface RoomEvent {
@@ -51,4 +52,11 @@ public sealed interface RoomEvent {
 
   @JsonTypeName("room-deleted")
   record RoomDeleted(String roomId) implements RoomEvent {}
+
+  /**
+   * The room's stream moved to media server {@code mediaServer} (its server went down). The event socket sends each
+   * member their own new URLs instead ({@code media-moved} with {@code urls}: docs/room-api.md).
+   */
+  @JsonTypeName("media-moved")
+  record MediaMoved(String mediaServer) implements RoomEvent {}
 }

@@ -17,6 +17,8 @@ import space.share.room.members.Member;
 import space.share.room.members.MemberSessions;
 import space.share.room.members.MemberView;
 import space.share.room.members.Revocation;
+import space.share.room.placement.MediaHost;
+import space.share.room.placement.Placements;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 import space.share.room.store.RoomStore;
@@ -32,6 +34,10 @@ import space.share.room.vnc.VncEndpoint;
 /**
  * Rooms and their members: the seed's DashboardService (create, list, delete) and RoomService
  * (join, GetConfiguration, control, GetVncToken) in one place.
+ *
+ * <p>Each room's stream is placed on one media server ({@link Placements}: stored with the room, moved by
+ * {@link #mediaHostUp} when that server goes down); members' media URLs, the admin's publish URL and the desktop's
+ * publish target all name that server.
  *
  * <p>Durable state (rooms, member sessions, history) lives in the {@link RoomStore}; live state (who
  * holds control, pending requests, stream and part states, who is online) lives in memory per room and
@@ -57,6 +63,7 @@ public final class RoomService {
   private final RoomLimits limits;
   private final VerificationSlots verifications;
   private final MemberSessions sessions;
+  private final Placements placements;
   /** Guards the live-room count against concurrent creates (admin only: contention does not matter). */
   private final Object createLock = new Object();
   private final Map<String, LiveRoom> rooms = new ConcurrentHashMap<>();
@@ -75,6 +82,19 @@ public final class RoomService {
   public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
       VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings,
       RoomLimits limits, VerificationSlots verifications) {
+    this(store, signer, sessionTokens, passcodes, vncTokens, throttle, desktops, clock, settings, limits, verifications,
+        new Placements(List.of(new MediaHost(MediaHost.SINGLE_ID, settings.mediaPublicUrl(), "", settings.rtmpUrl(),
+            settings.rtmpUrl()))));
+  }
+
+  /**
+   * @param placements the media servers and which one carries each room's stream (the URLs of {@code settings}
+   *     are not used: each server has its own)
+   */
+  public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
+      VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings,
+      RoomLimits limits, VerificationSlots verifications, Placements placements) {
+    this.placements = placements;
     this.limits = limits;
     this.verifications = verifications;
     this.store = store;
@@ -101,7 +121,13 @@ public final class RoomService {
       LiveRoom live = new LiveRoom(room, settings.idlePassMs());
       store.findOpenShareSession(room.id()).ifPresent(session -> live.shareSessionId = session.id());
       rooms.put(room.id(), live);
-      desktops.start(room, signer.streamKey(room.id()));
+      // Where it was before the restart, while that server is configured: publishers and members are there.
+      Optional<String> before = store.findRoomMediaServer(room.id());
+      MediaHost host = placements.place(room.id(), before.orElse(null));
+      if (!before.equals(Optional.of(host.id()))) {
+        store.setRoomMediaServer(room.id(), host.id());
+      }
+      desktops.start(room, publishTarget(room.id(), host));
     }
     desktops.retainOnly(Set.copyOf(rooms.keySet()));
     LOG.info("loaded {} room(s)", rooms.size());
@@ -157,20 +183,24 @@ public final class RoomService {
     String ownerToken = sessionTokens.newToken();
     LiveRoom live;
     Room room;
+    MediaHost host;
     synchronized (createLock) { // the count and the put in one step; only short database writes inside
       if (rooms.size() >= limits.maxRooms()) {
         LOG.info("room {} not created: {} live rooms, the maximum (room.max-rooms)", roomId, rooms.size());
         throw new RoomException(RoomStatus.TOO_MANY_ROOMS, "this server has its maximum of " + limits.maxRooms()
             + " rooms; delete one first");
       }
+      host = placements.place(roomId, null); // before anything is stored: no server up, no room
       try {
         store.insertRoom(new RoomStore.RoomRow(roomId, roomName, passcodeHash, null, nowMs, 0));
       } catch (StoreException e) {
+        placements.remove(roomId);
         if (store.findRoom(roomId).isPresent()) { // lost a race with another create of the same id
           throw new RoomException(RoomStatus.CONFLICT, "room id " + roomId + " is taken");
         }
         throw e;
       }
+      store.setRoomMediaServer(roomId, host.id());
       store.insertMember(new RoomStore.MemberRow(ownerId, roomId, ownerDisplayName, true, SessionTokens.hash(ownerToken),
           nowMs, nowMs + settings.sessionTtlMs(), 0));
       store.setRoomOwner(roomId, ownerId);
@@ -178,8 +208,8 @@ public final class RoomService {
       live = new LiveRoom(room, settings.idlePassMs());
       rooms.put(roomId, live);
     }
-    desktops.start(room, signer.streamKey(roomId));
-    LOG.info("room {} created", roomId);
+    desktops.start(room, publishTarget(roomId, host));
+    LOG.info("room {} created on media server {}", roomId, host.id());
     Member owner = new Member(ownerId, roomId, ownerDisplayName, true, nowMs, nowMs + settings.sessionTtlMs());
     return new RoomViews.CreatedRoom(adminView(live), roomPasscode, session(owner, ownerToken));
   }
@@ -213,6 +243,7 @@ public final class RoomService {
       }
       store.markRoomDeleted(roomId, nowMs);
       rooms.remove(roomId);
+      placements.remove(roomId);
       vncTokens.revokeRoom(roomId);
       emit(roomId, new RoomEvent.RoomDeleted(roomId));
     }
@@ -315,19 +346,31 @@ public final class RoomService {
   public RoomViews.Configuration configuration(Member member) {
     LiveRoom live = liveRoom(member.roomId());
     long nowMs = clock.millis();
-    long mediaExpiresSeconds = Math.min(member.expiresAtMs() / 1000, nowMs / 1000 + settings.mediaTokenTtlSeconds());
-    String mediaToken = signer.mediaToken(member.roomId(), member.id(), mediaExpiresSeconds);
-    String mediaBase = RoomSettings.trimSlash(settings.mediaPublicUrl()) + "/live/" + member.roomId();
-    String mediaWsBase = RoomSettings.webSocketBase(settings.mediaPublicUrl()) + "/live/" + member.roomId();
-    String roomWsBase = RoomSettings.webSocketBase(settings.publicUrl()) + "/rooms/" + member.roomId();
-    RoomViews.Urls urls = new RoomViews.Urls(mediaWsBase + "/feed?token=" + mediaToken,
-        mediaBase + "/index.m3u8?token=" + mediaToken, roomWsBase + "/events", roomWsBase + "/vnc");
+    RoomViews.MediaAccess media = mediaAccess(member);
     List<MemberView> members = memberViews(live, nowMs);
     synchronized (live) {
       MemberView you = new MemberView(member.id(), member.name(), member.owner(), live.openSocketsByMember.containsKey(member.id()));
-      return new RoomViews.Configuration(live.room.id(), live.room.name(), you, urls, iso(mediaExpiresSeconds * 1000),
-          live.parts(), live.stream, control(live), members);
+      return new RoomViews.Configuration(live.room.id(), live.room.name(), you, media.urls(),
+          media.mediaTokenExpiresAt(), live.parts(), live.stream, control(live), members);
     }
+  }
+
+  /**
+   * The member's feed and playlist URLs on the media server carrying the room's stream, with a fresh media token
+   * (valid on every server: they share the secret). No database access.
+   */
+  public RoomViews.MediaAccess mediaAccess(Member member) {
+    liveRoom(member.roomId());
+    MediaHost host = placedHost(member.roomId());
+    long nowMs = clock.millis();
+    long mediaExpiresSeconds = Math.min(member.expiresAtMs() / 1000, nowMs / 1000 + settings.mediaTokenTtlSeconds());
+    String mediaToken = signer.mediaToken(member.roomId(), member.id(), mediaExpiresSeconds);
+    String mediaBase = RoomSettings.trimSlash(host.publicUrl()) + "/live/" + member.roomId();
+    String mediaWsBase = RoomSettings.webSocketBase(host.publicUrl()) + "/live/" + member.roomId();
+    String roomWsBase = RoomSettings.webSocketBase(settings.publicUrl()) + "/rooms/" + member.roomId();
+    RoomViews.Urls urls = new RoomViews.Urls(mediaWsBase + "/feed?token=" + mediaToken,
+        mediaBase + "/index.m3u8?token=" + mediaToken, roomWsBase + "/events", roomWsBase + "/vnc");
+    return new RoomViews.MediaAccess(host.id(), urls, iso(mediaExpiresSeconds * 1000));
   }
 
   /** Ends a member's session: they drop out of the member list and give up control or their request. */
@@ -549,6 +592,52 @@ public final class RoomService {
     return desktops;
   }
 
+  // ---------------------------------------------------------------- media servers (poller)
+
+  /** The media server carrying the room's stream; empty for a room that is not live here. */
+  public Optional<MediaHost> mediaHostOf(String roomId) {
+    return placements.hostOf(roomId);
+  }
+
+  public Placements placements() {
+    return placements;
+  }
+
+  /**
+   * A media server started or stopped answering its health checks. Rooms on a server that is down are placed on one
+   * that is up: stored, their desktop told the new publish target, their members sent their new feed URLs
+   * ({@link RoomEvent.MediaMoved}).
+   */
+  public void mediaHostUp(String hostId, boolean up) {
+    List<Placements.Move> moves = placements.setUp(hostId, up);
+    LOG.info("media server {} is {}{}", hostId, up ? "up" : "down", moves.isEmpty() ? "" : "; moving " + moves.size() + " room(s)");
+    for (Placements.Move move : moves) {
+      LiveRoom live = rooms.get(move.roomId());
+      if (live == null) {
+        continue;
+      }
+      store.setRoomMediaServer(move.roomId(), move.to().id());
+      synchronized (live) {
+        if (rooms.get(move.roomId()) != live) {
+          continue; // deleted meanwhile: its desktop is stopping, nothing to tell
+        }
+        // Under the room's lock: a delete waits, so it never races this start into a new desktop.
+        desktops.start(live.room, publishTarget(move.roomId(), move.to()));
+        LOG.warn("room {}: stream moved from media server {} to {}", move.roomId(), move.from().id(), move.to().id());
+        emit(move.roomId(), new RoomEvent.MediaMoved(move.to().id()));
+      }
+    }
+  }
+
+  /** A live room's server; a room deleted a moment ago has none. */
+  private MediaHost placedHost(String roomId) {
+    return placements.hostOf(roomId).orElseThrow(() -> new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId));
+  }
+
+  private PublishTarget publishTarget(String roomId, MediaHost host) {
+    return PublishTarget.of(host.id(), host.desktopRtmpUrl(), signer.streamKey(roomId));
+  }
+
   // ---------------------------------------------------------------- internals
 
   private void emitPartsIfChanged(LiveRoom live, RoomParts before) {
@@ -606,9 +695,11 @@ public final class RoomService {
   private RoomViews.AdminRoom adminView(LiveRoom live) {
     int memberCount = store.listActiveMembers(live.room.id(), clock.millis()).size();
     String streamKey = signer.streamKey(live.room.id());
+    MediaHost host = placedHost(live.room.id());
     synchronized (live) {
       return new RoomViews.AdminRoom(live.room.id(), live.room.name(), iso(live.room.createdAtMs()), live.room.ownerMemberId(),
-          streamKey, RoomSettings.trimSlash(settings.rtmpUrl()) + "/" + streamKey, live.parts(), control(live), memberCount);
+          streamKey, PublishTarget.of(host.id(), host.rtmpUrl(), streamKey).rtmpUrl(), host.id(), live.parts(),
+          control(live), memberCount);
     }
   }
 

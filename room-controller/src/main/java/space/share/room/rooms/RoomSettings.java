@@ -6,8 +6,9 @@ import java.util.Set;
  * The room service's tunables, from {@code room.*} config keys.
  *
  * @param publicUrl this controller as browsers reach it ({@code room.public-url}), for event and VNC socket URLs
- * @param mediaPublicUrl the media server as browsers reach it ({@code room.media.public-url})
- * @param rtmpUrl the RTMP ingest base publishers use ({@code room.media.rtmp-url})
+ * @param mediaPublicUrl the media server as browsers reach it ({@code room.media.public-url}): the one server of a
+ *     room service built without {@code Placements} (tests); the controller gives each server's URLs in its placements
+ * @param rtmpUrl the RTMP ingest base publishers use ({@code room.media.rtmp-url}), likewise
  * @param sessionTtlMs how long a member session lasts ({@code room.session-ttl-seconds})
  * @param mediaTokenTtlSeconds how long a media token lasts, capped by the session ({@code room.media.token-ttl-seconds})
  * @param idlePassMs holder idle time after which a pending request takes control ({@code room.control.idle-pass-ms})

@@ -8,9 +8,12 @@ import space.share.room.members.MemberView;
 public final class RoomViews {
   private RoomViews() {}
 
-  /** What the admin sees of a room: everything but the passcode (kept only as a hash). */
+  /**
+   * What the admin sees of a room: everything but the passcode (kept only as a hash). {@code publishUrl} is on the
+   * media server the room is placed on ({@code mediaServer}); it changes when the room moves.
+   */
   public record AdminRoom(String id, String name, String createdAt, String ownerMemberId, String streamKey,
-      String publishUrl, RoomParts parts, Control control, int memberCount) {}
+      String publishUrl, String mediaServer, RoomParts parts, Control control, int memberCount) {}
 
   /** Room creation: the passcode is shown this once; the owner session is the creator's. */
   public record CreatedRoom(AdminRoom room, String passcode, Session owner) {}
@@ -25,6 +28,9 @@ public final class RoomViews {
 
   /** feed and playlist carry the member's media token; vnc needs a VNC token appended ({@code ?token=}). */
   public record Urls(String feed, String playlist, String events, String vnc) {}
+
+  /** A member's way to the room's stream: the server carrying it, feed and playlist URLs with a fresh media token. */
+  public record MediaAccess(String mediaServer, Urls urls, String mediaTokenExpiresAt) {}
 
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Control(String holder, List<String> pending) {}

@@ -47,7 +47,7 @@ public final class StaticDesktopManager implements DesktopManager {
   }
 
   @Override
-  public void start(Room room, String streamKey) {}
+  public void start(Room room, PublishTarget target) {}
 
   @Override
   public void stop(Room room) {}

@@ -47,7 +47,9 @@ public enum RoomStatus {
   VNC_UNAVAILABLE(502, 4502, "vnc_unavailable", false),
   SHUTTING_DOWN(503, 1001, "shutting_down", false),
   /** Too many passcode checks running and waiting already (bcrypt is capped per core): retry after Retry-After. */
-  BUSY(503, 1013, "busy", true);
+  BUSY(503, 1013, "busy", true),
+  /** Several media servers are configured and none answers its health check: a new room cannot be placed. */
+  MEDIA_UNAVAILABLE(503, 1013, "media_unavailable", false);
 
   private final int httpStatus;
   private final int closeCode;

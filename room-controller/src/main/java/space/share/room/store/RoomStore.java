@@ -117,6 +117,17 @@ public final class RoomStore {
         RoomStore::memberRow, sinceMs);
   }
 
+  /** Records the media server a room's stream is placed on. */
+  public void setRoomMediaServer(String roomId, String mediaServerId) {
+    update("UPDATE rooms SET media_server = ? WHERE id = ?", mediaServerId, roomId);
+  }
+
+  /** The media server a room was last placed on, if any. */
+  public Optional<String> findRoomMediaServer(String roomId) {
+    return query("SELECT media_server FROM rooms WHERE id = ?", rs -> Optional.ofNullable(rs.getString(1)), roomId)
+        .stream().findFirst().flatMap(server -> server);
+  }
+
   /** Rooms deleted after {@code sinceMs}. */
   public List<RoomRow> listRoomsDeletedSince(long sinceMs) {
     return query("SELECT id, name, passcode_hash, owner_member_id, created_at_ms, deleted_at_ms FROM rooms"

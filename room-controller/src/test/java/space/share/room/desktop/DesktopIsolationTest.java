@@ -57,7 +57,7 @@ class DesktopIsolationTest {
   }
 
   private DesktopSettings settings(Path dataDir, Path runtimeBase) {
-    return new DesktopSettings(dir.resolve("room.sh"), dataDir, "rtmp://127.0.0.1:1/live", 640, 360, 30, 2000, 1000, 1,
+    return new DesktopSettings(dir.resolve("room.sh"), dataDir, 640, 360, 30, 2000, 1000, 1,
         true, false, "none", "about:blank", 100, 1000, 100, 200, 1000, Map.of(), DesktopIsolation.Mode.NONE, runtimeBase);
   }
 }

@@ -37,7 +37,7 @@ class KubernetesControllerTest {
   private KubernetesDesktopManager manager() {
     return new KubernetesDesktopManager(client, false,
         new KubernetesDesktopSettings(NS, "share-space/desktop:1.0", "IfNotPresent", "1", "2", "1Gi", "2Gi", "512Mi", 10),
-        new DesktopSettings(Path.of("desktop/room.sh"), dataDir.resolve("desktops"), "rtmp://media-server:1935/live", 1280,
+        new DesktopSettings(Path.of("desktop/room.sh"), dataDir.resolve("desktops"), 1280,
             720, 30, 3000, 1000, 1, true, true, "xterm", "about:blank", 100, 20_000, 1000, 30_000, 30_000, Map.of()));
   }
 

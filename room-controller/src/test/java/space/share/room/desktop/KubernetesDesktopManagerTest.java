@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.room.Await;
 import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.PublishTarget;
 import space.share.room.rooms.Room;
 import space.share.room.vnc.VncEndpoint;
 
@@ -47,6 +48,11 @@ class KubernetesDesktopManagerTest {
   private static final String KEY = "lobby.0123456789abcdef";
   private static final String POD = "room-desktop-lobby";
 
+  /** Where a room publishes: the media server's RTMP base and its stream key. */
+  private static PublishTarget target(String streamKey) {
+    return PublishTarget.of("default", "rtmp://media-server:1935/live/", streamKey);
+  }
+
   KubernetesMockServer server;
   KubernetesClient client;
   @TempDir
@@ -61,7 +67,7 @@ class KubernetesDesktopManagerTest {
   private KubernetesDesktopManager manager(String image, int maxRooms) {
     KubernetesDesktopManager manager = new KubernetesDesktopManager(client, false,
         new KubernetesDesktopSettings(NS, image, "IfNotPresent", "1", "2", "1Gi", "2Gi", "512Mi", maxRooms),
-        new DesktopSettings(Path.of("desktop/room.sh"), dir.resolve("data"), "rtmp://media-server:1935/live/", 1920,
+        new DesktopSettings(Path.of("desktop/room.sh"), dir.resolve("data"), 1920,
             1080, 30, 6000, 1000, 1, true, true, "chromium", "about:blank", 100, 20_000, 1000, 30_000, 30_000,
             Map.of()));
     managers.add(manager);
@@ -125,7 +131,7 @@ class KubernetesDesktopManagerTest {
   @Test
   void start_createsSecretWithKeyAndPassword_andPodOwnedByItReadingThem() {
     KubernetesDesktopManager desktops = manager();
-    desktops.start(ROOM, KEY);
+    desktops.start(ROOM, target(KEY));
 
     Pod pod = awaitPod(POD);
     Secret secret = secret(POD);
@@ -166,7 +172,7 @@ class KubernetesDesktopManagerTest {
   @Test
   void podReady_stateRunning_andEndpointIsPodIpWithSecretPassword() {
     KubernetesDesktopManager desktops = manager();
-    desktops.start(ROOM, KEY);
+    desktops.start(ROOM, target(KEY));
     awaitPod(POD);
 
     setStatus(POD, pod -> ready(pod, "127.0.0.7"));
@@ -180,7 +186,7 @@ class KubernetesDesktopManagerTest {
   @Test
   void crashLoop_stateFailed_noEndpoint_thenRunningAgainAfterRestart() {
     KubernetesDesktopManager desktops = manager();
-    desktops.start(ROOM, KEY);
+    desktops.start(ROOM, target(KEY));
     awaitPod(POD);
     setStatus(POD, pod -> ready(pod, "127.0.0.7"));
     Await.until(() -> desktops.state("lobby") == DesktopState.RUNNING, WAIT, "running");
@@ -196,7 +202,7 @@ class KubernetesDesktopManagerTest {
   @Test
   void stop_deletesPodAndSecret() {
     KubernetesDesktopManager desktops = manager();
-    desktops.start(ROOM, KEY);
+    desktops.start(ROOM, target(KEY));
     awaitPod(POD);
 
     desktops.stop(ROOM);
@@ -208,7 +214,7 @@ class KubernetesDesktopManagerTest {
   @Test
   void restartedController_adoptsRunningPod_createsNoOther() throws Exception {
     KubernetesDesktopManager first = manager();
-    first.start(ROOM, KEY);
+    first.start(ROOM, target(KEY));
     String uid = awaitPod(POD).getMetadata().getUid();
     setStatus(POD, pod -> ready(pod, "127.0.0.7"));
     String password = decoded(secret(POD), "vnc-password");
@@ -217,7 +223,7 @@ class KubernetesDesktopManagerTest {
     assertNotNull(pod(POD), "the pod outlives the controller");
 
     KubernetesDesktopManager second = manager();
-    second.start(ROOM, KEY);
+    second.start(ROOM, target(KEY));
     second.retainOnly(Set.of("lobby"));
     second.awaitActions(WAIT.toMillis());
 
@@ -231,13 +237,13 @@ class KubernetesDesktopManagerTest {
   @Test
   void restartedController_withAnotherImage_replacesThePod() {
     KubernetesDesktopManager first = manager();
-    first.start(ROOM, KEY);
+    first.start(ROOM, target(KEY));
     String uid = awaitPod(POD).getMetadata().getUid();
     first.release(ROOM);
     first.close();
 
     KubernetesDesktopManager second = manager("share-space/desktop:2.0", 100);
-    second.start(ROOM, KEY);
+    second.start(ROOM, target(KEY));
 
     Await.until(() -> replaced(POD, uid), WAIT, "pod replaced");
     assertEquals("share-space/desktop:2.0", pod(POD).getSpec().getContainers().get(0).getImage());
@@ -246,22 +252,37 @@ class KubernetesDesktopManagerTest {
   @Test
   void restartedController_withAnotherStreamKey_replacesSecretAndPod() {
     KubernetesDesktopManager first = manager();
-    first.start(ROOM, KEY);
+    first.start(ROOM, target(KEY));
     String uid = awaitPod(POD).getMetadata().getUid();
     first.release(ROOM);
     first.close();
 
     KubernetesDesktopManager second = manager();
-    second.start(ROOM, "lobby.rotated-secret");
+    second.start(ROOM, target("lobby.rotated-secret"));
 
     Await.until(() -> replaced(POD, uid), WAIT, "pod replaced");
     assertEquals("lobby.rotated-secret", decoded(secret(POD), "stream-key"));
   }
 
   @Test
+  void streamMovedToAnotherMediaServer_replacesThePodPublishingThere() {
+    KubernetesDesktopManager desktops = manager();
+    desktops.start(ROOM, target(KEY));
+    String uid = awaitPod(POD).getMetadata().getUid();
+
+    desktops.start(ROOM, PublishTarget.of("b", "rtmp://media-server-b:1935/live", KEY));
+
+    Await.until(() -> replaced(POD, uid), WAIT, "pod replaced");
+    Map<String, EnvVar> env = pod(POD).getSpec().getContainers().get(0).getEnv().stream()
+        .collect(java.util.stream.Collectors.toMap(EnvVar::getName, e -> e));
+    assertEquals("rtmp://media-server-b:1935/live/$(DESKTOP_STREAM_KEY)", env.get("DESKTOP_RTMP_URL").getValue());
+    assertEquals(KEY, decoded(secret(POD), "stream-key"));
+  }
+
+  @Test
   void podDeletedByHand_isCreatedAgain() {
     KubernetesDesktopManager desktops = manager();
-    desktops.start(ROOM, KEY);
+    desktops.start(ROOM, target(KEY));
     String uid = awaitPod(POD).getMetadata().getUid();
 
     client.pods().inNamespace(NS).withName(POD).delete();
@@ -272,15 +293,15 @@ class KubernetesDesktopManagerTest {
   @Test
   void retainOnly_deletesPodsAndSecretsOfRoomsDeletedWhileNoControllerRan() throws Exception {
     KubernetesDesktopManager first = manager();
-    first.start(ROOM, KEY);
-    first.start(new Room("gone", "Gone", "owner", 0), "gone.key");
+    first.start(ROOM, target(KEY));
+    first.start(new Room("gone", "Gone", "owner", 0), target("gone.key"));
     awaitPod(POD);
     awaitPod("room-desktop-gone");
     first.release(ROOM);
     first.close();
 
     KubernetesDesktopManager second = manager();
-    second.start(ROOM, KEY);
+    second.start(ROOM, target(KEY));
     second.retainOnly(Set.of("lobby"));
 
     Await.until(() -> pod("room-desktop-gone") == null && secret("room-desktop-gone") == null, WAIT, "orphan deleted");
@@ -293,7 +314,7 @@ class KubernetesDesktopManagerTest {
   void start_pastMaxRooms_createsNoPod() throws Exception {
     KubernetesDesktopManager desktops = manager("share-space/desktop:1.0", 2);
     for (String id : List.of("a", "b", "c")) {
-      desktops.start(new Room(id, id, "owner", 0), id + ".key");
+      desktops.start(new Room(id, id, "owner", 0), target(id + ".key"));
     }
     awaitPod("room-desktop-a");
     awaitPod("room-desktop-b");

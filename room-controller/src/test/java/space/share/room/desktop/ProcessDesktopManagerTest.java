@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.room.rooms.DesktopState;
+import space.share.room.rooms.PublishTarget;
 import space.share.room.rooms.Room;
 
 /**
@@ -43,9 +44,13 @@ class ProcessDesktopManagerTest {
   }
 
   private ProcessDesktopManager manager(Path script, long stopGraceMs) {
-    DesktopSettings settings = new DesktopSettings(script, dir.resolve("data"), "rtmp://127.0.0.1:1/live/", 640, 360, 30,
+    return manager(script, stopGraceMs, Map.of());
+  }
+
+  private ProcessDesktopManager manager(Path script, long stopGraceMs, Map<String, String> extraEnv) {
+    DesktopSettings settings = new DesktopSettings(script, dir.resolve("data"), 640, 360, 30,
         2000, 1000, 1, true, false, "xterm", "about:blank", 400 + (int) (ProcessHandle.current().pid() % 500),
-        stopGraceMs, 200, 400, 30_000, Map.of(), DesktopIsolation.Mode.NONE, null);
+        stopGraceMs, 200, 400, 30_000, extraEnv, DesktopIsolation.Mode.NONE, null);
     manager = new ProcessDesktopManager(settings);
     return manager;
   }
@@ -65,7 +70,7 @@ class ProcessDesktopManagerTest {
         trap 'exit 0' TERM
         sleep 300 & wait
         """), 5000);
-    desktops.start(ROOM, "r.room1.sig");
+    desktops.start(ROOM, PublishTarget.of("a", "rtmp://127.0.0.1:1/live/", "r.room1.sig"));
     Set<DesktopState> seen = EnumSet.noneOf(DesktopState.class);
     waitFor(() -> {
       seen.add(desktops.state("room1"));
@@ -76,6 +81,10 @@ class ProcessDesktopManagerTest {
     ProcessDesktopManager.DesktopInfo info = desktops.info("room1").orElseThrow();
     String env = Files.readString(info.runtimeDir().resolveSibling("env.txt"));
     assertTrue(env.contains("DESKTOP_RTMP_URL=rtmp://127.0.0.1:1/live/r.room1.sig\n"), env);
+    Path urlFile = info.runtimeDir().resolve("rtmp-url");
+    assertTrue(env.contains("DESKTOP_RTMP_URL_FILE=" + urlFile + "\n"), env);
+    assertEquals("rtmp://127.0.0.1:1/live/r.room1.sig\n", Files.readString(urlFile));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(urlFile)));
     assertTrue(env.contains("DESKTOP_WIDTH=640\n") && env.contains("DESKTOP_HEIGHT=360\n"), env);
     assertTrue(env.contains("DESKTOP_SCREEN_CONTENT=on\n") && env.contains("DESKTOP_AUDIO=off\n"), env);
     assertTrue(env.contains("DESKTOP_DISPLAY_NUM=" + info.displayNum() + "\n"), env);
@@ -102,7 +111,7 @@ class ProcessDesktopManagerTest {
         touch "$DESKTOP_RUNTIME_DIR/../ready"
         wait
         """), 500);
-    desktops.start(ROOM, "key");
+    desktops.start(ROOM, PublishTarget.of("a", "rtmp://127.0.0.1:1/live", "key"));
     Path ready = dir.resolve("data/desktops/room1/ready");
     waitFor(() -> Files.exists(ready), 10_000, "fake desktop started");
     Path runtimeDir = desktops.info("room1").orElseThrow().runtimeDir();
@@ -129,7 +138,7 @@ class ProcessDesktopManagerTest {
         trap 'exit 0' TERM
         sleep 300 & wait
         """), 5000);
-    desktops.start(ROOM, "key");
+    desktops.start(ROOM, PublishTarget.of("a", "rtmp://127.0.0.1:1/live", "key"));
     Set<DesktopState> seen = EnumSet.noneOf(DesktopState.class);
     waitFor(() -> {
       seen.add(desktops.state("room1"));
@@ -138,6 +147,46 @@ class ProcessDesktopManagerTest {
     }, 15_000, "third launch running");
     assertTrue(seen.contains(DesktopState.FAILED), "backoff shows as failed: " + seen);
     assertEquals("3", Files.readString(dir.resolve("data/desktops/room1/launches")).trim());
+  }
+
+  /**
+   * The real room.sh with a stand-in encode.sh that logs the URL it publishes to: a new target given to a running
+   * room restarts the encoder (only it) with the new URL, at once.
+   */
+  @Test
+  void start_againWithAnotherTarget_roomShRestartsEncoderWithNewUrl() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Path desktopDir = Path.of(System.getProperty("roomDesktop.scripts", "../desktop"));
+    Files.copy(desktopDir.resolve("room.sh"), scripts.resolve("room.sh"));
+    Files.copy(desktopDir.resolve("lib.sh"), scripts.resolve("lib.sh"));
+    Path published = dir.resolve("published.txt");
+    Files.writeString(scripts.resolve("encode.sh"), "#!/usr/bin/env bash\necho \"$DESKTOP_RTMP_URL\" >> " + published
+        + "\ntrap 'exit 0' TERM\nsleep 300 & wait\n");
+    for (String name : List.of("room.sh", "encode.sh")) {
+      Files.setPosixFilePermissions(scripts.resolve(name), PosixFilePermissions.fromString("rwx------"));
+    }
+    ProcessDesktopManager desktops = manager(scripts.resolve("room.sh"), 5000,
+        Map.of("DESKTOP_COMPONENTS", "encode", "DESKTOP_STOP_GRACE_S", "2"));
+    desktops.start(ROOM, PublishTarget.of("a", "rtmp://a.test/live", "key"));
+    waitFor(() -> lines(published).equals(List.of("rtmp://a.test/live/key")), 10_000, "encoder publishing to a");
+    long roomShPid = desktops.info("room1").orElseThrow().pid();
+
+    desktops.start(ROOM, PublishTarget.of("b", "rtmp://b.test/live", "key"));
+    waitFor(() -> lines(published).equals(List.of("rtmp://a.test/live/key", "rtmp://b.test/live/key")), 10_000,
+        "encoder restarted publishing to b");
+    assertEquals(roomShPid, desktops.info("room1").orElseThrow().pid(), "room.sh itself kept running");
+    desktops.start(ROOM, PublishTarget.of("b", "rtmp://b.test/live", "key")); // the same target: nothing restarts
+    desktops.stop(ROOM);
+    desktops.close();
+    assertEquals(2, lines(published).size(), lines(published).toString());
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static void waitFor(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {

@@ -14,12 +14,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import space.share.room.placement.MediaHost;
 import space.share.room.rooms.StreamStatus;
 
 /** The stream status client against a real HTTP server speaking docs/protocol.md's stream API. */
 class HttpStreamStatusSourceTest {
   private HttpServer server;
   private HttpStreamStatusSource source;
+  private MediaHost host;
 
   @BeforeEach
   void start() throws IOException {
@@ -49,8 +51,14 @@ class HttpStreamStatusSourceTest {
       exchange.getResponseBody().write(bytes);
       exchange.close();
     });
+    server.createContext("/healthz", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
     server.start();
-    source = new HttpStreamStatusSource("http://127.0.0.1:" + server.getAddress().getPort() + "/", Duration.ofSeconds(2));
+    host = new MediaHost("a", "http://media.test", "http://127.0.0.1:" + server.getAddress().getPort() + "/",
+        "rtmp://media.test/live", "rtmp://media.test/live");
+    source = new HttpStreamStatusSource(Duration.ofSeconds(2));
   }
 
   @AfterEach
@@ -60,7 +68,7 @@ class HttpStreamStatusSourceTest {
 
   @Test
   void status_liveStream_parsedIgnoringUnknownFields() throws Exception {
-    StreamStatus status = source.status("room1").orElseThrow();
+    StreamStatus status = source.status(host, "room1").orElseThrow();
     assertTrue(status.live());
     assertEquals(1280, status.width());
     assertEquals(30.0, status.frameRate());
@@ -69,17 +77,23 @@ class HttpStreamStatusSourceTest {
 
   @Test
   void status_unknownStream404_empty() throws Exception {
-    assertEquals(Optional.empty(), source.status("nope"));
+    assertEquals(Optional.empty(), source.status(host, "nope"));
   }
 
   @Test
   void status_serverError_ioException() {
-    assertThrows(IOException.class, () -> source.status("broken"));
+    assertThrows(IOException.class, () -> source.status(host, "broken"));
   }
 
   @Test
   void status_nothingListening_ioException() throws Exception {
     server.stop(0);
-    assertThrows(IOException.class, () -> source.status("room1"));
+    assertThrows(IOException.class, () -> source.status(host, "room1"));
+    assertThrows(IOException.class, () -> source.checkHealth(host));
+  }
+
+  @Test
+  void checkHealth_serverAnswers_returns() throws Exception {
+    source.checkHealth(host);
   }
 }

@@ -60,7 +60,7 @@ class RoomIsolationIT {
     dataDir = base.resolve("data");
     Files.createDirectories(dataDir);
     Files.writeString(dataDir.resolve("run-passcode"), "controller-secret"); // as run.sh keeps generated secrets
-    DesktopSettings settings = new DesktopSettings(Path.of(System.getProperty("roomIsolationIT.script", "../desktop/room.sh")), dataDir, "rtmp://127.0.0.1:1/live",
+    DesktopSettings settings = new DesktopSettings(Path.of(System.getProperty("roomIsolationIT.script", "../desktop/room.sh")), dataDir,
         WIDTH, HEIGHT, 10, 500, 1000, 1, true, false, "xterm", "about:blank",
         700 + (int) (ProcessHandle.current().pid() % 300), 5000, 1000, 30_000, 30_000,
         Map.of("DESKTOP_COMPONENTS", "xvfb session vnc", "DESKTOP_STOP_GRACE_S", "2"),

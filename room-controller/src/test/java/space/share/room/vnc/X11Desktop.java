@@ -166,7 +166,7 @@ final class X11Desktop implements DesktopManager, AutoCloseable {
   }
 
   @Override
-  public void start(Room room, String streamKey) {}
+  public void start(Room room, space.share.room.rooms.PublishTarget target) {}
 
   @Override
   public void stop(Room room) {}
