@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
+import space.share.settings.AdminPort;
 import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.settings.Secrets;
@@ -21,6 +22,7 @@ import space.share.settings.Settings;
  *
  * @param staticStreams relay streams by id ({@code media.streams.<id>.key}, {@code .public})
  * @param roomPublishKeys fixed publish keys of room streams by room id ({@code media.room-keys.<roomId>})
+ * @param metricsPort where {@code GET /metrics} is served ({@code media.metrics.host}, {@code media.metrics.port})
  */
 public record MediaConfig(
     String bindHost,
@@ -32,7 +34,8 @@ public record MediaConfig(
     int viewerMaxQueueBytes,
     int partTargetMs,
     RtmpLimits rtmpLimits,
-    HttpLimits httpLimits) {
+    HttpLimits httpLimits,
+    AdminPort metricsPort) {
   private static final Logger log = LoggerFactory.getLogger(MediaConfig.class);
   private static final Pattern RELAY_ID = Pattern.compile("[a-z0-9_]{1,64}");
   private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -53,15 +56,15 @@ public record MediaConfig(
       Map<String, AccessPolicy.StaticStream> staticStreams, Map<String, String> roomPublishKeys,
       int viewerMaxQueueBytes, int partTargetMs) {
     this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes, partTargetMs,
-        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS);
+        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, AdminPort.LOOPBACK_ANY);
   }
 
-  /** Tests: no fixed room publish keys, the given limits. */
+  /** Tests: no fixed room publish keys, the given limits, metrics on a free loopback port. */
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs,
       RtmpLimits rtmpLimits, HttpLimits httpLimits) {
     this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs, rtmpLimits,
-        httpLimits);
+        httpLimits, AdminPort.LOOPBACK_ANY);
   }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
@@ -106,7 +109,8 @@ public record MediaConfig(
         settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
-        HttpLimits.from(settings, "media.http."));
+        HttpLimits.from(settings, "media.http."),
+        AdminPort.from(settings, "media.metrics.", 9181));
   }
 
   private static RtmpLimits rtmpLimits(Settings settings) {
