@@ -1,0 +1,119 @@
+package space.share.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import space.share.media.access.AccessPolicy.StaticStream;
+import space.share.media.testing.Await;
+import space.share.media.testing.FeedClient;
+import space.share.media.testing.Ffmpeg;
+import space.share.media.testing.PrometheusText;
+
+/**
+ * {@code GET /metrics} of a real server while ffmpeg publishes and a WebSocket viewer watches, read with a strict
+ * text-format parser; and the endpoint's refusals: not on the public port, nothing else on the admin port.
+ */
+class MetricsIT {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static MediaServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "", Map.of("metered",
+        new StaticStream("metered", "metered-key", /* open= */ true)), 4 * 1024 * 1024, 200));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static PrometheusText scrape() throws Exception {
+    HttpResponse<String> response = get(server.metricsPort(), "/metrics");
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals("text/plain; version=0.0.4; charset=utf-8",
+        response.headers().firstValue("Content-Type").orElse(""));
+    return PrometheusText.parse(response.body());
+  }
+
+  private static double value(PrometheusText text, String name, String... labels) {
+    Double value = text.value(name, labels);
+    return value == null ? -1 : value;
+  }
+
+  @Test
+  void metrics_whileFfmpegPublishesToAViewer_countsTheLiveStreamTheViewerAndGrowingBytesOut() throws Exception {
+    assertEquals(0.0, scrape().value("share_space_media_streams_live"));
+    Process ffmpeg = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/metered-key",
+        "320x240", 30, 30, List.of("-b:v", "500k"));
+    try (FeedClient viewer = FeedClient.connect("ws://127.0.0.1:" + server.httpPort() + "/live/metered/feed")) {
+      Await.live(server.streams(), "metered");
+      viewer.awaitFragments(30, 30_000);
+      Await.until(() -> {
+        try {
+          PrometheusText text = scrape();
+          return value(text, "share_space_media_streams_live") == 1
+              && value(text, "share_space_media_viewers", "stream", "metered") == 1;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, 10_000, "streams_live 1 and one viewer of 'metered'");
+      PrometheusText first = scrape();
+      double sentBefore = value(first, "share_space_media_sent_bytes_total", "output", "feed");
+      double framesBefore = value(first, "share_space_media_ingest_frames_total", "stream", "metered", "track", "video");
+      assertTrue(sentBefore > 0, "feed bytes sent: " + sentBefore);
+      assertTrue(value(first, "share_space_media_ingest_bytes_total", "stream", "metered") > 0);
+      assertTrue(value(first, "share_space_media_server_latency_seconds_count") > 0);
+      assertEquals(1.0, first.value("share_space_media_rtmp_connections"));
+      Await.until(() -> {
+        try {
+          PrometheusText text = scrape();
+          return value(text, "share_space_media_sent_bytes_total", "output", "feed") > sentBefore
+              && value(text, "share_space_media_ingest_frames_total", "stream", "metered", "track", "video")
+                  > framesBefore;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }, 10_000, "feed bytes sent and video frames received growing between scrapes");
+
+      assertEquals(200, get(server.httpPort(), "/live/metered/media.m3u8").statusCode());
+      assertTrue(value(scrape(), "share_space_media_hls_requests_total", "kind", "media") >= 1);
+    } finally {
+      ffmpeg.destroy();
+      ffmpeg.waitFor(10, TimeUnit.SECONDS);
+    }
+    Await.until(() -> !server.streams().stream("metered").isLive(), 10_000, "the publish ended");
+    PrometheusText after = scrape();
+    assertEquals(0.0, after.value("share_space_media_streams_live"));
+    assertTrue(!after.hasSeries("share_space_media_viewers", "stream", "metered"),
+        "a stream's series go when its publish ends");
+  }
+
+  @Test
+  void metrics_onThePublicPort_is404AndTheAdminPortServesNothingElse() throws Exception {
+    assertEquals(404, get(server.httpPort(), "/metrics").statusCode());
+    assertEquals(404, get(server.httpPort(), "/metrics/").statusCode());
+    assertEquals(200, get(server.httpPort(), "/healthz").statusCode());
+    assertEquals(404, get(server.metricsPort(), "/healthz").statusCode());
+    assertEquals(404, get(server.metricsPort(), "/api/streams").statusCode());
+    assertEquals(404, get(server.metricsPort(), "/live/metered/feed").statusCode());
+    assertEquals(200, get(server.metricsPort(), "/metrics").statusCode());
+    assertTrue(server.metricsPort() != server.httpPort());
+  }
+}
