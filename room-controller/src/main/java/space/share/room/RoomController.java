@@ -32,6 +32,7 @@ import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.MediaRevocations;
 import space.share.room.mediaclient.StreamPoller;
 import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.metrics.RoomMetrics;
 import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.RoomLimits;
 import space.share.room.rooms.RoomService;
@@ -49,6 +50,7 @@ import space.share.room.token.TokenSigner;
 import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
+import space.share.settings.AdminPort;
 import space.share.settings.HttpLimits;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
@@ -75,6 +77,8 @@ public final class RoomController {
   private RoomSockets sockets;
   private MemberPurge memberPurge;
   private Server server;
+  private ServerConnector metricsConnector;
+  private RoomMetrics metrics;
   private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
@@ -192,7 +196,10 @@ public final class RoomController {
             config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
         new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
             config.getLong("room.join.verification-wait-ms", 1000)));
-    rooms.start();
+    metrics = new RoomMetrics().withJvmMeters();
+    rooms.withMetrics(metrics).start();
+    metrics.bindRooms(rooms::roomCount, rooms::activeMemberCount);
+    metrics.bindDesktopRestarts(desktops::restartsTotal);
     // Before any event: a member leaving or a room deleted from now on is revoked at the media server.
     revocations = new MediaRevocations(revocationClient, rooms::recentRevocations, clock, settings.mediaTokenTtlSeconds(),
         config.getLong("room.media.poll-interval-ms", 1000), config.getLong("room.media.revocation-retry-ms", 1000),
@@ -212,23 +219,26 @@ public final class RoomController {
     sockets = new RoomSockets(rooms, bridges, vncIdle,
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
+    metrics.bindVnc(bridges::openCount, bridges::openedTotal);
 
     server = new Server();
     ServerConnector connector = HttpConnector.add(server, config.get("room.http.host", "0.0.0.0"),
         config.getInt("room.http.port", 8080), HttpLimits.from(config, "room.http."));
+    metricsConnector = MetricsGate.addConnector(server, AdminPort.from(config, "room.metrics.", 9180));
 
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
     webSockets.setHandler(new Handler.Sequence(new ApiHandler(rooms, adminToken), playerFiles(), new NotFound()));
     context.setHandler(webSockets);
-    server.setHandler(context);
+    server.setHandler(new MetricsGate(metricsConnector, metrics::scrape, context));
     server.setStopTimeout(2000);
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
         config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
     poller.start();
-    LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
+    LOG.info("room controller listening on {}:{}; metrics on http://{}:{}/metrics", connector.getHost(),
+        connector.getLocalPort(), metricsConnector.getHost(), metricsConnector.getLocalPort());
   }
 
   private static int waitingPermits(int configured, int running) {
@@ -238,6 +248,15 @@ public final class RoomController {
   /** The bound HTTP port (useful when configured as 0). */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** The admin port's bound port: {@code GET /metrics} in the Prometheus text format. */
+  public int metricsPort() {
+    return metricsConnector.getLocalPort();
+  }
+
+  public RoomMetrics metrics() {
+    return metrics;
   }
 
   public RoomService rooms() {
@@ -293,6 +312,9 @@ public final class RoomController {
       if (database != null) {
         database.close();
         database = null;
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       LOG.info("stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
     }
