@@ -3,6 +3,9 @@ package space.share.media;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy.StaticStream;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
@@ -107,6 +111,21 @@ class MetricsIT {
 
   @Test
   void metrics_onThePublicPort_is404AndTheAdminPortServesNothingElse() throws Exception {
+    Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.media.http.MetricsGate");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    gateLog.addAppender(lines);
+    try {
+      refusals();
+    } finally {
+      gateLog.detachAppender(lines);
+    }
+    // One line per refused request, naming the peer.
+    assertEquals(5, lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).count(), lines.list.toString());
+  }
+
+  private void refusals() throws Exception {
     assertEquals(404, get(server.httpPort(), "/metrics").statusCode());
     assertEquals(404, get(server.httpPort(), "/metrics/").statusCode());
     assertEquals(200, get(server.httpPort(), "/healthz").statusCode());

@@ -3,6 +3,9 @@ package space.share.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import space.share.media.testing.PrometheusText;
 import space.share.room.rooms.StaticDesktopManager;
 
@@ -76,6 +80,21 @@ class MetricsIT {
 
   @Test
   void metrics_onThePublicPort_is404AndTheAdminPortServesNothingElse() throws Exception {
+    Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.room.MetricsGate");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    gateLog.addAppender(lines);
+    try {
+      refusals();
+    } finally {
+      gateLog.detachAppender(lines);
+    }
+    // One line per refused request, naming the peer.
+    assertEquals(4, lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).count(), lines.list.toString());
+  }
+
+  private void refusals() throws Exception {
     int publicPort = harness.controller.port();
     int adminPort = harness.controller.metricsPort();
     assertTrue(publicPort != adminPort);
