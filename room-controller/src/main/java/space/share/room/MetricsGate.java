@@ -40,15 +40,13 @@ final class MetricsGate extends Handler.Wrapper {
     this.scrape = scrape;
   }
 
-  /** A plain HTTP/1.1 connector for the scraper on {@code port}: short idle timeout, small headers. */
+  /** A plain HTTP/1.1 connector for the scraper on {@code port} (the server's connection limit covers it too). */
   static ServerConnector addConnector(Server server, AdminPort port) {
     HttpConfiguration http = new HttpConfiguration();
-    http.setRequestHeaderSize(4096);
     http.setSendServerVersion(false);
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(port.host());
     connector.setPort(port.port());
-    connector.setIdleTimeout(10_000);
     server.addConnector(connector);
     return connector;
   }

@@ -104,15 +104,13 @@ public final class MediaHttpServer implements AutoCloseable {
     server.setStopTimeout(2_000);
   }
 
-  /** A plain HTTP/1.1 connector for the scraper: short idle timeout, small headers. */
+  /** A plain HTTP/1.1 connector for the scraper (the server's connection limit covers it too). */
   private static ServerConnector adminConnector(Server server, AdminPort admin) {
     HttpConfiguration http = new HttpConfiguration();
-    http.setRequestHeaderSize(4096);
     http.setSendServerVersion(false);
     ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(admin.host());
     connector.setPort(admin.port());
-    connector.setIdleTimeout(10_000);
     server.addConnector(connector);
     return connector;
   }
