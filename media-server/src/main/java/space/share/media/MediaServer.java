@@ -35,7 +35,7 @@ public final class MediaServer implements AutoCloseable {
     hls = new HlsService(streams, access, HlsSettings.withPartTargetMs(config.partTargetMs()), Clock.systemUTC());
     http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access,
         new RevocationRequests(config.secret(), Clock.systemUTC()), config.viewerMaxQueueBytes(), hls.handler(),
-        config.httpLimits(), config.metricsPort());
+        config.httpLimits(), config.metricsToken());
     metrics.rtmpConnections(ingest::openConnections);
   }
 
@@ -62,11 +62,6 @@ public final class MediaServer implements AutoCloseable {
 
   public int httpPort() {
     return http.port();
-  }
-
-  /** The admin port: {@code GET /metrics} in the Prometheus text format. */
-  public int metricsPort() {
-    return http.metricsPort();
   }
 
   public MediaMetrics metrics() {

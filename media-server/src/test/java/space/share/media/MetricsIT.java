@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +19,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import space.share.media.access.AccessPolicy;
 import space.share.media.access.AccessPolicy.StaticStream;
+import space.share.media.access.RevocationRequests;
+import space.share.media.http.MediaHttpServer;
+import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.media.stream.StreamRegistry;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 import space.share.media.testing.PrometheusText;
+import space.share.settings.HttpLimits;
+import space.share.settings.ScrapeToken;
 
 /**
  * {@code GET /metrics} of a real server while ffmpeg publishes and a WebSocket viewer watches, read with a strict
- * text-format parser; and the endpoint's refusals: not on the public port, nothing else on the admin port.
+ * text-format parser; and the endpoint's refusals: 401 without the metrics token, 404 when no token is configured.
  */
 class MetricsIT {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String TOKEN = "it-metrics-token-0123456789";
   private static MediaServer server;
 
   @BeforeAll
   static void start() throws Exception {
     server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "", Map.of("metered",
-        new StaticStream("metered", "metered-key", /* open= */ true)), 4 * 1024 * 1024, 200));
+        new StaticStream("metered", "metered-key", /* open= */ true)), Map.of(), 4 * 1024 * 1024, 200,
+        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, ScrapeToken.of(TOKEN)));
   }
 
   @AfterAll
@@ -44,12 +54,20 @@ class MetricsIT {
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return get(port, path, null);
+  }
+
+  private static HttpResponse<String> get(int port, String path, String authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static PrometheusText scrape() throws Exception {
-    HttpResponse<String> response = get(server.metricsPort(), "/metrics");
+    HttpResponse<String> response = get(server.httpPort(), "/metrics", "Bearer " + TOKEN);
     assertEquals(200, response.statusCode(), response.body());
     assertEquals("text/plain; version=0.0.4; charset=utf-8",
         response.headers().firstValue("Content-Type").orElse(""));
@@ -110,7 +128,7 @@ class MetricsIT {
   }
 
   @Test
-  void metrics_onThePublicPort_is404AndTheAdminPortServesNothingElse() throws Exception {
+  void metrics_withoutTheToken_is401_andWithNoTokenConfigured_is404() throws Exception {
     Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.media.http.MetricsGate");
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
@@ -126,13 +144,24 @@ class MetricsIT {
   }
 
   private void refusals() throws Exception {
-    assertEquals(404, get(server.httpPort(), "/metrics").statusCode());
-    assertEquals(404, get(server.httpPort(), "/metrics/").statusCode());
+    assertEquals(401, get(server.httpPort(), "/metrics").statusCode());
+    HttpResponse<String> wrong = get(server.httpPort(), "/metrics", "Bearer " + TOKEN + "x");
+    assertEquals(401, wrong.statusCode());
+    assertEquals("Bearer", wrong.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(!wrong.body().contains("share_space"), wrong.body());
+    assertEquals(401, get(server.httpPort(), "/metrics", TOKEN).statusCode());
+    assertEquals(404, get(server.httpPort(), "/metrics/x", "Bearer " + TOKEN).statusCode());
+    assertEquals(200, get(server.httpPort(), "/metrics", "Bearer " + TOKEN).statusCode());
     assertEquals(200, get(server.httpPort(), "/healthz").statusCode());
-    assertEquals(404, get(server.metricsPort(), "/healthz").statusCode());
-    assertEquals(404, get(server.metricsPort(), "/api/streams").statusCode());
-    assertEquals(404, get(server.metricsPort(), "/live/metered/feed").statusCode());
-    assertEquals(200, get(server.metricsPort(), "/metrics").statusCode());
-    assertTrue(server.metricsPort() != server.httpPort());
+    // A server whose metrics.token is empty serves /metrics to nobody.
+    MediaHttpServer off = new MediaHttpServer("127.0.0.1", 0, new StreamRegistry(),
+        new AccessPolicy("", Map.of(), Clock.systemUTC()), new RevocationRequests("", Clock.systemUTC()), 1 << 20,
+        null, HttpLimits.DEFAULTS);
+    off.start();
+    try {
+      assertEquals(404, get(off.port(), "/metrics", "Bearer " + TOKEN).statusCode());
+    } finally {
+      off.close();
+    }
   }
 }

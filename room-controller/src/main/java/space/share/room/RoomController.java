@@ -50,8 +50,8 @@ import space.share.room.token.TokenSigner;
 import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
-import space.share.settings.AdminPort;
 import space.share.settings.HttpLimits;
+import space.share.settings.ScrapeToken;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -77,7 +77,6 @@ public final class RoomController {
   private RoomSockets sockets;
   private MemberPurge memberPurge;
   private Server server;
-  private ServerConnector metricsConnector;
   private RoomMetrics metrics;
   private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
@@ -159,6 +158,7 @@ public final class RoomController {
   public void start() throws Exception {
     String secret = Secrets.require(config, "secret", LOG::warn);
     String adminToken = Secrets.require(config, "room.admin-token", LOG::warn);
+    ScrapeToken metricsToken = ScrapeToken.from(config, LOG::warn);
     TokenSigner signer = new TokenSigner(secret);
 
     Path dataDir = Path.of(config.get("room.data-dir", "./data"));
@@ -224,21 +224,20 @@ public final class RoomController {
     server = new Server();
     ServerConnector connector = HttpConnector.add(server, config.get("room.http.host", "0.0.0.0"),
         config.getInt("room.http.port", 8080), HttpLimits.from(config, "room.http."));
-    metricsConnector = MetricsGate.addConnector(server, AdminPort.from(config, "room.metrics.", 9180));
 
     ContextHandler context = new ContextHandler("/");
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
     webSockets.setHandler(new Handler.Sequence(new ApiHandler(rooms, adminToken), playerFiles(), new NotFound()));
     context.setHandler(webSockets);
-    server.setHandler(new MetricsGate(metricsConnector, metrics::scrape, context));
+    server.setHandler(new MetricsGate(metricsToken, metrics::scrape, context));
     server.setStopTimeout(2000);
     server.start();
 
     poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
         config.getLong("room.vnc.probe-interval-ms", 5000), schedulers.apply("room-poller"));
     poller.start();
-    LOG.info("room controller listening on {}:{}; metrics on http://{}:{}/metrics", connector.getHost(),
-        connector.getLocalPort(), metricsConnector.getHost(), metricsConnector.getLocalPort());
+    LOG.info("room controller listening on {}:{} (GET /metrics: {})", connector.getHost(), connector.getLocalPort(),
+        metricsToken.enabled() ? "with the metrics token" : "off, metrics.token is empty");
   }
 
   private static int waitingPermits(int configured, int running) {
@@ -248,11 +247,6 @@ public final class RoomController {
   /** The bound HTTP port (useful when configured as 0). */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-  }
-
-  /** The admin port's bound port: {@code GET /metrics} in the Prometheus text format. */
-  public int metricsPort() {
-    return metricsConnector.getLocalPort();
   }
 
   public RoomMetrics metrics() {

@@ -57,7 +57,6 @@ public final class ControllerHarness implements AutoCloseable {
     properties.setProperty("room.admin-token", ADMIN);
     properties.setProperty("room.http.host", "127.0.0.1");
     properties.setProperty("room.http.port", "0");
-    properties.setProperty("room.metrics.port", "0");
     properties.setProperty("room.data-dir", dataDir.toString());
     properties.setProperty("room.passcode.bcrypt-cost", "4");
     properties.setProperty("room.media.poll-interval-ms", "100");

@@ -23,9 +23,11 @@ import space.share.room.rooms.StaticDesktopManager;
 
 /**
  * {@code GET /metrics} of a real running controller (Jetty, H2 file) after a room is created, a member joins and a
- * join is refused, read with a strict text-format parser; and the endpoint's refusals.
+ * join is refused, read with a strict text-format parser; and the endpoint's refusals: 401 without the metrics
+ * token, 404 when none is configured.
  */
 class MetricsIT {
+  private static final String TOKEN = "it-metrics-token-0123456789";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   @TempDir Path dataDir;
   private ControllerHarness harness;
@@ -33,7 +35,7 @@ class MetricsIT {
   @BeforeEach
   void start() throws Exception {
     harness = new ControllerHarness(dataDir, new FakeClock(1_767_225_600_000L), new FakeStreamStatus(),
-        new StaticDesktopManager(null), Map.of());
+        new StaticDesktopManager(null), Map.of("metrics.token", TOKEN));
   }
 
   @AfterEach
@@ -41,13 +43,17 @@ class MetricsIT {
     harness.close();
   }
 
-  private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> get(int port, String path, String authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private PrometheusText scrape() throws Exception {
-    HttpResponse<String> response = get(harness.controller.metricsPort(), "/metrics");
+    HttpResponse<String> response = get(harness.controller.port(), "/metrics", "Bearer " + TOKEN);
     assertEquals(200, response.statusCode(), response.body());
     assertEquals("text/plain; version=0.0.4; charset=utf-8",
         response.headers().firstValue("Content-Type").orElse(""));
@@ -79,7 +85,7 @@ class MetricsIT {
   }
 
   @Test
-  void metrics_onThePublicPort_is404AndTheAdminPortServesNothingElse() throws Exception {
+  void metrics_withoutTheToken_is401_andWithNoTokenConfigured_is404() throws Exception {
     Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.room.MetricsGate");
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
@@ -95,13 +101,19 @@ class MetricsIT {
   }
 
   private void refusals() throws Exception {
-    int publicPort = harness.controller.port();
-    int adminPort = harness.controller.metricsPort();
-    assertTrue(publicPort != adminPort);
-    assertEquals(404, get(publicPort, "/metrics").statusCode());
-    assertEquals(404, get(publicPort, "/metrics/x").statusCode());
-    assertEquals(404, get(adminPort, "/api/rooms").statusCode());
-    assertEquals(404, get(adminPort, "/room.html").statusCode());
-    assertEquals(200, get(adminPort, "/metrics").statusCode());
+    int port = harness.controller.port();
+    assertEquals(401, get(port, "/metrics", null).statusCode());
+    HttpResponse<String> wrong = get(port, "/metrics", "Bearer " + TOKEN + "x");
+    assertEquals(401, wrong.statusCode());
+    assertEquals("Bearer", wrong.headers().firstValue("WWW-Authenticate").orElse(""));
+    assertTrue(!wrong.body().contains("share_space"), wrong.body());
+    // The admin token is not the metrics token.
+    assertEquals(401, get(port, "/metrics", "Bearer " + ControllerHarness.ADMIN).statusCode());
+    assertEquals(200, get(port, "/metrics", "Bearer " + TOKEN).statusCode());
+    // A controller whose metrics.token is empty serves /metrics to nobody.
+    try (ControllerHarness off = new ControllerHarness(dataDir.resolve("off"), new FakeClock(1_767_225_600_000L),
+        new FakeStreamStatus(), new StaticDesktopManager(null), Map.of())) {
+      assertEquals(404, get(off.controller.port(), "/metrics", "Bearer " + TOKEN).statusCode());
+    }
   }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -22,7 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
-import space.share.settings.AdminPort;
+import space.share.settings.ScrapeToken;
 import space.share.settings.HttpLimits;
 import space.share.media.access.RevocationRequests;
 import space.share.media.feed.FeedSockets;
@@ -33,8 +32,8 @@ import space.share.media.stream.StreamRegistry;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
- * {@code extraHandler}) LL-HLS, and the room controller's {@code POST /internal/revocations}; and, on a connector of
- * its own (the admin port), {@code GET /metrics} ({@link MetricsGate}).
+ * {@code extraHandler}) LL-HLS, and the room controller's {@code POST /internal/revocations}; and {@code GET /metrics}
+ * for a scraper with the metrics token ({@link MetricsGate}).
  */
 public final class MediaHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaHttpServer.class);
@@ -46,7 +45,6 @@ public final class MediaHttpServer implements AutoCloseable {
   private final ServerConnector connector;
   private final String bootId = UUID.randomUUID().toString();
   private final NetworkConnectionLimit connectionLimit;
-  private final ServerConnector adminConnector;
 
   /** Without revocations from the room controller (the internal endpoint refuses every request). */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access, int viewerMaxQueueBytes,
@@ -66,16 +64,14 @@ public final class MediaHttpServer implements AutoCloseable {
    */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
       RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits) {
-    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, limits, null);
+    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, limits,
+        ScrapeToken.OFF);
   }
 
-  /**
-   * @param metricsPort where {@code GET /metrics} is served (the text of {@code streams}' metrics); null: nowhere.
-   *     The public connector never serves it.
-   */
+  /** @param metricsToken what {@code GET /metrics} (the text of {@code streams}' metrics) needs; OFF: 404 */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
       RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits,
-      AdminPort metricsPort) {
+      ScrapeToken metricsToken) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("media-http");
     server = new Server(threads);
@@ -87,7 +83,6 @@ public final class MediaHttpServer implements AutoCloseable {
     connector.setPort(port);
     connector.setIdleTimeout(limits.idleTimeoutMs());
     server.addConnector(connector);
-    adminConnector = metricsPort == null ? null : adminConnector(server, metricsPort);
     // Past the limit Jetty stops accepting (new peers wait in the backlog) until a connection closes.
     connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), server);
     server.addBean(connectionLimit);
@@ -99,35 +94,17 @@ public final class MediaHttpServer implements AutoCloseable {
     }
     var feeds = FeedSockets.handler(server, streams, access, viewerMaxQueueBytes);
     feeds.setHandler(routes);
-    Supplier<String> scrape = streams.metrics()::scrape;
-    server.setHandler(new MetricsGate(adminConnector, scrape, feeds));
+    server.setHandler(new MetricsGate(metricsToken, streams.metrics()::scrape, feeds));
     server.setStopTimeout(2_000);
-  }
-
-  /** A plain HTTP/1.1 connector for the scraper (the server's connection limit covers it too). */
-  private static ServerConnector adminConnector(Server server, AdminPort admin) {
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setHost(admin.host());
-    connector.setPort(admin.port());
-    server.addConnector(connector);
-    return connector;
   }
 
   public void start() throws Exception {
     server.start();
     log.info("media HTTP on http://{}:{} (feed: /live/<id>/feed, status: /api/streams)", connector.getHost(),
         connector.getLocalPort());
-    if (adminConnector != null) {
-      log.info("media metrics on http://{}:{}/metrics", adminConnector.getHost(), adminConnector.getLocalPort());
-    }
   }
 
-  /** The admin port's bound port ({@code GET /metrics}), or -1 when there is none. */
-  public int metricsPort() {
-    return adminConnector == null ? -1 : adminConnector.getLocalPort();
-  }
+
 
   /** A random id of this run, in the {@value #BOOT_ID_HEADER} header of the status answers. */
   public String bootId() {

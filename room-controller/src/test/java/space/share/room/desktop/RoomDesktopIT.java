@@ -70,7 +70,6 @@ class RoomDesktopIT {
     p.setProperty("room.admin-token", ADMIN);
     p.setProperty("room.http.host", "127.0.0.1");
     p.setProperty("room.http.port", "0");
-    p.setProperty("room.metrics.port", "0");
     p.setProperty("room.data-dir", dir.resolve("data").toString());
     p.setProperty("room.passcode.bcrypt-cost", "4");
     p.setProperty("room.media.internal-url", "http://127.0.0.1:" + media.httpPort());
