@@ -91,6 +91,16 @@ class MediaMetricsTest {
     assertFalse(ended.hasSeries("share_space_media_ingest_bytes_total", "stream", "relay1"));
     assertNull(ended.value("share_space_media_ingest_frames_total", "stream", "relay1", "track", "audio"));
     assertEquals(10.0, ended.value("share_space_media_server_latency_seconds_count"), "the histogram is server-wide");
+
+    // Publishing again brings the stream's series back, counting from zero.
+    MediaSink again = stream.beginPublish("publisher-peer");
+    again.onAudioConfig(AUDIO);
+    again.onSample(audio(0));
+    PrometheusText republished = scrape();
+    assertEquals(1.0, republished.value("share_space_media_streams_live"));
+    assertEquals(1.0, republished.value("share_space_media_ingest_frames_total", "stream", "relay1", "track", "audio"));
+    assertEquals(1.0, republished.value("share_space_media_viewers", "stream", "relay1"));
+    again.onEnd();
   }
 
   @Test
