@@ -1,6 +1,5 @@
 package space.share.player;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,6 +114,37 @@ class ControlIT extends RealMediaBase {
     return (int) Math.ceil(XDesktop.WIDTH / w);
   }
 
+  /**
+   * Waits until the video's frame matches the desktop blocks over a rectangle (mean block difference below
+   * maxDiff); returns that difference, or fails with the last one after timeoutSeconds.
+   */
+  static double awaitVideoMatches(Chromium c, double[] desktop, int x, int y, int w, int h, int block, double maxDiff,
+      int timeoutSeconds) throws InterruptedException {
+    double[] last = {Double.NaN};
+    if (!XDesktop.poll(() -> (last[0] = meanAbsDiff(videoBlocks(c, x, y, w, h, block), desktop)) < maxDiff,
+        timeoutSeconds * 1000L)) {
+      throw new AssertionError("the video does not match the desktop within " + timeoutSeconds + " s: mean block"
+          + " difference " + last[0] + " (at most " + maxDiff + " wanted)");
+    }
+    return last[0];
+  }
+
+  static byte[] grab(XDesktop desktop) {
+    try {
+      return desktop.grabGray();
+    } catch (Exception e) {
+      throw new IllegalStateException("grabbing the X display", e);
+    }
+  }
+
+  /** Resizes the window and waits until the picture is laid out for the new size. */
+  static void resizeWindow(Chromium c, Dimension size) throws InterruptedException {
+    Object before = c.js("return JSON.stringify(window.shareSpace.pictureRect())");
+    c.driver.manage().window().setSize(size);
+    XDesktop.waitFor(() -> !before.equals(c.js("return JSON.stringify(window.shareSpace.pictureRect())")), 5000,
+        "picture laid out for " + size);
+  }
+
   /** Waits until the X pointer is within tolerancePx of (x, y). */
   static void awaitPointer(XDesktop desktop, int x, int y, int tolerancePx) throws InterruptedException {
     XDesktop.waitFor(() -> {
@@ -137,15 +167,13 @@ class ControlIT extends RealMediaBase {
       screenshot("room-video-not-playing");
       throw new AssertionError("video not playing: " + stats() + " " + chromium.js("const v = document.getElementById('video'); return [v.readyState, v.currentTime, v.paused, v.buffered.length ? v.buffered.end(0) : -1, v.error && v.error.message]") + "\n" + chromium.console(), e);
     }
-    Thread.sleep(1000);
 
-    // The video's pixels are the desktop's: xterm (white, 1000x600) on the black root window.
+    // The video's pixels are the desktop's: xterm (white, 1000x600) on the black root window. The static desktop
+    // reaches the screen through the video's delay: wait for the match, fail with the last difference.
     byte[] before = desktop.grabGray();
-    Thread.sleep(1000); // the static desktop reaches the screen through the video's delay
-    double[] video0 = videoBlocks(chromium, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16);
     double[] desk0 = desktopBlocks(before, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16);
     assertTrue(spread(desk0) > 150, "the desktop has content to compare");
-    double diff0 = meanAbsDiff(video0, desk0);
+    double diff0 = awaitVideoMatches(chromium, desk0, 0, 0, XDesktop.WIDTH, XDesktop.HEIGHT, 16, 12, 10);
     System.out.printf("video vs desktop, mean |luma diff| over 16x16 blocks: %.3f%n", diff0);
     if (diff0 >= 12) {
       screenshot("room-video-mismatch");
@@ -161,11 +189,9 @@ class ControlIT extends RealMediaBase {
 
     // A click lands on the same desktop pixel, at two window sizes (letterboxed differently).
     awaitPointer(desktop, 400, 300, clickDesktop(chromium, 400, 300));
-    chromium.driver.manage().window().setSize(new Dimension(900, 900));
-    Thread.sleep(500);
+    resizeWindow(chromium, new Dimension(900, 900));
     awaitPointer(desktop, 123, 456, clickDesktop(chromium, 123, 456));
-    chromium.driver.manage().window().setSize(new Dimension(1280, 800));
-    Thread.sleep(500);
+    resizeWindow(chromium, new Dimension(1280, 800));
 
     // Typing reaches the xterm on the X display...
     clickDesktop(chromium, 300, 200);
@@ -177,45 +203,35 @@ class ControlIT extends RealMediaBase {
     // Clipboard: text sent from the page lands in the desktop's selection; Shift+Insert pastes it in the xterm.
     chromium.driver.findElement(By.id("clipboard-text")).sendKeys("from-the-clipboard");
     chromium.driver.findElement(By.id("clipboard-send")).click();
-    // x11vnc takes the X selection in its own main loop, while key events go straight to XTEST: give it a
-    // moment, or xterm may paste the old selection.
-    Thread.sleep(1000);
+    // x11vnc takes the X selection in its own main loop while key events go straight to XTEST, so xterm may paste
+    // the old selection: paste until the title shows the new text (3 tries, each waiting up to 3 s).
     awaitPointer(desktop, 300, 200, clickDesktop(chromium, 300, 200));
     boolean pasted = false;
-    for (int attempt = 0; attempt < 3 && !pasted; attempt++) { // the selection is taken asynchronously
+    for (int attempt = 0; attempt < 3 && !pasted; attempt++) {
       new Actions(chromium.driver).keyDown(Keys.SHIFT).sendKeys(Keys.INSERT).keyUp(Keys.SHIFT).sendKeys(Keys.ENTER).perform();
-      long deadline = System.currentTimeMillis() + 3000;
-      while (!pasted && System.currentTimeMillis() < deadline) {
-        pasted = !desktop.xdotool("search", "--name", "^typed:from-the-clipboard$").isBlank();
-        Thread.sleep(100);
-      }
+      pasted = XDesktop.poll(() -> !desktop.xdotool("search", "--name", "^typed:from-the-clipboard$").isBlank(), 3000);
     }
     assertTrue(pasted, "clipboard text pasted into the xterm (title typed:from-the-clipboard)");
 
-    // ...and then the video: the text rows of the xterm change, and the video matches the desktop again.
-    Thread.sleep(500);
-    byte[] after = desktop.grabGray();
-    Thread.sleep(1500);
-    double[] textVideo = videoBlocks(chromium, 0, 0, 400, 40, 4);
-    double[] textDesk = desktopBlocks(after, 0, 0, 400, 40, 4);
+    // ...and then the video: the text rows of the xterm change, and the video comes to match the desktop again.
     double[] textBefore = desktopBlocks(before, 0, 0, 400, 40, 4);
-    double changed = meanAbsDiff(textDesk, textBefore);
-    double shown = meanAbsDiff(textVideo, textDesk);
-    System.out.printf("typed text rows: desktop changed by %.3f, video vs desktop now %.3f, video vs desktop before typing %.3f%n",
-        changed, shown, meanAbsDiff(textVideo, textBefore));
-    assertTrue(changed > 5, "typing changed the xterm's text rows: " + changed);
-    assertTrue(shown < changed / 2, "the video shows the typed text: " + shown + " vs change " + changed);
+    double[][] textDesk = new double[1][];
+    XDesktop.waitFor(() -> meanAbsDiff(textDesk[0] = desktopBlocks(grab(desktop), 0, 0, 400, 40, 4), textBefore) > 5,
+        5000, "typing changed the xterm's text rows");
+    double changed = meanAbsDiff(textDesk[0], textBefore);
+    double shown = awaitVideoMatches(chromium, textDesk[0], 0, 0, 400, 40, 4, changed / 2, 10);
+    System.out.printf("typed text rows: desktop changed by %.3f, video vs desktop now %.3f%n", changed, shown);
 
     // Bob, without control, has no VNC connection: his pointer and keys move nothing.
     bob = new Chromium(1000, 700);
     joinAs(bob, "Bob", "secret");
     wait(bob, 25).until(d -> bob.driver.findElement(By.id("conn-state")).getText().equals("live"));
-    int[] pointerBefore = desktop.pointer();
     WebElement video = bob.driver.findElement(By.id("video"));
     new Actions(bob.driver).moveToElement(video, -200, -100).click().moveToElement(video, 150, 80).click()
         .sendKeys("bob-was-here" + Keys.ENTER).perform();
-    Thread.sleep(1500);
-    assertArrayEquals(pointerBefore, desktop.pointer(), "Bob's pointer moved the desktop's");
+    // A barrier instead of a sleep: Alice's click goes page -> proxy -> x11vnc after Bob's input was sent. Once the
+    // desktop shows hers, and still no second VNC connection exists, Bob's input had no way in.
+    awaitPointer(desktop, 700, 500, clickDesktop(chromium, 700, 500));
     assertTrue(desktop.xdotool("search", "--name", "bob-was-here").isBlank(), "Bob's keys reached the desktop");
     assertEquals(1, servers.log.stream().filter(l -> l.startsWith("vnc open")).count(), servers.log.toString());
 

@@ -68,12 +68,11 @@ class HlsFallbackIT extends PageTestBase {
     join("Hana", "secret");
     wait(40).until(d -> pill().equals("live") && stats() != null && String.valueOf(stats().get("transport")).startsWith("ll-hls"));
     wait(30).until(d -> ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue() > 2);
-    Measured m = measure(8_000);
+    Measured m = measureFrames(100, 40);
     chromium.js("document.getElementById('stats-btn').click()");
     screenshot("room-hls-fallback");
     System.out.println("HLS fallback (ffmpeg HLS, 0.5 s segments, hls.js lowLatencyMode): " + m.line());
     assertEquals("ll-hls (hls.js)", m.stats().get("transport"));
-    assertTrue(m.stamped().size() > 100, "frames shown through HLS: " + m.stamped().size());
     List<Double> s = m.stamped();
     assertTrue(m.stampedP(50) < 10_000, "HLS delay " + m.stampedP(50) + " of " + s.size());
   }

@@ -119,10 +119,47 @@ abstract class PageTestBase {
   Measured measure(long measureMs) throws InterruptedException {
     chromium.js(StampedFrames.READER_JS);
     chromium.js("window.shareSpace.resetDelays && window.shareSpace.resetDelays()");
-    Thread.sleep(measureMs);
+    Thread.sleep(measureMs); // a benchmark's measuring window (DelayMeasureIT, RoomDelayIT), not a synchronization
+    return measured();
+  }
+
+  /**
+   * Collects the independent (stamped) and in-page delays until {@code frames} stamped frames were shown; fails,
+   * saying how many were, when that takes longer than timeoutSeconds.
+   */
+  Measured measureFrames(int frames, int timeoutSeconds) {
+    chromium.js(StampedFrames.READER_JS);
+    chromium.js("window.shareSpace.resetDelays && window.shareSpace.resetDelays()");
+    try {
+      wait(timeoutSeconds).until(d -> ((Number) chromium.js("return window.__stamped.length")).intValue() >= frames);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError(frames + " stamped frames not shown within " + timeoutSeconds + " s: "
+          + chromium.js("return window.__stamped.length + ' shown, ' + window.__stampErrors + ' unreadable'")
+          + "; stats " + stats() + "; publisher " + FfmpegPublisher.tail(ffmpegLog), e);
+    }
+    return measured();
+  }
+
+  @SuppressWarnings("unchecked")
+  private Measured measured() {
     List<Double> stamped = ((List<Number>) chromium.js("return window.__stamped")).stream().map(Number::doubleValue).toList();
     Map<String, Object> s = stats();
     return new Measured(stamped, s, ((Number) chromium.js("return window.__stampErrors")).intValue());
+  }
+
+  /** Waits until the video's playback position moves on by more than {@code seconds} (it plays, not just shows). */
+  void awaitVideoAdvances(double seconds, int timeoutSeconds) {
+    double t0 = videoTime();
+    try {
+      wait(timeoutSeconds).until(d -> videoTime() - t0 > seconds);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError("video did not advance by " + seconds + " s within " + timeoutSeconds + " s: "
+          + t0 + " -> " + videoTime() + "; stats " + stats(), e);
+    }
+  }
+
+  double videoTime() {
+    return ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
   }
 
   record Measured(List<Double> stamped, Map<String, Object> stats, int stampErrors) {

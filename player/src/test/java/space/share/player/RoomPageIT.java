@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import space.share.player.testsupport.FfmpegPublisher;
 
 /**
  * The room page in real headless Chromium against a realistic feed: real ffmpeg encoding stamped frames
@@ -19,11 +18,10 @@ class RoomPageIT extends PageTestBase {
     wait(20).until(d -> pill().equals("live"));
     wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 30);
     chromium.js("document.getElementById('stats-btn').click()");
-    Measured m = measure(10_000);
+    Measured m = measureFrames(300, 40);
     screenshot("room-live");
     System.out.println("delay (muted, " + m.stats().get("decoder") + "), stand-in feed, 7 s clock skew: " + m.line());
     Map<String, Object> s = m.stats();
-    assertTrue(m.stamped().size() > 150, "stamped frames read: " + m.stamped().size() + ", unreadable " + m.stampErrors() + FfmpegPublisher.tail(ffmpegLog));
     double stampedP50 = m.stampedP(50);
     double pageP50 = m.page("delayP50Ms");
     assertEquals(1280L, ((Number) s.get("width")).longValue());
@@ -47,10 +45,7 @@ class RoomPageIT extends PageTestBase {
     wait(20).until(d -> pill().equals("live"));
     chromium.js("window.shareSpace.resetDelays()");
     wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 30);
-    double t0 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
-    Thread.sleep(2000);
-    double t1 = ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
-    assertTrue(t1 - t0 > 1.0, "plays again after the reconnect: " + t0 + " -> " + t1);
+    awaitVideoAdvances(1.0, 10);
     assertTrue(((Number) stats().get("delayP50Ms")).doubleValue() < 1500, "back near the live edge: " + stats());
   }
 }

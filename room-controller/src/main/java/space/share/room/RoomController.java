@@ -25,6 +25,7 @@ import space.share.room.api.ApiHandler;
 import space.share.room.api.ErrorRenderer;
 import space.share.room.api.RoomSockets;
 import space.share.room.desktop.DesktopSettings;
+import space.share.room.desktop.KubernetesDesktopManager;
 import space.share.room.desktop.ProcessDesktopManager;
 import space.share.room.mediaclient.HttpMediaRevocationClient;
 import space.share.room.mediaclient.HttpStreamStatusSource;
@@ -89,7 +90,8 @@ public final class RoomController {
 
   /**
    * {@code room.desktop.mode}: {@code none} (default) is the {@link StaticDesktopManager} (no desktop, or every
-   * room's VNC at {@code room.vnc.static-target}); {@code process} runs desktop/room.sh per room.
+   * room's VNC at {@code room.vnc.static-target}); {@code process} runs desktop/room.sh per room; {@code kubernetes}
+   * runs one pod per room (docs/kubernetes.md).
    */
   public static DesktopManager desktopManager(Settings config) {
     String mode = config.get("room.desktop.mode", "none");
@@ -101,8 +103,9 @@ public final class RoomController {
             : Secrets.require(config, "room.vnc.static-password", 8, LOG::warn));
       }
       case "process" -> new ProcessDesktopManager(DesktopSettings.fromConfig(config));
+      case "kubernetes" -> KubernetesDesktopManager.fromConfig(config);
       default -> throw new IllegalArgumentException("room.desktop.mode (env " + Settings.envName("room.desktop.mode")
-          + ") must be none or process: " + mode);
+          + ") must be none, process or kubernetes: " + mode);
     };
   }
 
@@ -218,7 +221,8 @@ public final class RoomController {
         config.getInt("room.vnc.max-sockets-per-room", VncBridges.DEFAULT_MAX_PER_ROOM), schedulers.apply("vnc-bridges"));
     sockets = new RoomSockets(rooms, bridges, vncIdle,
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
-        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300));
+        config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300),
+        schedulers.apply("room-events-ping"));
     metrics.bindVnc(bridges::openCount, bridges::openedTotal);
 
     server = new Server();

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.room.desktop.DesktopSettings;
+import space.share.room.desktop.KubernetesDesktopSettings;
 import space.share.room.rooms.StaticDesktopManager;
 import space.share.settings.Settings;
 import space.share.settings.ShippedConfig;
@@ -28,6 +29,7 @@ class ControllerSettingsTest {
     // The keys of the other desktop modes, read only when chosen.
     Settings desktop = Settings.of(Map.of());
     DesktopSettings.fromConfig(desktop);
+    KubernetesDesktopSettings.fromConfig(desktop);
     RoomController.desktopManager(desktop);
     defaults.putAll(desktop.defaultsRead());
     Path file = Path.of("../config/share-space.properties");

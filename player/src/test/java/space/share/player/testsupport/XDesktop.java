@@ -189,12 +189,19 @@ public final class XDesktop implements AutoCloseable {
     return List.of("-f", "x11grab", "-draw_mouse", "1", "-video_size", WIDTH + "x" + HEIGHT, "-framerate", "30", "-i", display);
   }
 
+  /** Waits until ok holds; fails naming what was awaited after timeoutMs. */
   public static void waitFor(java.util.function.BooleanSupplier ok, long timeoutMs, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
+    if (!poll(ok, timeoutMs)) throw new AssertionError(what + " not ready within " + timeoutMs + " ms");
+  }
+
+  /** Checks ok every 100 ms until it holds (true) or timeoutMs pass (false). */
+  public static boolean poll(java.util.function.BooleanSupplier ok, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
     while (!ok.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) throw new AssertionError(what + " not ready within " + timeoutMs + " ms");
+      if (System.nanoTime() - deadline > 0) return false;
       Thread.sleep(100);
     }
+    return true;
   }
 
   @Override

@@ -36,7 +36,7 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   private final RoomService rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService heartbeat = DaemonThreads.scheduler("room-events-ping");
+  private final ScheduledExecutorService heartbeat;
   private final Duration idleTimeout;
   private final OverlayHub overlay;
   private final Clock clock;
@@ -54,7 +54,8 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   /** @param nowMs a monotonic millisecond clock for the rate limits of members' messages */
   EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs) {
-    this(rooms, pingInterval, nowMs, DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM);
+    this(rooms, pingInterval, nowMs, DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM,
+        DaemonThreads.scheduler("room-events-ping"));
   }
 
   /**
@@ -62,9 +63,12 @@ final class EventHub implements RoomListener, AutoCloseable {
    *
    * @param maxSocketsPerMember open event sockets per member at most ({@code room.events.max-sockets-per-member})
    * @param maxSocketsPerRoom open event sockets per room at most ({@code room.events.max-sockets-per-room})
+   * @param heartbeat single-threaded: pings and expiry checks; owned from here on (shut down by {@link #close})
    */
-  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom) {
+  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom,
+      ScheduledExecutorService heartbeat) {
     this.rooms = rooms;
+    this.heartbeat = heartbeat;
     this.overlay = new OverlayHub(rooms, this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
     this.clock = rooms.clock();

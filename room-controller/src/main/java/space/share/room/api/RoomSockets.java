@@ -2,6 +2,7 @@ package space.share.room.api;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -36,24 +37,20 @@ public final class RoomSockets implements AutoCloseable {
   private final EventHub hub;
   private final Duration vncIdleTimeout;
 
-  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval) {
-    this(rooms, bridges, vncIdleTimeout, eventPingInterval, EventHub.DEFAULT_MAX_SOCKETS_PER_MEMBER,
-        EventHub.DEFAULT_MAX_SOCKETS_PER_ROOM);
-  }
-
   /**
    * Event sockets of a member session close when it expires (by the room service's clock).
    *
    * @param maxEventSocketsPerMember event sockets one member may hold open at once
    * @param maxEventSocketsPerRoom event sockets of one room at once
+   * @param eventScheduler single-threaded: event socket pings and expiry checks; owned from here on
    */
   public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
-      int maxEventSocketsPerMember, int maxEventSocketsPerRoom) {
+      int maxEventSocketsPerMember, int maxEventSocketsPerRoom, ScheduledExecutorService eventScheduler) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
     this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, maxEventSocketsPerMember,
-        maxEventSocketsPerRoom);
+        maxEventSocketsPerRoom, eventScheduler);
     rooms.addListener(hub);
     rooms.addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {

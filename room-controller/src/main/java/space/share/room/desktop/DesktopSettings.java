@@ -128,6 +128,13 @@ public record DesktopSettings(
     env.put("DESKTOP_VNC_LISTEN", "127.0.0.1");
     env.put("DESKTOP_RUNTIME_DIR", runtimeDir.toString());
     env.put("DESKTOP_RTMP_URL", rtmpBaseUrl.replaceAll("/+$", "") + "/" + streamKey);
+    env.putAll(sharedEnvironment());
+    return env;
+  }
+
+  /** The part of a desktop's environment every room gets alike (screen, encoder, app), in both desktop modes. */
+  public Map<String, String> sharedEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
     env.put("DESKTOP_WIDTH", Integer.toString(width));
     env.put("DESKTOP_HEIGHT", Integer.toString(height));
     env.put("DESKTOP_FPS", Integer.toString(fps));

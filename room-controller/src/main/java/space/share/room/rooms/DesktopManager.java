@@ -2,13 +2,15 @@ package space.share.room.rooms;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Set;
 import space.share.room.vnc.VncEndpoint;
 
 /**
  * The extension point for room desktops: starts and stops what a room shows (Xvfb, a window manager,
  * a browser, x11vnc, ffmpeg publishing with the room's stream key) and says where its VNC server
  * listens. {@link StaticDesktopManager} is the default; {@code space.share.room.desktop.ProcessDesktopManager}
- * runs desktop/room.sh per room ({@code room.desktop.mode=process}).
+ * runs desktop/room.sh per room ({@code room.desktop.mode=process}); {@code
+ * space.share.room.desktop.KubernetesDesktopManager} runs one pod per room ({@code room.desktop.mode=kubernetes}).
  *
  * <p>Threading: called from API threads and the poller thread; implementations are thread-safe and
  * return quickly ({@link #start} and {@link #stop} start work, they do not wait for it).
@@ -17,8 +19,22 @@ public interface DesktopManager {
   /** Called when a room is created and, after a restart, for every existing room. */
   void start(Room room, String streamKey);
 
-  /** Called when a room is deleted and at shutdown. */
+  /** Called when a room is deleted: nothing of its desktop is left. */
   void stop(Room room);
+
+  /**
+   * Called for every room when the controller shuts down (the room itself lives on). By default the desktop stops
+   * with the controller; a manager whose desktops outlive it (pods) leaves them for the next controller to adopt.
+   */
+  default void release(Room room) {
+    stop(room);
+  }
+
+  /**
+   * Called once at start, after {@link #start} for every existing room: desktops this manager finds of any other
+   * room (deleted while no controller ran) can go. By default there are none: desktops end with their controller.
+   */
+  default void retainOnly(Set<String> roomIds) {}
 
   DesktopState state(String roomId);
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -105,13 +106,14 @@ public final class RoomService {
       rooms.put(room.id(), live);
       desktops.start(room, signer.streamKey(room.id()));
     }
+    desktops.retainOnly(Set.copyOf(rooms.keySet()));
     LOG.info("loaded {} room(s)", rooms.size());
   }
 
-  /** Stops every room's desktop; durable state is already in the store. */
+  /** Releases every room's desktop (DesktopManager#release); durable state is already in the store. */
   public void stop() {
     for (LiveRoom live : rooms.values()) {
-      desktops.stop(live.room);
+      desktops.release(live.room);
     }
   }
 

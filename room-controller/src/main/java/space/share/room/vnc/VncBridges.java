@@ -24,10 +24,6 @@ public final class VncBridges implements AutoCloseable {
   private final Duration idleTimeout;
   private final int maxPerRoom;
 
-  public VncBridges(Duration connectTimeout, Duration idleTimeout, ScheduledExecutorService scheduler) {
-    this(connectTimeout, idleTimeout, DEFAULT_MAX_PER_ROOM, scheduler);
-  }
-
   /** Only the control holder gets VNC tokens: a few cover a reconnect overlapping the old socket's close. */
   public static final int DEFAULT_MAX_PER_ROOM = 4;
 

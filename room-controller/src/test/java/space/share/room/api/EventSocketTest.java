@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import space.share.room.FakeClock;
 import space.share.room.members.Member;
+import space.share.room.DaemonThreads;
 import space.share.room.rooms.RoomService;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
@@ -68,7 +69,7 @@ class EventSocketTest {
         new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
     rooms.start();
     hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, /* maxSocketsPerMember= */ 2,
-        /* maxSocketsPerRoom= */ 3);
+        /* maxSocketsPerRoom= */ 3, DaemonThreads.scheduler("test-events-ping"));
   }
 
   @AfterEach
