@@ -11,6 +11,7 @@ import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
 import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.settings.ScrapeToken;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -21,6 +22,7 @@ import space.share.settings.Settings;
  *
  * @param staticStreams relay streams by id ({@code media.streams.<id>.key}, {@code .public})
  * @param roomPublishKeys fixed publish keys of room streams by room id ({@code media.room-keys.<roomId>})
+ * @param metricsToken the bearer token {@code GET /metrics} needs ({@code metrics.token}; empty: no metrics)
  */
 public record MediaConfig(
     String bindHost,
@@ -32,7 +34,8 @@ public record MediaConfig(
     int viewerMaxQueueBytes,
     int partTargetMs,
     RtmpLimits rtmpLimits,
-    HttpLimits httpLimits) {
+    HttpLimits httpLimits,
+    ScrapeToken metricsToken) {
   private static final Logger log = LoggerFactory.getLogger(MediaConfig.class);
   private static final Pattern RELAY_ID = Pattern.compile("[a-z0-9_]{1,64}");
   private static final Pattern ROOM_ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -53,15 +56,15 @@ public record MediaConfig(
       Map<String, AccessPolicy.StaticStream> staticStreams, Map<String, String> roomPublishKeys,
       int viewerMaxQueueBytes, int partTargetMs) {
     this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes, partTargetMs,
-        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS);
+        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, ScrapeToken.OFF);
   }
 
-  /** Tests: no fixed room publish keys, the given limits. */
+  /** Tests: no fixed room publish keys, the given limits, no metrics endpoint. */
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs,
       RtmpLimits rtmpLimits, HttpLimits httpLimits) {
     this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs, rtmpLimits,
-        httpLimits);
+        httpLimits, ScrapeToken.OFF);
   }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
@@ -106,7 +109,8 @@ public record MediaConfig(
         settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
-        HttpLimits.from(settings, "media.http."));
+        HttpLimits.from(settings, "media.http."),
+        ScrapeToken.from(settings, log::warn));
   }
 
   private static RtmpLimits rtmpLimits(Settings settings) {

@@ -11,6 +11,7 @@ import space.share.media.hls.HlsService;
 import space.share.media.hls.HlsSettings;
 import space.share.media.http.MediaHttpServer;
 import space.share.media.ingest.rtmp.RtmpIngest;
+import space.share.media.metrics.MediaMetrics;
 import space.share.media.stream.StreamRegistry;
 
 /**
@@ -20,7 +21,8 @@ import space.share.media.stream.StreamRegistry;
 public final class MediaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
 
-  private final StreamRegistry streams = new StreamRegistry();
+  private final MediaMetrics metrics = new MediaMetrics().withJvmMeters();
+  private final StreamRegistry streams = new StreamRegistry(metrics);
   private final RtmpIngest ingest;
   private final MediaHttpServer http;
   private final HlsService hls;
@@ -33,7 +35,8 @@ public final class MediaServer implements AutoCloseable {
     hls = new HlsService(streams, access, HlsSettings.withPartTargetMs(config.partTargetMs()), Clock.systemUTC());
     http = new MediaHttpServer(config.bindHost(), config.httpPort(), streams, access,
         new RevocationRequests(config.secret(), Clock.systemUTC()), config.viewerMaxQueueBytes(), hls.handler(),
-        config.httpLimits());
+        config.httpLimits(), config.metricsToken());
+    metrics.rtmpConnections(ingest::openConnections);
   }
 
   public static MediaServer start(MediaConfig config) throws Exception {
@@ -61,6 +64,10 @@ public final class MediaServer implements AutoCloseable {
     return http.port();
   }
 
+  public MediaMetrics metrics() {
+    return metrics;
+  }
+
   /** Member tokens the room controller revoked; see {@code POST /internal/revocations}. */
   public Revocations revocations() {
     return revocations;
@@ -83,6 +90,7 @@ public final class MediaServer implements AutoCloseable {
       log.warn("HTTP stop failed: {}", e.toString());
     }
     hls.close();
+    metrics.close();
   }
 
   public static void main(String[] args) throws Exception {

@@ -7,6 +7,7 @@
  *                                                      │         ├──▶ feed: FeedViewer ──WS /live/{id}/feed──▶ MSE
  *                                                      │         └──▶ hls: HlsPackager ──GET /live/{id}/*.m3u8──▶ HLS
  *  room controller ──POST /internal/revocations──▶ http ──▶ access (tokens, revocations)
+ *  scraper ──GET /metrics (Bearer metrics.token)──▶ http ──▶ metrics (counted by stream, feed, hls, ingest.rtmp)
  * </pre>
  *
  * Dependencies point one way, down this list; nothing imports a package above it:
@@ -19,7 +20,8 @@
  *       mapping from a view decision to what a viewer is told;
  *   <li>{@code samples}: the coded frames and codec configurations every stage passes on;
  *       {@code status}: {@link space.share.media.status.MediaStatus}, every refusal's HTTP status, WebSocket close
- *       code and error code, and {@link space.share.media.status.JsonResponses}, their one JSON renderer.
+ *       code and error code, and {@link space.share.media.status.JsonResponses}, their one JSON renderer;
+ *       {@code metrics}: {@link space.share.media.metrics.MediaMetrics}, every meter and its name.
  * </ol>
  */
 package space.share.media;

@@ -71,6 +71,7 @@ class RtmpLimitsIT {
     try (FeedClient viewer = FeedClient.connect(feed)) {
       viewer.await(m -> m.isType("header"), 15_000);
       int rounds = 0;
+      double protocolBefore = refused("protocol");
       long until = System.currentTimeMillis() + 6_000;
       while (System.currentTimeMillis() < until) {
         for (byte[] bytes : malformedCases()) {
@@ -91,14 +92,22 @@ class RtmpLimitsIT {
           .max().orElse(0);
       assertTrue(largest > LIMITS.maxMessageBytesBeforePublish(), "largest fragment only " + largest + " bytes");
       assertTrue(rounds >= 3, "only " + rounds + " rounds of malformed peers");
+      assertTrue(refused("protocol") - protocolBefore >= rounds, "protocol refusals counted: "
+          + (refused("protocol") - protocolBefore) + " in " + rounds + " rounds");
     } finally {
       publisher.destroy();
       publisher.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
+  /** The guard's refusals as the metrics count them ({@code share_space_media_rtmp_refused_total}). */
+  private static double refused(String reason) {
+    return server.metrics().registry().get("share.space.media.rtmp.refused").tag("reason", reason).counter().count();
+  }
+
   @Test
   void silentPeer_isClosedAfterConnectTimeout() throws Exception {
+    double timeoutsBefore = refused("connect_timeout");
     try (RawPeer afterHandshake = peer("127.0.0.3"); RawPeer beforeHandshake = peer("127.0.0.3")) {
       afterHandshake.send(RtmpBytes.handshake().bytes());
       beforeHandshake.send(new byte[] {3, 0, 0});
@@ -107,6 +116,8 @@ class RtmpLimitsIT {
       assertTrue(beforeHandshake.closedWithin(2_000), "a peer stuck in the handshake stayed open");
       assertTrue(System.currentTimeMillis() - started >= CONNECT_TIMEOUT_MS - 200, "closed before the timeout");
     }
+    // The deadline closes at least the silent connected peer (Red5 may drop the half handshake itself first).
+    assertTrue(refused("connect_timeout") - timeoutsBefore >= 1, "the deadline's close counted as connect_timeout");
   }
 
   @Test
@@ -121,9 +132,11 @@ class RtmpLimitsIT {
       for (RawPeer peer : held) {
         assertFalse(peer.closedWithin(200), "a connection within the limit was closed");
       }
+      double refusedBefore = refused("max_per_address");
       try (RawPeer extra = peer("127.0.0.4")) {
         assertTrue(extra.send(connected).closedWithin(2_000), "connection " + (PER_ADDRESS + 1) + " was kept");
       }
+      assertEquals(1, refused("max_per_address") - refusedBefore, "the refusal counted as max_per_address");
       try (RawPeer other = peer("127.0.0.5")) {
         assertFalse(other.send(connected).closedWithin(500), "another address was refused");
       }

@@ -35,6 +35,7 @@ import space.share.room.mediaclient.MediaRevocationClient;
 import space.share.room.mediaclient.MediaRevocations;
 import space.share.room.mediaclient.StreamPoller;
 import space.share.room.mediaclient.StreamStatusSource;
+import space.share.room.metrics.RoomMetrics;
 import space.share.room.placement.MediaHost;
 import space.share.room.placement.MediaHosts;
 import space.share.room.placement.Placements;
@@ -56,6 +57,7 @@ import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
 import space.share.room.vnc.VncBridges;
 import space.share.settings.HttpLimits;
+import space.share.settings.ScrapeToken;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -81,6 +83,7 @@ public final class RoomController {
   private RoomSockets sockets;
   private MemberPurge memberPurge;
   private Server server;
+  private RoomMetrics metrics;
   private Function<String, ScheduledExecutorService> schedulers = DaemonThreads::scheduler;
 
   /** Production wiring: HTTP stream status, the desktop manager {@code room.desktop.mode} names. */
@@ -170,6 +173,7 @@ public final class RoomController {
   public void start() throws Exception {
     String secret = Secrets.require(config, "secret", LOG::warn);
     String adminToken = Secrets.require(config, "room.admin-token", LOG::warn);
+    ScrapeToken metricsToken = ScrapeToken.from(config, LOG::warn);
     TokenSigner signer = new TokenSigner(secret);
 
     Path dataDir = Path.of(config.get("room.data-dir", "./data"));
@@ -208,7 +212,10 @@ public final class RoomController {
             config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
         new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
             config.getLong("room.join.verification-wait-ms", 1000)), placements);
-    rooms.start();
+    metrics = new RoomMetrics().withJvmMeters();
+    rooms.withMetrics(metrics).start();
+    metrics.bindRooms(rooms::roomCount, rooms::activeMemberCount);
+    metrics.bindDesktopRestarts(desktops::restartsTotal);
     // Before any event: a member leaving or a room deleted from now on is revoked at every media server (a member
     // token opens the room's stream on any of them, and the room may move).
     for (MediaHost host : placements.hosts()) {
@@ -234,6 +241,7 @@ public final class RoomController {
         Duration.ofMillis(config.getLong("room.events.ping-interval-ms", 20_000)),
         config.getInt("room.events.max-sockets-per-member", 5), config.getInt("room.events.max-sockets-per-room", 300),
         schedulers.apply("room-events-ping"));
+    metrics.bindVnc(bridges::openCount, bridges::openedTotal);
 
     server = new Server();
     ServerConnector connector = HttpConnector.add(server, config.get("room.http.host", "0.0.0.0"),
@@ -243,7 +251,7 @@ public final class RoomController {
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
     webSockets.setHandler(new Handler.Sequence(new ApiHandler(rooms, adminToken), playerFiles(), new NotFound()));
     context.setHandler(webSockets);
-    server.setHandler(context);
+    server.setHandler(new MetricsGate(metricsToken, metrics::scrape, context));
     server.setStopTimeout(2000);
     server.start();
 
@@ -251,7 +259,8 @@ public final class RoomController {
         config.getLong("room.vnc.probe-interval-ms", 5000), config.getInt("room.media.down-after-failures", 3),
         schedulers.apply("room-poller"));
     poller.start();
-    LOG.info("room controller listening on {}:{}", connector.getHost(), connector.getLocalPort());
+    LOG.info("room controller listening on {}:{} (GET /metrics: {})", connector.getHost(), connector.getLocalPort(),
+        metricsToken.enabled() ? "with the metrics token" : "off, metrics.token is empty");
   }
 
   private static int waitingPermits(int configured, int running) {
@@ -261,6 +270,10 @@ public final class RoomController {
   /** The bound HTTP port (useful when configured as 0). */
   public int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  public RoomMetrics metrics() {
+    return metrics;
   }
 
   public RoomService rooms() {
@@ -314,6 +327,9 @@ public final class RoomController {
       if (database != null) {
         database.close();
         database = null;
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       LOG.info("stopped in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
     }

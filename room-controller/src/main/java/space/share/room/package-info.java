@@ -18,6 +18,7 @@
  *                                           (closed when control passes)
  *
  *   every package ──▶ status (RoomStatus, RoomException: imports nothing of the module)
+ *   rooms, root ──▶ metrics (RoomMetrics: every meter and its name; GET /metrics with the metrics token)
  * </pre>
  *
  * Dependencies point one way: {@code api} knows {@code rooms}, {@code overlay} and {@code vnc}; {@code rooms} knows

@@ -58,7 +58,7 @@ class SecretsTest {
     try (var reader = Files.newBufferedReader(Path.of("../.env.example"))) {
       env.load(reader);
     }
-    return Stream.of("SHARE_SPACE_SECRET", "ROOM_ADMIN_TOKEN", "ROOM_STREAM_KEY", "ROOM_VNC_PASSWORD")
+    return Stream.of("SHARE_SPACE_SECRET", "ROOM_ADMIN_TOKEN", "METRICS_TOKEN", "ROOM_STREAM_KEY", "ROOM_VNC_PASSWORD")
         .filter(env::containsKey).map(env::getProperty);
   }
 

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
+import space.share.media.metrics.MediaMetrics.ViewerClose;
 import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamSubscriber;
@@ -125,7 +126,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
    * session ended does not get). Callable from any thread; idempotent.
    */
   void revoke() {
-    closeForToken("media token revoked", "media token of member " + memberId + " revoked");
+    closeForToken("media token revoked", "media token of member " + memberId + " revoked", ViewerClose.REVOKED);
   }
 
   /**
@@ -133,10 +134,10 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
    * whose member session is still valid gets a fresh token from the room controller and reconnects. Any thread.
    */
   void expire() {
-    closeForToken("media token expired", "media token of member " + memberId + " expired");
+    closeForToken("media token expired", "media token of member " + memberId + " expired", ViewerClose.EXPIRED);
   }
 
-  private void closeForToken(String reason, String logReason) {
+  private void closeForToken(String reason, String logReason, ViewerClose why) {
     Session toClose;
     synchronized (this) {
       if (closed) {
@@ -151,6 +152,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     if (openViewers != null) {
       openViewers.closed(this);
     }
+    stream.metrics().viewerClosed(why);
     log.info("viewer {} of stream {} closed: {}", peerName, stream.id(), logReason);
     if (toClose != null) {
       toClose.close(MediaStatus.FORBIDDEN.closeCode(), reason, Callback.NOOP);
@@ -256,6 +258,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     droppedFragments++;
     if (skipsInWindow > MAX_SKIPS) {
       closed = true;
+      stream.metrics().viewerClosed(ViewerClose.TOO_SLOW);
       log.info("viewer {} of stream {} closed: too slow ({} skips in {} s, {} fragments dropped)", peerName,
           stream.id(), skipsInWindow - 1, SKIP_WINDOW_MS / 1000, droppedFragments);
       Session toClose = session;
@@ -371,6 +374,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   }
 
   private void sent(int bytes) {
+    stream.metrics().feedBytesSent(bytes);
     boolean continueHere;
     synchronized (this) {
       queuedBytes -= bytes;

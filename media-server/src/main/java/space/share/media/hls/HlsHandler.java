@@ -21,6 +21,8 @@ import space.share.media.access.AccessPolicy;
 import space.share.media.access.ViewRefusal;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
+import space.share.media.metrics.MediaMetrics;
+import space.share.media.metrics.MediaMetrics.HlsRequest;
 import space.share.media.status.JsonResponses;
 import space.share.media.status.MediaStatus;
 
@@ -88,15 +90,21 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     }
     Exchange exchange = new Exchange(found.get(), response, callback, peer,
         token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    MediaMetrics metrics = service.metrics();
     if (path.group(2) != null) {
+      metrics.hlsRequest(HlsRequest.MULTIVARIANT);
       exchange.multivariant();
     } else if (path.group(3) != null) {
+      metrics.hlsRequest(HlsRequest.MEDIA);
       exchange.media(query);
     } else if (path.group(4) != null) {
+      metrics.hlsRequest(HlsRequest.INIT);
       exchange.init(Integer.parseInt(path.group(4)));
     } else if (path.group(5) != null) {
+      metrics.hlsRequest(HlsRequest.SEGMENT);
       exchange.segment(Long.parseLong(path.group(5)));
     } else {
+      metrics.hlsRequest(HlsRequest.PART);
       exchange.part(Long.parseLong(path.group(6)), Integer.parseInt(path.group(7)), /* mayWait= */ true);
     }
     return true;
@@ -201,7 +209,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
       }
       OpenPart open = snapshot.openPart();
       if (open != null && open.msn() == msn && open.index() == index) {
-        new PartStream(open, response, callback, executor).start();
+        new PartStream(open, response, callback, executor, service.metrics()).start();
         return;
       }
       if (!mayWait || snapshot.passed(msn, index) || snapshot.generation() == 0
@@ -221,6 +229,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, PLAYLIST_TYPE);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, data.length);
+      service.metrics().hlsBytesSent(data.length);
       response.write(true, ByteBuffer.wrap(data), callback);
     }
 
@@ -233,6 +242,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, cacheControl);
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+      service.metrics().hlsBytesSent(length);
       writeFrom(buffers, 0);
     }
 
@@ -289,16 +299,18 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     private final Response response;
     private final Callback callback;
     private final Executor executor;
+    private final MediaMetrics metrics;
     // Guarded by this.
     private int written;
     private boolean writing;
     private boolean finished;
 
-    PartStream(OpenPart part, Response response, Callback callback, Executor executor) {
+    PartStream(OpenPart part, Response response, Callback callback, Executor executor, MediaMetrics metrics) {
       this.part = part;
       this.response = response;
       this.callback = callback;
       this.executor = executor;
+      this.metrics = metrics;
     }
 
     void start() {
@@ -335,6 +347,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         writing = true;
         finished = last;
       }
+      metrics.hlsBytesSent(next.remaining());
       if (last) {
         part.removeListener(this);
         response.write(true, next, callback);

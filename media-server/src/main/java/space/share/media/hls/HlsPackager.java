@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
+import space.share.media.metrics.MediaMetrics;
 import space.share.media.samples.Track;
 import space.share.media.stream.StreamSubscriber;
 
@@ -65,6 +66,7 @@ public final class HlsPackager implements StreamSubscriber {
   private final HlsSettings settings;
   private final Clock clock;
   private final ScheduledExecutorService executor;
+  private final MediaMetrics metrics;
   private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
   private volatile HlsSnapshot snapshot;
 
@@ -91,10 +93,17 @@ public final class HlsPackager implements StreamSubscriber {
    * @param executor runs wake-ups and blocking-request timeouts; never the writer's thread
    */
   public HlsPackager(String streamId, HlsSettings settings, Clock clock, ScheduledExecutorService executor) {
+    this(streamId, settings, clock, executor, new MediaMetrics());
+  }
+
+  /** @param metrics counts the requests that wait and those the timeout answers */
+  public HlsPackager(String streamId, HlsSettings settings, Clock clock, ScheduledExecutorService executor,
+      MediaMetrics metrics) {
     this.streamId = streamId;
     this.settings = settings;
     this.clock = clock;
     this.executor = executor;
+    this.metrics = metrics;
     this.snapshot = HlsSnapshot.empty(settings);
   }
 
@@ -261,9 +270,11 @@ public final class HlsPackager implements StreamSubscriber {
     }
     Waiter waiter = new Waiter(condition, ready);
     waiters.add(waiter);
+    metrics.hlsWaitStarted();
     waiter.timeout = executor.schedule(() -> {
       if (waiter.claim()) {
         waiters.remove(waiter);
+        metrics.hlsWaitTimedOut();
         timedOut.run();
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.Handler;
 import space.share.media.access.AccessPolicy;
+import space.share.media.metrics.MediaMetrics;
 import space.share.media.stream.StreamRegistry;
 
 /**
@@ -39,8 +40,10 @@ public final class HlsService implements AutoCloseable {
     });
     executor.setRemoveOnCancelPolicy(true);
     handler = new HlsHandler(this, access, executor);
+    streams.metrics().hlsWaitsInFlight(
+        () -> packagers.values().stream().mapToInt(HlsPackager::waitingRequests).sum());
     streams.onStreamCreated(stream -> packagers.computeIfAbsent(stream.id(), id -> {
-      HlsPackager packager = new HlsPackager(id, settings, clock, executor);
+      HlsPackager packager = new HlsPackager(id, settings, clock, executor, streams.metrics());
       stream.subscribe(packager);
       return packager;
     }));
@@ -55,6 +58,10 @@ public final class HlsService implements AutoCloseable {
   Optional<HlsPackager> packager(String streamId) {
     streams.stream(streamId);
     return Optional.ofNullable(packagers.get(streamId));
+  }
+
+  MediaMetrics metrics() {
+    return streams.metrics();
   }
 
   ScheduledExecutorService executor() {

@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.settings.ScrapeToken;
 import space.share.settings.HttpLimits;
 import space.share.media.access.RevocationRequests;
 import space.share.media.feed.FeedSockets;
@@ -31,7 +32,8 @@ import space.share.media.stream.StreamRegistry;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
- * {@code extraHandler}) LL-HLS, and the room controller's {@code POST /internal/revocations}.
+ * {@code extraHandler}) LL-HLS, and the room controller's {@code POST /internal/revocations}; and {@code GET /metrics}
+ * for a scraper with the metrics token ({@link MetricsGate}).
  */
 public final class MediaHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaHttpServer.class);
@@ -62,6 +64,14 @@ public final class MediaHttpServer implements AutoCloseable {
    */
   public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
       RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits) {
+    this(host, port, streams, access, revocationRequests, viewerMaxQueueBytes, extraHandler, limits,
+        ScrapeToken.OFF);
+  }
+
+  /** @param metricsToken what {@code GET /metrics} (the text of {@code streams}' metrics) needs; OFF: 404 */
+  public MediaHttpServer(String host, int port, StreamRegistry streams, AccessPolicy access,
+      RevocationRequests revocationRequests, int viewerMaxQueueBytes, Handler extraHandler, HttpLimits limits,
+      ScrapeToken metricsToken) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("media-http");
     server = new Server(threads);
@@ -84,7 +94,7 @@ public final class MediaHttpServer implements AutoCloseable {
     }
     var feeds = FeedSockets.handler(server, streams, access, viewerMaxQueueBytes);
     feeds.setHandler(routes);
-    server.setHandler(feeds);
+    server.setHandler(new MetricsGate(metricsToken, streams.metrics()::scrape, feeds));
     server.setStopTimeout(2_000);
   }
 
@@ -93,6 +103,8 @@ public final class MediaHttpServer implements AutoCloseable {
     log.info("media HTTP on http://{}:{} (feed: /live/<id>/feed, status: /api/streams)", connector.getHost(),
         connector.getLocalPort());
   }
+
+
 
   /** A random id of this run, in the {@value #BOOT_ID_HEADER} header of the status answers. */
   public String bootId() {

@@ -5,6 +5,8 @@ package space.share.media.status;
  * error code clients see in {@code {"error": ..., "message": ...}}.
  */
 public enum MediaStatus {
+  /** {@code GET /metrics} without the metrics token. */
+  UNAUTHORIZED(401, 0, "unauthorized"),
   FORBIDDEN(403, 4403, "forbidden"),
   NOT_FOUND(404, 4404, "not_found"),
   BAD_REQUEST(400, 4400, "bad_request"),

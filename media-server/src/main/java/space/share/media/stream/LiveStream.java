@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.CmafMuxer;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
+import space.share.media.metrics.MediaMetrics;
+import space.share.media.metrics.StreamMeters;
 import space.share.media.samples.AudioConfig;
 import space.share.media.samples.MediaSink;
 import space.share.media.samples.Sample;
@@ -34,6 +36,7 @@ public final class LiveStream {
 
   private final String id;
   private final LatencyStats latency;
+  private final MediaMetrics metrics;
   private final List<StreamSubscriber> subscribers = new CopyOnWriteArrayList<>();
 
   // Guarded by this. Written by the publisher; read by subscribe() and status readers.
@@ -44,8 +47,18 @@ public final class LiveStream {
   private Instant liveSince;
 
   LiveStream(String id, LatencyStats latency) {
+    this(id, latency, new MediaMetrics());
+  }
+
+  LiveStream(String id, LatencyStats latency, MediaMetrics metrics) {
     this.id = id;
     this.latency = latency;
+    this.metrics = metrics;
+  }
+
+  /** Where this stream, and everything that serves it (feed viewers, LL-HLS), counts. */
+  public MediaMetrics metrics() {
+    return metrics;
   }
 
   public String id() {
@@ -62,7 +75,8 @@ public final class LiveStream {
     if (publisher != null) {
       throw new PublishRejectedException("stream '" + id + "' is already live from " + publisher.peer);
     }
-    publisher = new Publisher(peer);
+    // Series tagged with this id exist while it is live: only a publisher with a valid key gets here.
+    publisher = new Publisher(peer, metrics.streamLive(id, this::viewerCount));
     liveSince = Instant.now();
     log.info("stream {}: publish started by {}", id, peer);
     return publisher;
@@ -132,6 +146,7 @@ public final class LiveStream {
   }
 
   private synchronized void end(Publisher ended) {
+    ended.meters.close();
     if (publisher != ended) {
       return;
     }
@@ -148,6 +163,7 @@ public final class LiveStream {
   /** The writer side of one publish: owns the muxer; only the publisher's thread touches its fields. */
   private final class Publisher implements MediaSink {
     private final String peer;
+    private final StreamMeters meters;
     private StreamMetadata metadata = StreamMetadata.NONE;
     private VideoConfig videoConfig;
     private AudioConfig audioConfig;
@@ -155,8 +171,9 @@ public final class LiveStream {
     private boolean ended;
     private int notes;
 
-    Publisher(String peer) {
+    Publisher(String peer, StreamMeters meters) {
       this.peer = peer;
+      this.meters = meters;
     }
 
     @Override
@@ -190,6 +207,7 @@ public final class LiveStream {
       if (ended) {
         return;
       }
+      meters.frame(sample.track() == Track.VIDEO, sample.data().length);
       boolean configChanged = muxer == null || !muxer.matches(videoConfig, audioConfig);
       if (configChanged) {
         // A new init segment starts at a video keyframe (or at once for audio-only), so it decodes on its own.

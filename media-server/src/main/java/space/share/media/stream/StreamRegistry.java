@@ -6,16 +6,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import space.share.media.metrics.MediaMetrics;
 
 /** All streams by id. Thread-safe. Streams are made on first use (a publish or a viewer) and kept. */
 public final class StreamRegistry {
   private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
-  private final LatencyStats latency = new LatencyStats();
+  private final MediaMetrics metrics;
+  private final LatencyStats latency;
   private final List<Consumer<LiveStream>> creationListeners = new CopyOnWriteArrayList<>();
+
+  /** With meters of its own (tests, tools). */
+  public StreamRegistry() {
+    this(new MediaMetrics());
+  }
+
+  /** @param metrics where the streams and everything serving them count */
+  public StreamRegistry(MediaMetrics metrics) {
+    this.metrics = metrics;
+    this.latency = new LatencyStats(metrics.serverLatency());
+  }
 
   public LiveStream stream(String id) {
     return streams.computeIfAbsent(id, key -> {
-      LiveStream stream = new LiveStream(key, latency);
+      LiveStream stream = new LiveStream(key, latency, metrics);
       creationListeners.forEach(listener -> listener.accept(stream));
       return stream;
     });
@@ -39,5 +52,9 @@ public final class StreamRegistry {
 
   public LatencyStats latency() {
     return latency;
+  }
+
+  public MediaMetrics metrics() {
+    return metrics;
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import space.share.media.metrics.MediaMetrics;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -183,6 +184,21 @@ class HlsPackagerTest {
         () -> outcome.complete("timeout"));
     assertEquals("timeout", outcome.get(5, TimeUnit.SECONDS));
     assertEquals(0, packager.waitingRequests());
+  }
+
+  @Test
+  void await_countsOnlyRequestsThatWait_andThoseTheTimeoutAnswers() throws Exception {
+    MediaMetrics metrics = new MediaMetrics();
+    HlsPackager packager = new HlsPackager("room1", HlsSettings.withPartTargetMs(200), CLOCK, executor, metrics);
+    new FakePublisher(packager, 30, 30, true).begin(FakePublisher.init(1280, 720), 1, 0).run(300);
+    packager.await(HlsSnapshot::hasMedia, 100, s -> { }, () -> { }); // answered at once: no wait
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    packager.await(s -> s.satisfies(FIRST_MSN + 1, -1), 100, s -> outcome.complete("ready"),
+        () -> outcome.complete("timeout"));
+    assertEquals("timeout", outcome.get(5, TimeUnit.SECONDS));
+    assertEquals(1.0, metrics.registry().get("share.space.media.hls.blocking.waits").counter().count());
+    assertEquals(1.0, metrics.registry().get("share.space.media.hls.blocking.waits.timed.out").counter().count());
+    metrics.close();
   }
 
   @Test

@@ -71,6 +71,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
 
   private final DesktopSettings settings;
   private final Map<String, RoomDesktop> desktops = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong restartsTotal = new java.util.concurrent.atomic.AtomicLong();
   private final List<RoomDesktop> all = new CopyOnWriteArrayList<>();
   private final Set<Integer> displaysInUse = ConcurrentHashMap.newKeySet();
   private final DesktopIsolation.Mode isolation;
@@ -144,6 +145,11 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
   }
 
   /** Stops every room's desktop and waits until each is gone (at most the stop grace + 15 s). */
+  @Override
+  public long restartsTotal() {
+    return restartsTotal.get();
+  }
+
   @Override
   public void close() {
     desktops.clear();
@@ -313,6 +319,7 @@ public final class ProcessDesktopManager implements DesktopManager, AutoCloseabl
           }
           inBackoff = false;
           restarts++;
+          restartsTotal.incrementAndGet();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -53,4 +53,9 @@ public interface DesktopManager {
   default Optional<VncEndpoint> vncEndpoint(String roomId) {
     return vncAddress(roomId).map(address -> new VncEndpoint(address, null));
   }
+
+  /** Desktops restarted after they ended by themselves, over every room, since start (never decreases). */
+  default long restartsTotal() {
+    return 0;
+  }
 }

@@ -17,6 +17,8 @@ import space.share.room.members.Member;
 import space.share.room.members.MemberSessions;
 import space.share.room.members.MemberView;
 import space.share.room.members.Revocation;
+import space.share.room.metrics.RoomMetrics;
+import space.share.room.metrics.RoomMetrics.JoinFailure;
 import space.share.room.placement.MediaHost;
 import space.share.room.placement.Placements;
 import space.share.room.status.RoomException;
@@ -68,6 +70,7 @@ public final class RoomService {
   private final Object createLock = new Object();
   private final Map<String, LiveRoom> rooms = new ConcurrentHashMap<>();
   private final List<RoomListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile RoomMetrics metrics = new RoomMetrics();
 
   public RoomService(RoomStore store, TokenSigner signer, SessionTokens sessionTokens, PasscodeHasher passcodes,
       VncTokens vncTokens, JoinThrottle throttle, DesktopManager desktops, Clock clock, RoomSettings settings) {
@@ -138,6 +141,26 @@ public final class RoomService {
     for (LiveRoom live : rooms.values()) {
       desktops.release(live.room);
     }
+  }
+
+  /** Where joins, join refusals and control changes are counted (its own meters until this is called). */
+  public RoomService withMetrics(RoomMetrics roomMetrics) {
+    this.metrics = roomMetrics;
+    return this;
+  }
+
+  /** Active member sessions of the live rooms: one count query per room (at most {@code room.max-rooms}). */
+  public int activeMemberCount() {
+    long nowMs = clock.millis();
+    int total = 0;
+    for (String roomId : rooms.keySet()) {
+      total += store.countActiveMembers(roomId, nowMs);
+    }
+    return total;
+  }
+
+  public int roomCount() {
+    return rooms.size();
   }
 
   public void addListener(RoomListener listener) {
@@ -278,6 +301,7 @@ public final class RoomService {
     try (JoinThrottle.Reservation attempt = asOwner ? throttle.none()
         : throttle.tryReserve(clientAddress, wellFormed ? roomId : null)) {
       if (!attempt.admitted()) {
+        metrics.joinFailed(JoinFailure.THROTTLED);
         LOG.info("join of room {} from {} throttled for {} s ({})", roomId, clientAddress, attempt.retryAfterSeconds(),
             attempt.refusal() == JoinThrottle.Refusal.CLIENT ? "address limit" : "room back-off");
         throw new RoomException(RoomStatus.TOO_MANY_ATTEMPTS, "too many wrong passcodes; retry in "
@@ -286,6 +310,7 @@ public final class RoomService {
       Optional<RoomStore.RoomRow> row = wellFormed ? store.findRoom(roomId) : Optional.empty();
       if (row.isEmpty()) {
         attempt.failed();
+        metrics.joinFailed(JoinFailure.UNKNOWN_ROOM);
         LOG.info("join of unknown room {} from {}", roomId, clientAddress);
         throw new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId);
       }
@@ -294,6 +319,7 @@ public final class RoomService {
       }
       if (!asOwner) {
         if (!verifications.tryAcquire()) {
+          metrics.joinFailed(JoinFailure.BUSY);
           LOG.info("join of room {} from {} refused: {} passcode checks running and more waiting", roomId, clientAddress,
               verifications.inUse());
           throw new RoomException(RoomStatus.BUSY, "too many joins at once; retry in 1 s", 1);
@@ -306,6 +332,7 @@ public final class RoomService {
         }
         if (!right) {
           attempt.failed();
+          metrics.joinFailed(JoinFailure.WRONG_PASSCODE);
           LOG.info("wrong passcode for room {} from {}", roomId, clientAddress);
           throw new RoomException(RoomStatus.WRONG_PASSCODE, "wrong passcode for room " + roomId);
         }
@@ -324,6 +351,7 @@ public final class RoomService {
     synchronized (live) { // the count and the insert in one step: two short queries under the room lock
       int active = store.countActiveMembers(roomId, nowMs);
       if (!asOwner && active >= limits.maxMembersPerRoom()) {
+        metrics.joinFailed(JoinFailure.FULL);
         LOG.info("join of room {} from {} refused: {} active members, the maximum (room.members.max-per-room)", roomId,
             clientAddress, active);
         throw new RoomException(RoomStatus.ROOM_FULL, "room " + roomId + " has its maximum of "
@@ -333,6 +361,7 @@ public final class RoomService {
           member.expiresAtMs(), 0));
       emit(roomId, new RoomEvent.MemberJoined(new MemberView(memberId, memberName, asOwner, false)));
     }
+    metrics.memberJoined();
     LOG.info("member {} joined room {} from {}", memberId, roomId, clientAddress);
     return session(member, token);
   }
@@ -665,6 +694,7 @@ public final class RoomService {
       String name = store.findMember(change.holderId()).map(RoomStore.MemberRow::name).orElse("?");
       live.controlGrantId = store.insertControlGrant(roomId, change.holderId(), name, change.reason(), nowMs);
     }
+    metrics.controlChanged(change.reason());
     LOG.info("room {}: control {} -> {} ({})", roomId, change.previousHolderId(), change.holderId(), change.reason());
     emit(roomId, new RoomEvent.ControlChanged(change.holderId(), change.previousHolderId(), change.reason(), live.control.pending()));
   }

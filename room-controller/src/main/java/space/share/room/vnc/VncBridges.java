@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import space.share.room.status.RoomStatus;
 
 /**
@@ -17,6 +18,7 @@ public final class VncBridges implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = 1000;
 
   private final Set<VncBridge> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong openedTotal = new AtomicLong();
   private final ScheduledExecutorService scheduler;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
@@ -52,6 +54,7 @@ public final class VncBridges implements AutoCloseable {
       return false;
     }
     open.add(bridge);
+    openedTotal.incrementAndGet();
     return true;
   }
 
@@ -65,6 +68,11 @@ public final class VncBridges implements AutoCloseable {
 
   public int openCount() {
     return open.size();
+  }
+
+  /** Bridges registered since start (the metrics' VNC session count). */
+  public long openedTotal() {
+    return openedTotal.get();
   }
 
   /** Control of {@code roomId} is now {@code holderId}'s (or nobody's): everyone else's VNC closes. */

@@ -147,6 +147,7 @@ class ProcessDesktopManagerTest {
     }, 15_000, "third launch running");
     assertTrue(seen.contains(DesktopState.FAILED), "backoff shows as failed: " + seen);
     assertEquals("3", Files.readString(dir.resolve("data/desktops/room1/launches")).trim());
+    assertEquals(2, desktops.restartsTotal(), "the metrics' desktop restarts");
   }
 
   /**

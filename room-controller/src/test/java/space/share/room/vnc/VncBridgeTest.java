@@ -329,6 +329,10 @@ class VncBridgeTest {
       fakeVnc.setSoTimeout(300);
       assertThrows(java.net.SocketTimeoutException.class, fakeVnc::accept, "the refused socket never reached the VNC server");
       assertEquals(1, harness.controller.bridges().openCount());
+      // The metrics count the admitted bridge, not the refused one.
+      String text = harness.controller.metrics().scrape();
+      assertTrue(text.contains("\nshare_space_room_vnc_sessions_open 1.0\n"), text);
+      assertTrue(text.contains("\nshare_space_room_vnc_sessions_total 1.0\n"), text);
     }
   }
 

@@ -10,6 +10,8 @@ import org.apache.mina.core.session.IoSession;
 import org.red5.server.net.rtmp.RTMPMinaIoHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.media.metrics.MediaMetrics;
+import space.share.media.metrics.MediaMetrics.RtmpRefusal;
 
 /**
  * Red5's MINA handler behind the server's bounds: refuses a connection past {@link RtmpLimits#maxConnections()} or
@@ -27,11 +29,13 @@ final class GuardedIoHandler extends RTMPMinaIoHandler {
   private final RtmpLimits limits;
   private final RtmpAdmission admission;
   private final ScheduledExecutorService deadlines;
+  private final MediaMetrics metrics;
 
-  GuardedIoHandler(RtmpLimits limits, ScheduledExecutorService deadlines) {
+  GuardedIoHandler(RtmpLimits limits, ScheduledExecutorService deadlines, MediaMetrics metrics) {
     this.limits = limits;
     this.admission = new RtmpAdmission(limits.maxConnections(), limits.maxConnectionsPerAddress());
     this.deadlines = deadlines;
+    this.metrics = metrics;
   }
 
   RtmpAdmission admission() {
@@ -44,6 +48,8 @@ final class GuardedIoHandler extends RTMPMinaIoHandler {
     String peer = peer(session.getRemoteAddress());
     RtmpAdmission.Verdict verdict = admission.admit(address);
     if (verdict != RtmpAdmission.Verdict.ADMITTED) {
+      metrics.rtmpRefused(verdict == RtmpAdmission.Verdict.TOO_MANY_CONNECTIONS ? RtmpRefusal.MAX_CONNECTIONS
+          : RtmpRefusal.MAX_PER_ADDRESS);
       log.warn("refused RTMP connection from {}: {}", peer, verdict == RtmpAdmission.Verdict.TOO_MANY_CONNECTIONS
           ? limits.maxConnections() + " RTMP connections are open"
           : limits.maxConnectionsPerAddress() + " RTMP connections from this address are open");
@@ -53,11 +59,13 @@ final class GuardedIoHandler extends RTMPMinaIoHandler {
     session.setAttribute(ADMITTED_ADDRESS, address);
     super.sessionCreated(session);
     RtmpGuard guard = new RtmpGuard(limits);
-    session.getFilterChain().addFirst(RtmpGuardFilter.NAME, new RtmpGuardFilter(guard, peer));
+    session.getFilterChain().addFirst(RtmpGuardFilter.NAME, new RtmpGuardFilter(guard, peer,
+        () -> metrics.rtmpRefused(RtmpRefusal.PROTOCOL)));
     ScheduledFuture<?> deadline = deadlines.schedule(() -> {
       if (!guard.isConnected() && guard.rejection() == null && !session.isClosing()) {
         log.warn("closed RTMP connection from {}: no handshake and connect to live within {} ms", peer,
             limits.connectTimeoutMs());
+        metrics.rtmpRefused(RtmpRefusal.CONNECT_TIMEOUT);
         session.closeNow();
       }
     }, limits.connectTimeoutMs(), TimeUnit.MILLISECONDS);

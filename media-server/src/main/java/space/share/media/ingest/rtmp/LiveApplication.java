@@ -12,6 +12,7 @@ import org.red5.server.api.stream.IBroadcastStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
+import space.share.media.metrics.MediaMetrics.RtmpRefusal;
 import space.share.media.samples.MediaSink;
 import space.share.media.stream.PublishRejectedException;
 import space.share.media.stream.StreamRegistry;
@@ -50,6 +51,7 @@ final class LiveApplication extends MultiThreadedApplicationAdapter {
     Optional<String> streamId = access.streamIdForKey(stripQuery(name));
     if (streamId.isEmpty()) {
       log.warn("refused publish from {}: unknown stream key", peer);
+      streams.metrics().rtmpRefused(RtmpRefusal.UNKNOWN_KEY);
       return false;
     }
     if (streams.stream(streamId.get()).isLive()) {

@@ -22,13 +22,20 @@ final class RtmpGuardFilter extends IoFilterAdapter {
 
   private final RtmpGuard guard;
   private final String peer;
+  /** Told once when the guard closes the session (the metrics' refusal count). */
+  private final Runnable onRejected;
   /** Read but not yet released bytes, in write mode; null when there are none. */
   private IoBuffer held;
   private long forwardedBytes;
 
   RtmpGuardFilter(RtmpGuard guard, String peer) {
+    this(guard, peer, () -> { });
+  }
+
+  RtmpGuardFilter(RtmpGuard guard, String peer, Runnable onRejected) {
     this.guard = guard;
     this.peer = peer;
+    this.onRejected = onRejected;
   }
 
   RtmpGuard guard() {
@@ -57,6 +64,7 @@ final class RtmpGuardFilter extends IoFilterAdapter {
     }
     if (!guard.feed(in.buf().duplicate())) {
       log.warn("closed RTMP connection from {}: {}", peer, guard.rejection());
+      onRejected.run();
       in.position(in.limit());
       held = null;
       session.closeNow();

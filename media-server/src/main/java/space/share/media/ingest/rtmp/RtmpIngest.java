@@ -142,7 +142,7 @@ public final class RtmpIngest implements AutoCloseable {
       handler.setUnvalidatedConnectionAllowed(true);
       return handler;
     });
-    ioHandler = new GuardedIoHandler(limits, deadlines);
+    ioHandler = new GuardedIoHandler(limits, deadlines, streams.metrics());
     spring.registerBean("rtmpMinaIoHandler", RTMPMinaIoHandler.class, () -> {
       ioHandler.setHandler(spring.getBean(RTMPHandler.class));
       return ioHandler;

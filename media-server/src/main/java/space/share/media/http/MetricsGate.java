@@ -1,0 +1,61 @@
+package space.share.media.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import space.share.media.status.JsonResponses;
+import space.share.media.status.MediaStatus;
+import space.share.settings.ScrapeToken;
+
+/**
+ * {@code GET /metrics}: the Prometheus text for a request with {@code Authorization: Bearer <metrics.token>}; 401
+ * without it or with another, 404 while no token is configured. Each refusal is one log line naming the peer, and
+ * the answer says nothing but the status. Outermost handler, so no other handler sees {@code /metrics}.
+ */
+final class MetricsGate extends Handler.Wrapper {
+  private static final Logger log = LoggerFactory.getLogger(MetricsGate.class);
+  static final String PATH = "/metrics";
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final ScrapeToken token;
+  private final Supplier<String> scrape;
+
+  MetricsGate(ScrapeToken token, Supplier<String> scrape, Handler next) {
+    super(next);
+    this.token = token;
+    this.scrape = scrape;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String path = Request.getPathInContext(request);
+    if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+      return super.handle(request, response, callback);
+    }
+    String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+    boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+    if (!token.enabled() || !path.equals(PATH) || !read) {
+      log.info("{} {} from {} refused: {}", request.getMethod(), path, peer,
+          token.enabled() ? "only GET " + PATH : "metrics are off (metrics.token is empty)");
+      JsonResponses.error(response, MediaStatus.NOT_FOUND, "not found", callback);
+      return true;
+    }
+    if (!token.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      log.info("GET {} from {} refused: no or wrong metrics token", PATH, peer);
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      JsonResponses.error(response, MediaStatus.UNAUTHORIZED, "metrics token required", callback);
+      return true;
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(scrape.get().getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+}
