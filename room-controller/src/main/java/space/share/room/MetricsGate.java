@@ -18,13 +18,11 @@ import space.share.settings.ScrapeToken;
 /**
  * {@code GET /metrics}: the Prometheus text for a request with {@code Authorization: Bearer <metrics.token>}; 401
  * without it or with another, 404 while no token is configured. Each refusal is one log line naming the peer.
- * Outermost handler, so no other handler sees {@code /metrics}. (The media server's {@code http.MetricsGate} is the
- * same rule over its own error renderer.)
+ * Outermost handler, so no other handler sees {@code /metrics}. The rule is {@link ScrapeToken#decide}, shared with the
+ * media server; this class only renders its answers.
  */
 final class MetricsGate extends Handler.Wrapper {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsGate.class);
-  static final String PATH = "/metrics";
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final ScrapeToken token;
   private final Supplier<String> scrape;
@@ -38,27 +36,27 @@ final class MetricsGate extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
-    if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+    if (!ScrapeToken.covers(path)) {
       return super.handle(request, response, callback);
     }
-    String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-    boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-    if (!token.enabled() || !path.equals(PATH) || !read) {
-      LOG.info("{} {} from {} refused: {}", request.getMethod(), path, peer,
-          token.enabled() ? "only GET " + PATH : "metrics are off (metrics.token is empty)");
-      ErrorRenderer.render(request, response, callback, new RoomException(RoomStatus.NOT_FOUND, "nothing at " + path));
-      return true;
+    ScrapeToken.Decision decision = token.decide(request.getMethod(), path,
+        request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    if (decision.verdict() != ScrapeToken.Verdict.SCRAPE) {
+      LOG.info("{} {} from {}:{} refused: {}", request.getMethod(), path, Request.getRemoteAddr(request),
+          Request.getRemotePort(request), decision.refusal());
     }
-    if (!token.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      LOG.info("GET {} from {} refused: no or wrong metrics token", PATH, peer);
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      ErrorRenderer.render(request, response, callback,
-          new RoomException(RoomStatus.UNAUTHORIZED, "metrics token required"));
-      return true;
+    switch (decision.verdict()) {
+      case NOT_FOUND -> ErrorRenderer.render(request, response, callback, new RoomException(RoomStatus.NOT_FOUND, "nothing at " + path));
+      case UNAUTHORIZED -> {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        ErrorRenderer.render(request, response, callback, new RoomException(RoomStatus.UNAUTHORIZED, "metrics token required"));
+      }
+      case SCRAPE -> {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ScrapeToken.CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(scrape.get().getBytes(StandardCharsets.UTF_8)), callback);
+      }
     }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(scrape.get().getBytes(StandardCharsets.UTF_8)), callback);
     return true;
   }
 }

@@ -13,6 +13,22 @@ import java.util.function.Consumer;
  */
 public final class ScrapeToken {
   public static final String KEY = "metrics.token";
+  /** Where both servers answer scrapes; no other path accepts the token. */
+  public static final String PATH = "/metrics";
+  /** Prometheus' text exposition format. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** What a request at or under {@link #PATH} gets. */
+  public enum Verdict {
+    SCRAPE,
+    /** Off, another method, or a path under /metrics: as if nothing were there. */
+    NOT_FOUND,
+    /** No or another token: 401 with {@code WWW-Authenticate: Bearer}. */
+    UNAUTHORIZED
+  }
+
+  /** A verdict and, for a refusal, the reason for its one log line. */
+  public record Decision(Verdict verdict, String refusal) {}
   /** {@code /metrics} answers nobody. */
   public static final ScrapeToken OFF = new ScrapeToken(new byte[0]);
 
@@ -49,6 +65,26 @@ public final class ScrapeToken {
   public boolean accepts(String authorization) {
     return enabled() && authorization != null
         && MessageDigest.isEqual(expectedHeader, authorization.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The one rule both servers' gates apply to a request whose path is {@link #PATH} or under it. */
+  public Decision decide(String method, String path, String authorization) {
+    boolean read = "GET".equals(method) || "HEAD".equals(method);
+    if (!enabled()) {
+      return new Decision(Verdict.NOT_FOUND, "metrics are off (metrics.token is empty)");
+    }
+    if (!path.equals(PATH) || !read) {
+      return new Decision(Verdict.NOT_FOUND, "only GET " + PATH);
+    }
+    if (!accepts(authorization)) {
+      return new Decision(Verdict.UNAUTHORIZED, "no or wrong metrics token");
+    }
+    return new Decision(Verdict.SCRAPE, null);
+  }
+
+  /** Whether a request path is {@link #PATH} or under it (the gate's business, not the application's). */
+  public static boolean covers(String path) {
+    return path.equals(PATH) || path.startsWith(PATH + "/");
   }
 
   @Override

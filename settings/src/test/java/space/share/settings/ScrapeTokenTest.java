@@ -42,4 +42,27 @@ class ScrapeTokenTest {
     assertFalse(token.accepts("Basic q2W9x7LmP4vT8sYb3nKc6Hd1"));
     assertFalse(token.accepts(null));
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(nullValues = "null", value = {
+      // method, path, authorization, verdict
+      "GET, /metrics, Bearer q2W9x7LmP4vT8sYb3nKc6Hd1, SCRAPE",
+      "HEAD, /metrics, Bearer q2W9x7LmP4vT8sYb3nKc6Hd1, SCRAPE",
+      "GET, /metrics, null, UNAUTHORIZED",
+      "GET, /metrics, Bearer wrong-token-of-some-length, UNAUTHORIZED",
+      "GET, /metrics, Basic cTJXOXg3TG1QNHZUOHNZYjNuS2M2SGQx, UNAUTHORIZED",
+      "POST, /metrics, Bearer q2W9x7LmP4vT8sYb3nKc6Hd1, NOT_FOUND",
+      "GET, /metrics/x, Bearer q2W9x7LmP4vT8sYb3nKc6Hd1, NOT_FOUND"})
+  void decide_oneRuleForBothServers(String method, String path, String authorization, ScrapeToken.Verdict verdict) {
+    ScrapeToken token = ScrapeToken.of("q2W9x7LmP4vT8sYb3nKc6Hd1");
+    ScrapeToken.Decision decision = token.decide(method, path, authorization);
+    org.junit.jupiter.api.Assertions.assertEquals(verdict, decision.verdict());
+    assertTrue((verdict == ScrapeToken.Verdict.SCRAPE) == (decision.refusal() == null), decision.toString());
+  }
+
+  @Test
+  void decide_off_isNotFoundEvenWithAToken() {
+    assertTrue(ScrapeToken.OFF.decide("GET", "/metrics", "Bearer anything").verdict() == ScrapeToken.Verdict.NOT_FOUND);
+    assertTrue(ScrapeToken.covers("/metrics") && ScrapeToken.covers("/metrics/a") && !ScrapeToken.covers("/metricsx"));
+  }
 }

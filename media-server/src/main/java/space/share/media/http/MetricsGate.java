@@ -21,8 +21,6 @@ import space.share.settings.ScrapeToken;
  */
 final class MetricsGate extends Handler.Wrapper {
   private static final Logger log = LoggerFactory.getLogger(MetricsGate.class);
-  static final String PATH = "/metrics";
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final ScrapeToken token;
   private final Supplier<String> scrape;
@@ -36,26 +34,27 @@ final class MetricsGate extends Handler.Wrapper {
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
-    if (!path.equals(PATH) && !path.startsWith(PATH + "/")) {
+    if (!ScrapeToken.covers(path)) {
       return super.handle(request, response, callback);
     }
-    String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-    boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
-    if (!token.enabled() || !path.equals(PATH) || !read) {
-      log.info("{} {} from {} refused: {}", request.getMethod(), path, peer,
-          token.enabled() ? "only GET " + PATH : "metrics are off (metrics.token is empty)");
-      JsonResponses.error(response, MediaStatus.NOT_FOUND, "not found", callback);
-      return true;
+    ScrapeToken.Decision decision = token.decide(request.getMethod(), path,
+        request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    if (decision.verdict() != ScrapeToken.Verdict.SCRAPE) {
+      log.info("{} {} from {}:{} refused: {}", request.getMethod(), path, Request.getRemoteAddr(request),
+          Request.getRemotePort(request), decision.refusal());
     }
-    if (!token.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      log.info("GET {} from {} refused: no or wrong metrics token", PATH, peer);
-      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-      JsonResponses.error(response, MediaStatus.UNAUTHORIZED, "metrics token required", callback);
-      return true;
+    switch (decision.verdict()) {
+      case NOT_FOUND -> JsonResponses.error(response, MediaStatus.NOT_FOUND, "not found", callback);
+      case UNAUTHORIZED -> {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        JsonResponses.error(response, MediaStatus.UNAUTHORIZED, "metrics token required", callback);
+      }
+      case SCRAPE -> {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ScrapeToken.CONTENT_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(scrape.get().getBytes(StandardCharsets.UTF_8)), callback);
+      }
     }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(scrape.get().getBytes(StandardCharsets.UTF_8)), callback);
     return true;
   }
 }
