@@ -102,7 +102,9 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
       }
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
-        throw new AssertionError("no matching message within " + timeoutMs + " ms; got " + describe());
+        // The server threads too: CI shows only this message, and a stream that never ends is a stuck server.
+        throw new AssertionError("no matching message within " + timeoutMs + " ms; got " + describe()
+            + "; server threads: " + Diagnostics.serverThreads());
       }
       wait(left);
     }
