@@ -11,6 +11,7 @@ import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
 import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.media.stream.LiveStream;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
 
@@ -30,6 +31,7 @@ public record MediaConfig(
     Map<String, AccessPolicy.StaticStream> staticStreams,
     Map<String, String> roomPublishKeys,
     int viewerMaxQueueBytes,
+    int gopCacheMaxBytes,
     int partTargetMs,
     RtmpLimits rtmpLimits,
     HttpLimits httpLimits) {
@@ -40,6 +42,11 @@ public record MediaConfig(
   public MediaConfig {
     staticStreams = Map.copyOf(staticStreams);
     roomPublishKeys = Map.copyOf(roomPublishKeys);
+    // A viewer starts with the cached GOP in its queue, and the live fragments queue behind it while it goes out.
+    if (gopCacheMaxBytes < 0 || gopCacheMaxBytes > viewerMaxQueueBytes / 2) {
+      throw new IllegalArgumentException("media.gop-cache-max-bytes (" + gopCacheMaxBytes + ") must be between 0 and"
+          + " half of media.viewer.max-queue-bytes (" + viewerMaxQueueBytes + ")");
+    }
   }
 
   /** Tests and embedded servers: no fixed room publish keys, the default RTMP and HTTP limits. */
@@ -52,16 +59,21 @@ public record MediaConfig(
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, Map<String, String> roomPublishKeys,
       int viewerMaxQueueBytes, int partTargetMs) {
-    this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes, partTargetMs,
-        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS);
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes,
+        defaultGopCacheMaxBytes(viewerMaxQueueBytes), partTargetMs, RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS);
   }
 
   /** Tests: no fixed room publish keys, the given limits. */
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs,
       RtmpLimits rtmpLimits, HttpLimits httpLimits) {
-    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs, rtmpLimits,
-        httpLimits);
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes,
+        defaultGopCacheMaxBytes(viewerMaxQueueBytes), partTargetMs, rtmpLimits, httpLimits);
+  }
+
+  /** The default GOP cache bound, or half a smaller viewer queue (tests with tiny queues). */
+  private static int defaultGopCacheMaxBytes(int viewerMaxQueueBytes) {
+    return Math.min(LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES, viewerMaxQueueBytes / 2);
   }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
@@ -104,6 +116,7 @@ public record MediaConfig(
         streams,
         roomKeys,
         settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
+        settings.getInt("media.gop-cache-max-bytes", LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
         HttpLimits.from(settings, "media.http."));

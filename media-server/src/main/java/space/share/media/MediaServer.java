@@ -20,13 +20,14 @@ import space.share.media.stream.StreamRegistry;
 public final class MediaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
 
-  private final StreamRegistry streams = new StreamRegistry();
+  private final StreamRegistry streams;
   private final RtmpIngest ingest;
   private final MediaHttpServer http;
   private final HlsService hls;
   private final Revocations revocations;
 
   private MediaServer(MediaConfig config) {
+    streams = new StreamRegistry(config.gopCacheMaxBytes());
     revocations = new Revocations(Clock.systemUTC());
     AccessPolicy access = config.accessPolicy(Clock.systemUTC(), revocations);
     ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams, config.rtmpLimits());

@@ -70,6 +70,9 @@ public final class FeedSockets {
       container.setMaxTextMessageSize(4096);
       container.setMaxBinaryMessageSize(4096);
       container.addMapping("regex|" + FEED_PATH.pattern(), (request, response, callback) -> {
+        // No permessage-deflate, which browsers offer: compressed video hardly shrinks, and each viewer would get its
+        // own zlib state (hundreds of KB) and its own compressed copy of every fragment instead of the shared one.
+        response.setExtensions(List.of());
         String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
         Matcher path = FEED_PATH.matcher(Request.getPathInContext(request));
         if (!path.matches()) {

@@ -12,10 +12,21 @@ public final class StreamRegistry {
   private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
   private final LatencyStats latency = new LatencyStats();
   private final List<Consumer<LiveStream>> creationListeners = new CopyOnWriteArrayList<>();
+  private final int gopCacheMaxBytes;
+
+  /** Streams with the default GOP cache bound ({@link LiveStream#DEFAULT_GOP_CACHE_MAX_BYTES}). */
+  public StreamRegistry() {
+    this(LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES);
+  }
+
+  /** @param gopCacheMaxBytes bound of each stream's GOP cache ({@code media.gop-cache-max-bytes}) */
+  public StreamRegistry(int gopCacheMaxBytes) {
+    this.gopCacheMaxBytes = gopCacheMaxBytes;
+  }
 
   public LiveStream stream(String id) {
     return streams.computeIfAbsent(id, key -> {
-      LiveStream stream = new LiveStream(key, latency);
+      LiveStream stream = new LiveStream(key, latency, gopCacheMaxBytes);
       creationListeners.forEach(listener -> listener.accept(stream));
       return stream;
     });
