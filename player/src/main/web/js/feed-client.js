@@ -107,7 +107,12 @@ export class FeedClient {
         switch (out.kind) {
           case 'waiting': this.onState('waiting'); break;
           case 'header': this.player.onHeader(out.header); this.onHeader(out.header); break;
-          case 'init': this.player.onInit(out.data); this.onState('live'); break;
+          case 'init':
+            this.player.onInit(out.data);
+            this.onState('live');
+            // A joining viewer's burst: the keyframe and what followed, in the init's message.
+            if (out.fragments) this.player.onFragment(out.fragments, receivedAtMs);
+            break;
           case 'fragment': this.player.onFragment(out.data, receivedAtMs); break;
           case 'ended': this.player.onEnded(); this.onState('ended'); break;
           default: break;

@@ -108,6 +108,7 @@ public record MediaConfig(
       Secrets.check(settings, "media.room-keys." + roomId, key, log::warn);
       roomKeys.put(roomId, key);
     });
+    int viewerMaxQueueBytes = settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024);
     return new MediaConfig(
         settings.get("media.bind-host", "0.0.0.0"),
         settings.getInt("media.rtmp.port", 1935),
@@ -115,8 +116,8 @@ public record MediaConfig(
         secret,
         streams,
         roomKeys,
-        settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
-        settings.getInt("media.gop-cache-max-bytes", LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES),
+        viewerMaxQueueBytes,
+        settings.getInt("media.gop-cache-max-bytes", defaultGopCacheMaxBytes(viewerMaxQueueBytes)),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
         HttpLimits.from(settings, "media.http."));
