@@ -37,7 +37,7 @@ public record Fragment(
     return bytes.capacity();
   }
 
-  /** A copy of the bytes in an array (tests, and the LL-HLS part that concatenates fragments). */
+  /** A copy of the bytes in an array, for tests and tools. */
   public byte[] copyBytes() {
     byte[] copy = new byte[sizeBytes()];
     bytes.get(0, copy);

@@ -165,10 +165,29 @@ public final class FeedBenchmark {
         deliveredHistogram.getValueAtPercentile(99) / 1e3, join.getValueAtPercentile(50) / 1e3,
         join.getMaxValue() / 1e3, neverJoined, mbps, behind, closed, serverCpu, rssKb / 1024, peakRssKb / 1024, ffmpegCpu,
         clientCpu, deflated, viewerCount);
+    System.out.printf("%8s   one more viewer joining while %d watch, 5 times: connect → first fragment %s ms%n", "",
+        viewerCount, singleJoinsMs(client, feed));
     for (Viewer viewer : viewers) {
       viewer.close();
     }
     client.stop();
+  }
+
+  /** Join time of a lone viewer, not queued behind a crowd of connects: what one member opening the page waits. */
+  private static List<Long> singleJoinsMs(WebSocketClient client, URI feed) throws Exception {
+    List<Long> joinsMs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Viewer viewer = new Viewer(new Recorder(3));
+      client.connect(viewer, feed).get(10, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (viewer.joinNanos.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      joinsMs.add(viewer.joinNanos.get() / 1_000_000);
+      viewer.close();
+      Thread.sleep(200);
+    }
+    return joinsMs;
   }
 
   private static long settleRssMb(Process server) throws Exception {
