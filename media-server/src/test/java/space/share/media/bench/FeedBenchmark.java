@@ -178,7 +178,12 @@ public final class FeedBenchmark {
     List<String> joinsMs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Viewer viewer = new Viewer(new Recorder(3));
-      client.connect(viewer, feed).get(10, TimeUnit.SECONDS);
+      try {
+        client.connect(viewer, feed).get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        joinsMs.add("no connect in 10 s");
+        continue;
+      }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (viewer.joinNanos.get() == 0 && System.nanoTime() < deadline) {
         Thread.sleep(1);
