@@ -58,6 +58,7 @@ public final class FeedSockets {
         log.warn("closing viewers with expired tokens failed", e);
       }
     }, EXPIRY_CHECK_INTERVAL_MS, EXPIRY_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    SendStarts sendStarts = new SendStarts(senders, Runtime.getRuntime().availableProcessors());
     server.addEventListener(new LifeCycle.Listener() {
       @Override
       public void lifeCycleStopped(LifeCycle event) {
@@ -85,7 +86,7 @@ public final class FeedSockets {
         if (refused.isPresent()) {
           return new Refusal(refused.get().status(), refused.get().message());
         }
-        return new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
+        return new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, sendStarts, senders,
             access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers,
             AccessPolicy.expiresEpochSecondsOf(token));
       });

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -34,7 +35,7 @@ import space.share.media.stream.StreamSubscriber;
  * the latest keyframe, so a player can show that keyframe at once.
  *
  * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
- * {@code scheduler} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
+ * {@code sendStarts} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
  * write itself is started outside the lock.
  */
 public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
@@ -51,6 +52,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final LiveStream stream;
   private final int maxQueueBytes;
   private final String peerName;
+  private final Executor sendStarts;
   private final ScheduledExecutorService scheduler;
   /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
   private final String memberId;
@@ -88,8 +90,15 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   /** @param expiresEpochSeconds when the viewer's media token expires ({@link Long#MAX_VALUE}: it has none) */
   FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
       String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
+    this(stream, maxQueueBytes, peerName, scheduler, scheduler, memberId, openViewers, expiresEpochSeconds);
+  }
+
+  /** @param sendStarts starts socket writes off the ingest thread ({@link SendStarts}); {@code scheduler} times */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, Executor sendStarts,
+      ScheduledExecutorService scheduler, String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
     this.expiresEpochSeconds = expiresEpochSeconds;
     this.stream = stream;
+    this.sendStarts = sendStarts;
     this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
@@ -300,7 +309,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     }
     if (schedule) {
       // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
-      scheduler.execute(this::drain);
+      sendStarts.execute(this::drain);
     }
   }
 
