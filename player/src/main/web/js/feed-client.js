@@ -108,6 +108,7 @@ export class FeedClient {
           case 'waiting': this.onState('waiting'); break;
           case 'header': this.player.onHeader(out.header); this.onHeader(out.header); break;
           case 'init':
+            this.log.debug?.(`feed: init ${out.data.byteLength} B + ${out.fragments ? out.fragments.byteLength : 0} B since the keyframe`);
             this.player.onInit(out.data);
             this.onState('live');
             // A joining viewer's burst: the keyframe and what followed, in the init's message.

@@ -12,13 +12,6 @@ export const wallNowMs = () => performance.timeOrigin + performance.now();
 const MAX_QUEUED_APPENDS = 600;
 const TICK_MS = 200;
 
-function concat(chunks) {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
-  return out;
-}
-
 function rangesOf(timeRanges) {
   const out = [];
   for (let i = 0; i < timeRanges.length; i++) out.push({ start: timeRanges.start(i), end: timeRanges.end(i) });
@@ -27,12 +20,12 @@ function rangesOf(timeRanges) {
 
 /** A SourceBuffer with its own append/remove queue (a SourceBuffer takes one operation at a time). */
 class BufferLane {
-  constructor(sourceBuffer, name, onError, onUpdateEnd = () => {}) {
+  constructor(sourceBuffer, name, onError) {
     this.sb = sourceBuffer;
     this.name = name;
     this.queue = [];
     this.onError = onError;
-    sourceBuffer.addEventListener('updateend', () => { this.pump(); onUpdateEnd(); });
+    sourceBuffer.addEventListener('updateend', () => this.pump());
     sourceBuffer.addEventListener('error', () => onError(new Error(`${name} SourceBuffer error`)));
   }
   append(data) { this.queue.push({ op: 'append', data }); this.pump(); }
@@ -111,32 +104,15 @@ export class MsePlayer {
   }
 
   /**
-   * One feed message: a fragment, or several in a row (the burst since the keyframe a viewer starts with, or what
-   * queued while a viewer fell behind). The chunks of one message that go to one SourceBuffer are appended as one.
+   * One feed message: a fragment, or several in a row (the server batches when a viewer fell behind).
    * @param receivedAtMs wall clock (ms) when the message arrived
    */
   onFragment(data, receivedAtMs) {
     if (!this.mediaSource || !this.tracks.size) return; // no init yet: nothing to decode this with
     this.bytesIn.add(data.byteLength, receivedAtMs);
-    this.#appendByLane(splitChunks(data).map((chunk) => ({ chunk, lane: this.#onChunk(chunk, receivedAtMs) })));
+    for (const chunk of splitChunks(data)) this.#onChunk(chunk, receivedAtMs);
   }
 
-  /** Appends chunks in order, those going to one SourceBuffer as one append (one updateend, not one per frame). */
-  #appendByLane(routed) {
-    const byLane = new Map();
-    for (const { chunk, lane } of routed) {
-      if (lane) byLane.set(lane, [...(byLane.get(lane) || []), chunk]);
-    }
-    for (const [lane, chunks] of byLane) {
-      lane.append(chunks.length === 1 ? chunks[0] : concat(chunks));
-      if (lane.queue.length > MAX_QUEUED_APPENDS) {
-        this.log.warn(`player: ${lane.queue.length} appends queued, starting over at the next keyframe`);
-        this.onEvent({ type: 'overflow' });
-      }
-    }
-  }
-
-  /** Reads a chunk's clock figures; returns the lane to append it to, or null (queued, or no lane takes it). */
   #onChunk(chunk, receivedAtMs) {
     const frag = readFragment(chunk);
     const traf = frag.trafs[0];
@@ -145,16 +121,14 @@ export class MsePlayer {
       const timescale = this.tracks.get(traf.trackId)?.timescale;
       if (timescale) this.wallClock.add(traf.baseDecodeTimeTicks / timescale, frag.prft.wallClockMs);
     }
-    if (this.pendingInit) { this.pendingFragments.push(chunk); return null; } // MediaSource not open yet
-    return this.#laneFor(traf ? traf.trackId : null) || null; // none: e.g. audio in 'video' mode
-  }
-
-  /**
-   * After each append until the first picture: go to the live edge at once (the burst a viewer starts with ends
-   * there) instead of at the next tick, up to TICK_MS later.
-   */
-  #onAppended() {
-    if (!Number.isFinite(this.firstFrameAtMs)) this.tick();
+    if (this.pendingInit) { this.pendingFragments.push(chunk); return; } // MediaSource not open yet
+    const lane = this.#laneFor(traf ? traf.trackId : null);
+    if (!lane) return; // e.g. audio in 'video' mode
+    lane.append(chunk);
+    if (lane.queue.length > MAX_QUEUED_APPENDS) {
+      this.log.warn(`player: ${lane.queue.length} appends queued, starting over at the next keyframe`);
+      this.onEvent({ type: 'overflow' });
+    }
   }
 
   /** The publisher left: keep showing the last frame. */
@@ -201,10 +175,11 @@ export class MsePlayer {
         this.pendingInit = null;
         this.pendingFragments = [];
         this.#appendInit(d);
-        this.#appendByLane(frags.map((f) => {
+        for (const f of frags) {
           const traf = readFragment(f).trafs[0];
-          return { chunk: f, lane: this.#laneFor(traf ? traf.trackId : null) };
-        }));
+          const lane = this.#laneFor(traf ? traf.trackId : null);
+          if (lane) lane.append(f);
+        }
       }
     }, { once: true });
   }
@@ -213,10 +188,9 @@ export class MsePlayer {
     const h = this.header;
     const ms = this.mediaSource;
     const onError = (e) => this.onEvent({ type: 'error', error: e });
-    const onAppended = () => this.#onAppended();
     ms.duration = Infinity; // live
     if (this.mode === 'muxed' || !h.hasAudio) {
-      this.lanes.set('muxed', new BufferLane(ms.addSourceBuffer(h.mimeType), 'muxed', onError, onAppended));
+      this.lanes.set('muxed', new BufferLane(ms.addSourceBuffer(h.mimeType), 'muxed', onError));
       return;
     }
     // 'split' and 'video': one SourceBuffer per track, each declared with its own codec.
@@ -224,9 +198,9 @@ export class MsePlayer {
     const videoCodecs = codecs.filter((c) => /^(avc|hvc|hev|vp0|av01)/.test(c));
     const audioCodecs = codecs.filter((c) => !videoCodecs.includes(c));
     this.splitCodecs = { video: `video/mp4; codecs="${videoCodecs.join(',')}"`, audio: `audio/mp4; codecs="${audioCodecs.join(',')}"` };
-    this.lanes.set('video', new BufferLane(ms.addSourceBuffer(this.splitCodecs.video), 'video', onError, onAppended));
+    this.lanes.set('video', new BufferLane(ms.addSourceBuffer(this.splitCodecs.video), 'video', onError));
     if (this.mode === 'split') {
-      this.lanes.set('audio', new BufferLane(ms.addSourceBuffer(this.splitCodecs.audio), 'audio', onError, onAppended));
+      this.lanes.set('audio', new BufferLane(ms.addSourceBuffer(this.splitCodecs.audio), 'audio', onError));
     }
   }
 

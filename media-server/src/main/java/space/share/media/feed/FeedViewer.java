@@ -31,8 +31,8 @@ import space.share.media.stream.StreamSubscriber;
  * times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}. Nothing it does slows
  * the ingest or any other viewer.
  *
- * <p>A joining viewer gets the header, then one binary message: the init segment followed by the fragments since
- * the latest keyframe, so a player can show that keyframe at once.
+ * <p>A joining viewer gets the header, the init segment, then one message of the fragments since the latest keyframe,
+ * queued together and sent back to back, so a player can show that keyframe at once.
  *
  * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
  * {@code sendStarts} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
@@ -46,7 +46,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A queued init segment: starts a binary message (fragments queued behind it join that message). */
+  /** A queued init segment: a binary message of its own (the fragments queued behind it go out in the next one). */
   private record Init(ByteBuffer bytes) {}
 
   private final LiveStream stream;
@@ -201,7 +201,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     onJoin(init, generation, List.of());
   }
 
-  /** The header, then the init segment and {@code sinceKeyframe}: queued at once, so they go out in one message. */
+  /** The header, the init segment, then {@code sinceKeyframe}: queued at once, so the GOP goes out as one message. */
   @Override
   public void onJoin(InitSegment init, int generation, List<Fragment> sinceKeyframe) {
     Map<String, Object> header = new LinkedHashMap<>();
@@ -314,8 +314,8 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   }
 
   /**
-   * Sends what is queued, one message in flight at a time. The init segment and fragments queued behind a send go
-   * out together as the next message (a run of complete chunks is still valid input for a SourceBuffer), written
+   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together as the
+   * next message (a run of complete chunks is still valid input for a SourceBuffer), written
    * as one WebSocket frame per chunk straight from the shared buffers (Jetty gathers the frames into few socket
    * writes), so a viewer that briefly falls behind costs neither a copy nor a write per fragment. A send that
    * completes inline loops here instead of recursing from its callback.
@@ -354,13 +354,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     }
   }
 
-  /** Called with the lock held: the next text message, or the run of binary chunks (init, fragments) to send as one. */
+  /** Called with the lock held: the next text message or init segment, or the run of fragments to send as one. */
   private List<Object> takeBatch() {
     Object first = queue.poll();
     if (first == null) {
       return null;
     }
-    if (first instanceof String) {
+    if (!(first instanceof Fragment)) {
       return List.of(first);
     }
     List<Object> batch = new ArrayList<>(4);
