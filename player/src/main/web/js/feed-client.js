@@ -111,7 +111,7 @@ export class FeedClient {
             this.log.debug?.(`feed: init ${out.data.byteLength} B + ${out.fragments ? out.fragments.byteLength : 0} B since the keyframe`);
             this.player.onInit(out.data);
             this.onState('live');
-            // A joining viewer's burst: the keyframe and what followed, in the init's message.
+            // Fragments in the init segment's own message (docs/protocol.md allows it; this server sends them next).
             if (out.fragments) this.player.onFragment(out.fragments, receivedAtMs);
             break;
           case 'fragment': this.player.onFragment(out.data, receivedAtMs); break;
