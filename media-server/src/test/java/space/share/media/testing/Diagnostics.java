@@ -32,7 +32,8 @@ public final class Diagnostics {
   private static boolean isServerThread(ThreadInfo thread) {
     return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().startsWith("org.red5")
         || frame.getClassName().startsWith("space.share.media.ingest")
-        || frame.getClassName().startsWith("space.share.media.stream"));
+        || frame.getClassName().startsWith("space.share.media.stream")
+        || frame.getClassName().startsWith("space.share.media.feed"));
   }
 
   private static String describe(ThreadInfo thread) {
