@@ -8,16 +8,19 @@
 #            sound in one run, then join -> first picture per decoder (-Dplayer.variants=... for MSE layouts and
 #            live-edge settings, see DelayMeasureIT)
 #   decoders the same as layouts
-# Usage: bench/player-delay.sh [room|layouts|decoders] [rounds=2]   (about 1-3 minutes; needs ffmpeg, chromium,
-# chromium-driver, xvfb, x11vnc, pulseaudio)
+#   join     DelayMeasureIT's join part alone: page start -> first frame shown, WebCodecs and MediaSource, the
+#            second argument being the reloads per decoder (default 7)
+# Usage: bench/player-delay.sh [room|layouts|decoders|join] [rounds=2 | reloads=7]   (about 1-3 minutes; needs
+# ffmpeg, chromium, chromium-driver, xvfb, x11vnc, pulseaudio)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-room}" in
-  room) test=RoomDelayIT ;;
-  layouts|decoders) test=DelayMeasureIT ;;
-  *) echo "usage: bench/player-delay.sh [room|layouts|decoders] [rounds]" >&2; exit 2 ;;
+  room) test=RoomDelayIT; extra=(-Dplayer.rounds="${2:-2}") ;;
+  layouts|decoders) test=DelayMeasureIT; extra=(-Dplayer.rounds="${2:-2}") ;;
+  join) test=DelayMeasureIT; extra=(-Dplayer.variants= -Dplayer.joins="${2:-7}") ;;
+  *) echo "usage: bench/player-delay.sh [room|layouts|decoders|join] [rounds|reloads]" >&2; exit 2 ;;
 esac
 mvn -B -q -pl player -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test="$test" -Dplayer.measure=true -Dplayer.rounds="${2:-2}"
+  -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test="$test" -Dplayer.measure=true "${extra[@]}"
 # failsafe keeps the test's output in a file: print the figures.
 sed -n '/^=== /,/^browser console/p' "player/target/failsafe-reports/space.share.player.$test-output.txt" | grep -v '^browser console'

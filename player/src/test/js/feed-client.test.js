@@ -83,3 +83,20 @@ test('feedClient_tokenExpiresTwiceWhileWatching_freshTokenEachTime', async () =>
   assert.equal(fatals.length, 0);
   feed.stop();
 });
+
+test('feedClient_initMessageWithTheBurst_givesThePlayerTheInitThenTheBurstAsOneFragmentMessage', async () => {
+  FakeWebSocket.instances = [];
+  const calls = [];
+  const recorder = { ...player, onInit: (d) => calls.push(['init', d.byteLength]), onFragment: (d) => calls.push(['fragment', d.byteLength]) };
+  const feed = new FeedClient(() => 'ws://media.test/live/demo/feed', recorder, { log: quietLog });
+  await feed.start();
+  const socket = FakeWebSocket.instances[0];
+  socket.onopen();
+  socket.onmessage({ data: JSON.stringify({ type: 'header', mimeType: 'video/mp4; codecs="avc1.64001f"', generation: 1 }) });
+  const be32 = (n) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const box = (type, bodyBytes) => [...be32(8 + bodyBytes), ...[...type].map((c) => c.charCodeAt(0)), ...new Array(bodyBytes).fill(0)];
+  const message = new Uint8Array([...box('ftyp', 8), ...box('moov', 20), ...box('prft', 24), ...box('moof', 16), ...box('mdat', 100)]);
+  socket.onmessage({ data: message.buffer });
+  assert.deepEqual(calls, [['init', 16 + 28], ['fragment', 32 + 24 + 108]]);
+  feed.stop();
+});

@@ -4,6 +4,7 @@ import { Backoff } from '../../main/web/js/lib/backoff.js';
 import { containRect, boxToDesktop, desktopToBox } from '../../main/web/js/lib/geometry.js';
 import { FeedParser, FeedState, FeedProtocolError } from '../../main/web/js/lib/feed.js';
 import { WindowRate, Percentiles, WallClockMap } from '../../main/web/js/lib/stats.js';
+import { box, prft, u32, u8 } from './boxes.js';
 
 test('nextDelayMs_repeatedFailures_growExponentiallyToCap', () => {
   const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0, random: () => 0.5 });
@@ -62,6 +63,22 @@ test('accept_fullSequence_emitsHeaderInitFragmentsEndedAndNewGeneration', () => 
   assert.equal(p.accept('{"type":"ended"}').kind, 'ended');
   assert.equal(p.accept(header(2)).header.generation, 2);
   assert.equal(p.accept(new Uint8Array(1)).kind, 'init');
+});
+
+test('accept_initWithTheBurstInOneMessage_givesTheInitAndTheFragmentsApart', () => {
+  const p = new FeedParser();
+  p.accept(JSON.stringify({ type: 'header', mimeType: 'video/mp4; codecs="avc1.64001f"', generation: 1 }));
+  const init = Buffer.concat([box('ftyp', Buffer.from('cmfc'), u32(0)), box('moov', box('mvhd', u32(0)))]);
+  const chunk = (n) => Buffer.concat([prft(1, 1_700_000_000_000 + n, n), box('moof', box('mfhd', u32(0, n))), box('mdat', u32(n))]);
+  const burst = Buffer.concat([chunk(1), chunk(2)]);
+  const out = p.accept(u8(Buffer.concat([init, burst])));
+  assert.equal(out.kind, 'init');
+  assert.deepEqual(Buffer.from(out.data), init);
+  assert.deepEqual(Buffer.from(out.fragments), burst, 'the keyframe and the fragments after it, starting at prft');
+  assert.equal(p.accept(u8(chunk(3))).kind, 'fragment');
+  const alone = new FeedParser();
+  alone.accept(JSON.stringify({ type: 'header', mimeType: 'video/mp4', generation: 1 }));
+  assert.equal(alone.accept(u8(init)).fragments, null, 'an init segment alone has no fragments');
 });
 
 test('accept_unknownType_isIgnored', () => {

@@ -107,7 +107,13 @@ export class FeedClient {
         switch (out.kind) {
           case 'waiting': this.onState('waiting'); break;
           case 'header': this.player.onHeader(out.header); this.onHeader(out.header); break;
-          case 'init': this.player.onInit(out.data); this.onState('live'); break;
+          case 'init':
+            this.log.debug?.(`feed: init ${out.data.byteLength} B + ${out.fragments ? out.fragments.byteLength : 0} B since the keyframe`);
+            this.player.onInit(out.data);
+            this.onState('live');
+            // Fragments in the init segment's own message (docs/protocol.md allows it; this server sends them next).
+            if (out.fragments) this.player.onFragment(out.fragments, receivedAtMs);
+            break;
           case 'fragment': this.player.onFragment(out.data, receivedAtMs); break;
           case 'ended': this.player.onEnded(); this.onState('ended'); break;
           default: break;

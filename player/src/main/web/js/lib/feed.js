@@ -1,7 +1,9 @@
 // The WebSocket feed's message sequence (docs/protocol.md) as a state machine: text JSON messages
-// (waiting, header, ended) and binary ISO-BMFF messages (the init segment right after each header, then
-// fragments). It turns messages into events for the player and rejects out-of-order input with a
-// clear error instead of feeding MediaSource garbage. Pure logic, no DOM.
+// (waiting, header, ended) and binary ISO-BMFF messages (right after each header the init segment, with the
+// fragments since the latest keyframe in the same message, then fragments). It turns messages into events for
+// the player and rejects out-of-order input with a clear error instead of feeding MediaSource garbage. Pure logic,
+// no DOM.
+import { splitInitMessage } from './mp4.js';
 
 export const FeedState = Object.freeze({
   CONNECTING: 'connecting', // socket open, nothing received yet
@@ -45,7 +47,7 @@ export class FeedParser {
 
   /**
    * @param {string|Uint8Array} message
-   * @returns {{kind:'waiting'}|{kind:'header',header:object}|{kind:'init',data:Uint8Array}|
+   * @returns {{kind:'waiting'}|{kind:'header',header:object}|{kind:'init',data:Uint8Array,fragments:?Uint8Array}|
    *           {kind:'fragment',data:Uint8Array}|{kind:'ended'}|{kind:'ignored',type:string}}
    * @throws FeedProtocolError (and the parser stays BAD)
    */
@@ -82,7 +84,13 @@ export class FeedParser {
   #binary(data) {
     if (this.state === FeedState.EXPECT_INIT) {
       this.state = FeedState.LIVE;
-      return { kind: 'init', data };
+      let split;
+      try {
+        split = splitInitMessage(data);
+      } catch {
+        split = { init: data, fragments: null }; // not boxes: the player's init reader says what is wrong
+      }
+      return { kind: 'init', data: split.init, fragments: split.fragments };
     }
     if (this.state === FeedState.LIVE) return { kind: 'fragment', data };
     throw new FeedProtocolError(`binary message while ${this.state}`);

@@ -274,6 +274,20 @@ export function splitInitByTrack(u8, trackId) {
 }
 
 /**
+ * The first binary message after a feed header: the init segment (ftyp + moov), followed in the same message by
+ * the fragments since the latest keyframe when there are any (docs/protocol.md). Returns {init, fragments}, the
+ * fragments null when the message is the init segment alone.
+ */
+export function splitInitMessage(u8) {
+  for (const box of boxes(u8)) {
+    if (box.type === 'prft' || box.type === 'styp' || box.type === 'moof') {
+      return { init: u8.subarray(0, box.start), fragments: u8.subarray(box.start) };
+    }
+  }
+  return { init: u8, fragments: null };
+}
+
+/**
  * Splits one feed message into its chunks ([prft] moof mdat each). The media server may send several
  * chunks in one message when a viewer fell briefly behind; each chunk has one track, so the chunks of a
  * message can belong to different SourceBuffers.

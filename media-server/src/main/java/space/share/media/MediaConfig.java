@@ -11,6 +11,7 @@ import space.share.media.access.AccessPolicy;
 import space.share.media.access.Revocations;
 import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.media.stream.LiveStream;
 import space.share.settings.ScrapeToken;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
@@ -32,6 +33,7 @@ public record MediaConfig(
     Map<String, AccessPolicy.StaticStream> staticStreams,
     Map<String, String> roomPublishKeys,
     int viewerMaxQueueBytes,
+    int gopCacheMaxBytes,
     int partTargetMs,
     RtmpLimits rtmpLimits,
     HttpLimits httpLimits,
@@ -43,6 +45,11 @@ public record MediaConfig(
   public MediaConfig {
     staticStreams = Map.copyOf(staticStreams);
     roomPublishKeys = Map.copyOf(roomPublishKeys);
+    // A viewer starts with the cached GOP in its queue, and the live fragments queue behind it while it goes out.
+    if (gopCacheMaxBytes < 0 || gopCacheMaxBytes > viewerMaxQueueBytes / 2) {
+      throw new IllegalArgumentException("media.gop-cache-max-bytes (" + gopCacheMaxBytes + ") must be between 0 and"
+          + " half of media.viewer.max-queue-bytes (" + viewerMaxQueueBytes + ")");
+    }
   }
 
   /** Tests and embedded servers: no fixed room publish keys, the default RTMP and HTTP limits. */
@@ -55,16 +62,22 @@ public record MediaConfig(
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, Map<String, String> roomPublishKeys,
       int viewerMaxQueueBytes, int partTargetMs) {
-    this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes, partTargetMs,
-        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, ScrapeToken.OFF);
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, roomPublishKeys, viewerMaxQueueBytes,
+        defaultGopCacheMaxBytes(viewerMaxQueueBytes), partTargetMs, RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS,
+        ScrapeToken.OFF);
   }
 
   /** Tests: no fixed room publish keys, the given limits, no metrics endpoint. */
   public MediaConfig(String bindHost, int rtmpPort, int httpPort, String secret,
       Map<String, AccessPolicy.StaticStream> staticStreams, int viewerMaxQueueBytes, int partTargetMs,
       RtmpLimits rtmpLimits, HttpLimits httpLimits) {
-    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes, partTargetMs, rtmpLimits,
-        httpLimits, ScrapeToken.OFF);
+    this(bindHost, rtmpPort, httpPort, secret, staticStreams, Map.of(), viewerMaxQueueBytes,
+        defaultGopCacheMaxBytes(viewerMaxQueueBytes), partTargetMs, rtmpLimits, httpLimits, ScrapeToken.OFF);
+  }
+
+  /** The default GOP cache bound, or half a smaller viewer queue (tests with tiny queues). */
+  private static int defaultGopCacheMaxBytes(int viewerMaxQueueBytes) {
+    return Math.min(LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES, viewerMaxQueueBytes / 2);
   }
 
   public static MediaConfig load(Map<String, String> env) throws IOException {
@@ -99,6 +112,7 @@ public record MediaConfig(
       Secrets.check(settings, "media.room-keys." + roomId, key, log::warn);
       roomKeys.put(roomId, key);
     });
+    int viewerMaxQueueBytes = settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024);
     return new MediaConfig(
         settings.get("media.bind-host", "0.0.0.0"),
         settings.getInt("media.rtmp.port", 1935),
@@ -106,7 +120,8 @@ public record MediaConfig(
         secret,
         streams,
         roomKeys,
-        settings.getInt("media.viewer.max-queue-bytes", 4 * 1024 * 1024),
+        viewerMaxQueueBytes,
+        settings.getInt("media.gop-cache-max-bytes", defaultGopCacheMaxBytes(viewerMaxQueueBytes)),
         settings.getInt("media.hls.part-target-ms", 200),
         rtmpLimits(settings),
         HttpLimits.from(settings, "media.http."),

@@ -22,13 +22,14 @@ public final class MediaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
 
   private final MediaMetrics metrics = new MediaMetrics().withJvmMeters();
-  private final StreamRegistry streams = new StreamRegistry(metrics);
+  private final StreamRegistry streams;
   private final RtmpIngest ingest;
   private final MediaHttpServer http;
   private final HlsService hls;
   private final Revocations revocations;
 
   private MediaServer(MediaConfig config) {
+    streams = new StreamRegistry(metrics, config.gopCacheMaxBytes());
     revocations = new Revocations(Clock.systemUTC());
     AccessPolicy access = config.accessPolicy(Clock.systemUTC(), revocations);
     ingest = new RtmpIngest(config.bindHost(), config.rtmpPort(), access, streams, config.rtmpLimits());

@@ -2,6 +2,7 @@ package space.share.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,15 @@ class MediaConfigTest {
     Path file = Path.of("../config/share-space.properties");
     assertEquals(List.of(), ShippedConfig.problems(settings.defaultsRead(), ShippedConfig.read(file),
         Files.readString(file)));
+  }
+
+  @Test
+  void from_gopCacheOverHalfTheViewerQueue_refusedAtStart() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MediaConfig.from(Settings.of(
+        Map.of("secret", SECRET, "media.viewer.max-queue-bytes", "1000000", "media.gop-cache-max-bytes", "600000"))));
+    assertTrue(e.getMessage().contains("media.gop-cache-max-bytes"), e.getMessage());
+    assertEquals(500_000, MediaConfig.from(Settings.of(Map.of("secret", SECRET,
+        "media.viewer.max-queue-bytes", "1000000"))).gopCacheMaxBytes(), "unset, it follows a smaller queue");
   }
 
   @Test

@@ -24,6 +24,7 @@ import space.share.media.access.AccessPolicy.StaticStream;
 import space.share.media.access.RevocationRequests;
 import space.share.media.http.MediaHttpServer;
 import space.share.media.ingest.rtmp.RtmpLimits;
+import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
@@ -44,8 +45,8 @@ class MetricsIT {
   @BeforeAll
   static void start() throws Exception {
     server = MediaServer.start(new MediaConfig("127.0.0.1", 0, 0, "", Map.of("metered",
-        new StaticStream("metered", "metered-key", /* open= */ true)), Map.of(), 4 * 1024 * 1024, 200,
-        RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, ScrapeToken.of(TOKEN)));
+        new StaticStream("metered", "metered-key", /* open= */ true)), Map.of(), 4 * 1024 * 1024,
+        LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES, 200, RtmpLimits.DEFAULTS, HttpLimits.DEFAULTS, ScrapeToken.of(TOKEN)));
   }
 
   @AfterAll

@@ -62,6 +62,9 @@ class SlowViewerIT {
     connector.setReceiveBufferSize(4096); // a small window fills fast
     WebSocketClient stalledClient = new WebSocketClient(new HttpClient(new org.eclipse.jetty.client.transport
         .HttpClientTransportOverHTTP(connector)));
+    // Large enough for the first message (the init segment with the GOP since the keyframe): the viewer stalls by
+    // not reading, not by refusing a message.
+    stalledClient.setMaxBinaryMessageSize(16 * 1024 * 1024);
     stalledClient.start();
     Process publisher = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/slow-key",
         "1280x720", 30, 25, List.of("-b:v", "6M", "-minrate", "6M", "-maxrate", "6M", "-bufsize", "2M",

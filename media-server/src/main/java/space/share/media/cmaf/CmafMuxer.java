@@ -1,5 +1,7 @@
 package space.share.media.cmaf;
 
+import java.nio.ByteBuffer;
+
 import static space.share.media.cmaf.Boxes.wrapIntoBox;
 
 import space.share.media.samples.AudioConfig;
@@ -159,11 +161,15 @@ public final class CmafMuxer {
     int moofBytes = 8 + mfhd.length + trafBytes;
     // data_offset counts from the first byte of moof (default-base-is-moof) to the first sample byte.
     int dataOffset = moofBytes + 8;
-    byte[] trun = Boxes.trun(dataOffset, durationTicks, sample.data().length, sampleFlags, compositionOffsetTicks);
+    int sampleBytes = sample.sizeBytes();
+    byte[] trun = Boxes.trun(dataOffset, durationTicks, sampleBytes, sampleFlags, compositionOffsetTicks);
     byte[] moof = wrapIntoBox("moof", mfhd, wrapIntoBox("traf", tfhd, tfdt, trun));
     byte[] prft = Boxes.prft(trackId, sample.arrivalEpochMs(), decodeTicks);
-    byte[] data = concat(prft, moof, Boxes.mdatHeader(sample.data().length), sample.data());
-    return new Fragment(data, sample.track(), isVideo && sample.keyframe(), sequenceNumber,
+    byte[] mdatHeader = Boxes.mdatHeader(sampleBytes);
+    // The one copy of the frame between the RTMP message and the viewers' sockets.
+    ByteBuffer data = ByteBuffer.allocateDirect(prft.length + moof.length + mdatHeader.length + sampleBytes)
+        .put(prft).put(moof).put(mdatHeader).put(sample.data().duplicate()).flip();
+    return new Fragment(data.asReadOnlyBuffer(), sample.track(), isVideo && sample.keyframe(), sequenceNumber,
         decodeTicks * 1_000_000 / timescale, (long) durationTicks * 1_000_000 / timescale,
         sample.arrivalNanos(), sample.arrivalEpochMs());
   }

@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import space.share.media.samples.Track;
 
 /**
- * One CMAF chunk ({@code prft} + {@code moof} + {@code mdat}) holding one sample. Written once, then shared
- * read-only by every viewer and by the LL-HLS parts.
+ * One CMAF chunk ({@code prft} + {@code moof} + {@code mdat}) holding one sample. Written once, into a direct
+ * buffer (a socket write of a heap buffer would copy it into a temporary direct one per viewer and write), then
+ * shared read-only by every viewer and by the LL-HLS parts.
  *
+ * @param bytes the chunk, read-only, position 0; never read through directly (its position is shared): use
+ *     {@link #buffer()}
  * @param track the sample's track
  * @param independent a video keyframe: a viewer may start here
  * @param sequenceNumber mfhd sequence_number, increasing within one init segment
@@ -16,7 +19,7 @@ import space.share.media.samples.Track;
  * @param arrivalEpochMs when the RTMP message arrived (wall clock), as stamped in prft
  */
 public record Fragment(
-    byte[] data,
+    ByteBuffer bytes,
     Track track,
     boolean independent,
     int sequenceNumber,
@@ -27,10 +30,17 @@ public record Fragment(
 
   /** A read-only view of the bytes for one writer; each caller gets its own position. */
   public ByteBuffer buffer() {
-    return ByteBuffer.wrap(data).asReadOnlyBuffer();
+    return bytes.duplicate();
   }
 
   public int sizeBytes() {
-    return data.length;
+    return bytes.capacity();
+  }
+
+  /** A copy of the bytes in an array, for tests and tools. */
+  public byte[] copyBytes() {
+    byte[] copy = new byte[sizeBytes()];
+    bytes.get(0, copy);
+    return copy;
   }
 }

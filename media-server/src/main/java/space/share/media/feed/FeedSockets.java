@@ -58,6 +58,7 @@ public final class FeedSockets {
         log.warn("closing viewers with expired tokens failed", e);
       }
     }, EXPIRY_CHECK_INTERVAL_MS, EXPIRY_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    SendStarts sendStarts = new SendStarts(senders, Runtime.getRuntime().availableProcessors());
     server.addEventListener(new LifeCycle.Listener() {
       @Override
       public void lifeCycleStopped(LifeCycle event) {
@@ -70,6 +71,9 @@ public final class FeedSockets {
       container.setMaxTextMessageSize(4096);
       container.setMaxBinaryMessageSize(4096);
       container.addMapping("regex|" + FEED_PATH.pattern(), (request, response, callback) -> {
+        // No permessage-deflate, which browsers offer: compressed video hardly shrinks, and each viewer would get its
+        // own zlib state (hundreds of KB) and its own compressed copy of every fragment instead of the shared one.
+        response.setExtensions(List.of());
         String peer = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
         Matcher path = FEED_PATH.matcher(Request.getPathInContext(request));
         if (!path.matches()) {
@@ -82,7 +86,7 @@ public final class FeedSockets {
         if (refused.isPresent()) {
           return new Refusal(refused.get().status(), refused.get().message());
         }
-        return new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, senders,
+        return new FeedViewer(streams.stream(streamId), maxQueueBytes, peer, sendStarts, senders,
             access.isRoomStream(streamId) ? AccessPolicy.memberIdOf(token) : null, openViewers,
             AccessPolicy.expiresEpochSecondsOf(token));
       });

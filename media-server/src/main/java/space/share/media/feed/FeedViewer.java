@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -25,13 +26,17 @@ import space.share.media.stream.StreamSubscriber;
 /**
  * One WebSocket viewer of the fMP4 feed (docs/protocol.md): a byte-bounded queue with at most one send in flight.
  *
- * <p>Fragments are shared, read-only, by every viewer: enqueueing is a pointer and a counter. A viewer whose queue
- * passes its byte bound drops what it has queued and waits for the next keyframe (it skips forward); one that has to
- * skip {@value #MAX_SKIPS} times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}.
- * Nothing it does slows the ingest or any other viewer.
+ * <p>Fragments are shared, read-only, by every viewer: enqueueing is a pointer and a counter, and sending hands
+ * Jetty a view of the shared buffer (never a per-viewer copy). A viewer whose queue passes its byte bound drops
+ * what it has queued and waits for the next keyframe (it skips forward); one that has to skip {@value #MAX_SKIPS}
+ * times within {@value #SKIP_WINDOW_MS} ms is closed with {@link MediaStatus#VIEWER_TOO_SLOW}. Nothing it does slows
+ * the ingest or any other viewer.
+ *
+ * <p>A joining viewer gets the header, the init segment, then one message of the fragments since the latest keyframe,
+ * queued together and sent back to back, so a player can show that keyframe at once.
  *
  * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
- * {@code scheduler} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
+ * {@code sendStarts} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
  * write itself is started outside the lock.
  */
 public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
@@ -40,36 +45,23 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   static final long SKIP_WINDOW_MS = 30_000;
   static final long CLOSE_GRACE_MS = 2_000;
 
-  /** A batch of fragments sent as one message stays below this (a few frames at desktop bitrates). */
-  static final int MAX_BATCH_BYTES = 1024 * 1024;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A queued message: text (control, never dropped), one fragment, or other binary (init segment, a batch). */
-  private record Outgoing(String text, Fragment fragment, ByteBuffer other) {
-    int bytes() {
-      return text != null ? text.length() : fragment != null ? fragment.sizeBytes() : other.remaining();
-    }
-
-    ByteBuffer binary() {
-      return fragment != null ? fragment.buffer() : other.duplicate();
-    }
-
-    boolean droppable() {
-      return fragment != null;
-    }
-  }
+  /** A queued init segment: a binary message of its own (the fragments queued behind it go out in the next one). */
+  private record Init(ByteBuffer bytes) {}
 
   private final LiveStream stream;
   private final int maxQueueBytes;
   private final String peerName;
+  private final Executor sendStarts;
   private final ScheduledExecutorService scheduler;
   /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
   private final String memberId;
   private final OpenViewers openViewers;
   /** When the viewer's token expires (epoch seconds; {@link Long#MAX_VALUE}: never): {@link OpenViewers} closes it then. */
   private final long expiresEpochSeconds;
-  private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
+  /** Text (a control message: never dropped), {@link Init} or {@link Fragment}, oldest first. */
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private Session session;
   private int queuedBytes;
   /** A drain is scheduled or running, or a send is in flight: at most one of these per viewer. */
@@ -99,8 +91,15 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   /** @param expiresEpochSeconds when the viewer's media token expires ({@link Long#MAX_VALUE}: it has none) */
   FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, ScheduledExecutorService scheduler,
       String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
+    this(stream, maxQueueBytes, peerName, scheduler, scheduler, memberId, openViewers, expiresEpochSeconds);
+  }
+
+  /** @param sendStarts starts socket writes off the ingest thread ({@link SendStarts}); {@code scheduler} times */
+  FeedViewer(LiveStream stream, int maxQueueBytes, String peerName, Executor sendStarts,
+      ScheduledExecutorService scheduler, String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
     this.expiresEpochSeconds = expiresEpochSeconds;
     this.stream = stream;
+    this.sendStarts = sendStarts;
     this.scheduler = scheduler;
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
@@ -171,7 +170,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       session = newSession;
     }
     if (!stream.isLive()) {
-      enqueue(new Outgoing("{\"type\":\"waiting\"}", null, null));
+      enqueue(List.of("{\"type\":\"waiting\"}"));
     }
     stream.subscribe(this);
     if (openViewers != null) {
@@ -201,6 +200,12 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
 
   @Override
   public void onInit(InitSegment init, int generation) {
+    onJoin(init, generation, List.of());
+  }
+
+  /** The header, the init segment, then {@code sinceKeyframe}: queued at once, so the GOP goes out as one message. */
+  @Override
+  public void onJoin(InitSegment init, int generation, List<Fragment> sinceKeyframe) {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("type", "header");
     header.put("streamId", stream.id());
@@ -212,13 +217,16 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     header.put("hasVideo", init.hasVideo());
     header.put("hasAudio", init.hasAudio());
     header.put("generation", generation);
+    List<Object> messages = new ArrayList<>(2 + sinceKeyframe.size());
+    messages.add(toJson(header));
+    messages.add(new Init(ByteBuffer.wrap(init.bytes()).asReadOnlyBuffer()));
+    messages.addAll(sinceKeyframe);
     synchronized (this) {
       // Whatever is queued belongs to the previous init segment: the new one starts afresh.
       dropQueuedFragments();
       awaitingKeyframe = false;
     }
-    enqueue(new Outgoing(toJson(header), null, null));
-    enqueue(new Outgoing(null, null, ByteBuffer.wrap(init.bytes()).asReadOnlyBuffer()));
+    enqueue(messages);
   }
 
   @Override
@@ -238,12 +246,12 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
         return;
       }
     }
-    enqueue(new Outgoing(null, fragment, null));
+    enqueue(List.of(fragment));
   }
 
   @Override
   public void onEnded() {
-    enqueue(new Outgoing("{\"type\":\"ended\"}", null, null));
+    enqueue(List.of("{\"type\":\"ended\"}"));
   }
 
   /** Called with the lock held when the queue is full. Returns whether {@code fragment} may still be queued. */
@@ -280,42 +288,44 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   }
 
   private void dropQueuedFragments() {
-    for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
-      Outgoing queued = it.next();
-      if (queued.droppable()) {
-        queuedBytes -= queued.bytes();
+    for (Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+      if (it.next() instanceof Fragment fragment) {
+        queuedBytes -= fragment.sizeBytes();
         droppedFragments++;
         it.remove();
       }
     }
   }
 
-  private void enqueue(Outgoing message) {
+  private void enqueue(List<?> messages) {
     boolean schedule;
     synchronized (this) {
       if (closed) {
         return;
       }
-      queue.add(message);
-      queuedBytes += message.bytes();
+      for (Object message : messages) {
+        queue.add(message);
+        queuedBytes += bytes(message);
+      }
       schedule = !draining && session != null;
       draining |= schedule;
     }
     if (schedule) {
       // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
-      scheduler.execute(this::drain);
+      sendStarts.execute(this::drain);
     }
   }
 
   /**
-   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together in the
-   * next message (a run of complete moof+mdat chunks is still valid input for a SourceBuffer), so a viewer that
-   * briefly falls behind costs one write instead of many. A send that completes inline loops here instead of
-   * recursing from its callback.
+   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together as the
+   * next message (a run of complete chunks is still valid input for a SourceBuffer), written
+   * as one WebSocket frame per chunk straight from the shared buffers (Jetty gathers the frames into few socket
+   * writes), so a viewer that briefly falls behind costs neither a copy nor a write per fragment. A send that
+   * completes inline loops here instead of recursing from its callback.
    */
   private void drain() {
     while (true) {
-      List<Outgoing> next;
+      List<Object> next;
       Session target;
       synchronized (this) {
         next = closed ? null : takeBatch();
@@ -327,12 +337,16 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
         completedInline = false;
         target = session;
       }
-      int bytes = next.stream().mapToInt(Outgoing::bytes).sum();
+      int bytes = next.stream().mapToInt(FeedViewer::bytes).sum();
       Callback done = Callback.from(() -> sent(bytes), this::failed);
-      if (next.get(0).text() != null) {
-        target.sendText(next.get(0).text(), done);
+      if (next.get(0) instanceof String text) {
+        target.sendText(text, done);
       } else {
-        target.sendBinary(join(next), done);
+        Callback partDone = Callback.from(() -> { }, this::failed);
+        for (int i = 0; i < next.size(); i++) {
+          boolean last = i == next.size() - 1;
+          target.sendPartialBinary(binary(next.get(i)), last, last ? done : partDone);
+        }
       }
       synchronized (this) {
         sendingOnCaller = false;
@@ -343,34 +357,33 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     }
   }
 
-  /** Called with the lock held: the next message, or the run of consecutive fragments to join into one. */
-  private List<Outgoing> takeBatch() {
-    Outgoing first = queue.poll();
+  /** Called with the lock held: the next text message or init segment, or the run of fragments to send as one. */
+  private List<Object> takeBatch() {
+    Object first = queue.poll();
     if (first == null) {
       return null;
     }
-    List<Outgoing> batch = new ArrayList<>(4);
+    if (!(first instanceof Fragment)) {
+      return List.of(first);
+    }
+    List<Object> batch = new ArrayList<>(4);
     batch.add(first);
-    int batchBytes = first.bytes();
-    while (first.fragment() != null && !queue.isEmpty() && queue.peek().fragment() != null
-        && batchBytes + queue.peek().bytes() <= MAX_BATCH_BYTES) {
-      Outgoing next = queue.poll();
-      batchBytes += next.bytes();
-      batch.add(next);
+    while (queue.peek() instanceof Fragment) {
+      batch.add(queue.poll());
     }
     return batch;
   }
 
-  /** Joins fragments outside the lock (the ingest thread may be waiting for it). */
-  private static ByteBuffer join(List<Outgoing> batch) {
-    if (batch.size() == 1) {
-      return batch.get(0).binary();
+  private static int bytes(Object message) {
+    if (message instanceof Fragment fragment) {
+      return fragment.sizeBytes();
     }
-    ByteBuffer joined = ByteBuffer.allocate(batch.stream().mapToInt(Outgoing::bytes).sum());
-    for (Outgoing fragment : batch) {
-      joined.put(fragment.binary());
-    }
-    return joined.flip();
+    return message instanceof Init init ? init.bytes().remaining() : ((String) message).length();
+  }
+
+  /** A view with its own position: Jetty consumes it as it writes. */
+  private static ByteBuffer binary(Object message) {
+    return message instanceof Fragment fragment ? fragment.buffer() : ((Init) message).bytes().duplicate();
   }
 
   private void sent(int bytes) {
@@ -388,6 +401,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
 
   private void failed(Throwable failure) {
     synchronized (this) {
+      if (closed && !draining) {
+        return; // a later frame of the same message failing too
+      }
       closed = true;
       draining = false;
       queue.clear();

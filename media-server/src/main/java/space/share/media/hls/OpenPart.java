@@ -83,7 +83,7 @@ final class OpenPart {
     byte[] data = new byte[size];
     int position = 0;
     for (Fragment fragment : fragments) {
-      System.arraycopy(fragment.data(), 0, data, position, fragment.sizeBytes());
+      fragment.buffer().get(data, position, fragment.sizeBytes());
       position += fragment.sizeBytes();
     }
     return data;

@@ -14,6 +14,7 @@ public interface MediaSink {
 
   void onAudioConfig(AudioConfig config);
 
+  /** {@code sample}'s bytes are lent for this call only (see {@link Sample#data()}): copy what is kept. */
   void onSample(Sample sample);
 
   /**

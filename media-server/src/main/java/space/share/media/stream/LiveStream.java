@@ -31,29 +31,43 @@ public final class LiveStream {
 
   /** A GOP cache longer than this is cut (a publisher with no keyframes); viewers then wait for the next one. */
   private static final int MAX_GOP_FRAGMENTS = 2_000;
+  /** Default of {@code media.gop-cache-max-bytes}: a 1 s GOP up to ~16 Mbps, a 2 s GOP up to ~8 Mbps. */
+  public static final int DEFAULT_GOP_CACHE_MAX_BYTES = 2 * 1024 * 1024;
   /** Notes about a publisher's odd media logged per publish; a publisher that keeps jumping its clock is not. */
   static final int MAX_NOTES_LOGGED = 20;
 
   private final String id;
   private final LatencyStats latency;
   private final MediaMetrics metrics;
+  private final int gopCacheMaxBytes;
   private final List<StreamSubscriber> subscribers = new CopyOnWriteArrayList<>();
 
   // Guarded by this. Written by the publisher; read by subscribe() and status readers.
   private Publisher publisher;
   private InitSegment init;
   private int generation;
+  /** The fragments since the latest keyframe, which a new viewer starts with; at most gopCacheMaxBytes. */
   private final List<Fragment> gop = new ArrayList<>();
+  private long gopBytes;
+  /** The cache starts at a video keyframe (else it holds audio only). */
+  private boolean gopHasKeyframe;
   private Instant liveSince;
 
-  LiveStream(String id, LatencyStats latency) {
-    this(id, latency, new MediaMetrics());
+  /** With meters of its own (tests). */
+  LiveStream(String id, LatencyStats latency, int gopCacheMaxBytes) {
+    this(id, latency, new MediaMetrics(), gopCacheMaxBytes);
   }
 
-  LiveStream(String id, LatencyStats latency, MediaMetrics metrics) {
+  /**
+   * @param metrics where this stream, and everything that serves it, counts
+   * @param gopCacheMaxBytes bound of the fragments kept since the latest keyframe; past it the cache is dropped and
+   *     viewers joining before the next keyframe start there
+   */
+  LiveStream(String id, LatencyStats latency, MediaMetrics metrics, int gopCacheMaxBytes) {
     this.id = id;
     this.latency = latency;
     this.metrics = metrics;
+    this.gopCacheMaxBytes = gopCacheMaxBytes;
   }
 
   /** Where this stream, and everything that serves it (feed viewers, LL-HLS), counts. */
@@ -86,15 +100,20 @@ public final class LiveStream {
     return publisher != null;
   }
 
-  /** Adds a subscriber; if the stream is live it first gets the init segment and the fragments since the keyframe. */
+  /**
+   * Adds a subscriber; if the stream is live it first gets the init segment and the fragments since the keyframe
+   * ({@link StreamSubscriber#onJoin}).
+   */
   public synchronized void subscribe(StreamSubscriber subscriber) {
     if (init != null) {
-      subscriber.onInit(init, generation);
-      for (Fragment fragment : gop) {
-        subscriber.onFragment(fragment);
-      }
+      subscriber.onJoin(init, generation, List.copyOf(gop));
     }
     subscribers.add(subscriber);
+  }
+
+  /** Bytes of the fragments a viewer joining now starts with (tests, status). */
+  public synchronized long gopCacheBytes() {
+    return gopBytes;
   }
 
   public void unsubscribe(StreamSubscriber subscriber) {
@@ -125,19 +144,26 @@ public final class LiveStream {
   private synchronized void publishInit(InitSegment newInit) {
     init = newInit;
     generation++;
-    gop.clear();
+    clearGop();
     for (StreamSubscriber subscriber : subscribers) {
       subscriber.onInit(newInit, generation);
     }
   }
 
   private synchronized void publishFragment(Fragment fragment) {
-    if (fragment.independent() || gop.size() >= MAX_GOP_FRAGMENTS) {
-      gop.clear();
+    if (fragment.independent() || gop.size() >= MAX_GOP_FRAGMENTS
+        || gopBytes + fragment.sizeBytes() > gopCacheMaxBytes) {
+      // Past the bound the GOP's start is gone, and with it what makes the rest decodable: a viewer joining now
+      // waits for the next keyframe (audio alone is still cached meanwhile, as before the first keyframe).
+      clearGop();
     }
-    // Before the first keyframe the cache holds audio only: a viewer joining then can start with sound.
-    if (fragment.independent() || !gop.isEmpty() || fragment.track() == Track.AUDIO) {
+    // Without a keyframe (before the first one, or after a cut) the cache holds audio only: a viewer joining then
+    // can start with sound.
+    if ((fragment.independent() || gopHasKeyframe || fragment.track() == Track.AUDIO)
+        && fragment.sizeBytes() <= gopCacheMaxBytes) {
       gop.add(fragment);
+      gopBytes += fragment.sizeBytes();
+      gopHasKeyframe |= fragment.independent();
     }
     for (StreamSubscriber subscriber : subscribers) {
       subscriber.onFragment(fragment);
@@ -153,11 +179,17 @@ public final class LiveStream {
     publisher = null;
     init = null;
     liveSince = null;
-    gop.clear();
+    clearGop();
     for (StreamSubscriber subscriber : subscribers) {
       subscriber.onEnded();
     }
     log.info("stream {}: publish by {} ended", id, ended.peer);
+  }
+
+  private void clearGop() {
+    gop.clear();
+    gopBytes = 0;
+    gopHasKeyframe = false;
   }
 
   /** The writer side of one publish: owns the muxer; only the publisher's thread touches its fields. */
@@ -207,7 +239,7 @@ public final class LiveStream {
       if (ended) {
         return;
       }
-      meters.frame(sample.track() == Track.VIDEO, sample.data().length);
+      meters.frame(sample.track() == Track.VIDEO, sample.data().remaining());
       boolean configChanged = muxer == null || !muxer.matches(videoConfig, audioConfig);
       if (configChanged) {
         // A new init segment starts at a video keyframe (or at once for audio-only), so it decodes on its own.

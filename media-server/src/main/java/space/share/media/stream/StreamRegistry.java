@@ -14,21 +14,31 @@ public final class StreamRegistry {
   private final MediaMetrics metrics;
   private final LatencyStats latency;
   private final List<Consumer<LiveStream>> creationListeners = new CopyOnWriteArrayList<>();
+  private final int gopCacheMaxBytes;
 
-  /** With meters of its own (tests, tools). */
+  /** With meters of its own and the default GOP cache bound (tests, tools). */
   public StreamRegistry() {
-    this(new MediaMetrics());
+    this(new MediaMetrics(), LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES);
   }
 
-  /** @param metrics where the streams and everything serving them count */
+  /** With the default GOP cache bound ({@link LiveStream#DEFAULT_GOP_CACHE_MAX_BYTES}). */
   public StreamRegistry(MediaMetrics metrics) {
+    this(metrics, LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES);
+  }
+
+  /**
+   * @param metrics where the streams and everything serving them count
+   * @param gopCacheMaxBytes bound of each stream's GOP cache ({@code media.gop-cache-max-bytes})
+   */
+  public StreamRegistry(MediaMetrics metrics, int gopCacheMaxBytes) {
     this.metrics = metrics;
     this.latency = new LatencyStats(metrics.serverLatency());
+    this.gopCacheMaxBytes = gopCacheMaxBytes;
   }
 
   public LiveStream stream(String id) {
     return streams.computeIfAbsent(id, key -> {
-      LiveStream stream = new LiveStream(key, latency, metrics);
+      LiveStream stream = new LiveStream(key, latency, metrics, gopCacheMaxBytes);
       creationListeners.forEach(listener -> listener.accept(stream));
       return stream;
     });

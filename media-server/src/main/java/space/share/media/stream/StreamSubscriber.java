@@ -1,5 +1,6 @@
 package space.share.media.stream;
 
+import java.util.List;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
 
@@ -12,6 +13,18 @@ import space.share.media.cmaf.InitSegment;
 public interface StreamSubscriber {
   /** A new init segment: the first of a publish, or a codec change. Fragments that follow belong to it. */
   void onInit(InitSegment init, int generation);
+
+  /**
+   * Subscribed to a live stream: its current init segment and the fragments since the latest keyframe (the first
+   * video one is that keyframe, unless the cache only holds audio), which a viewer can show at once; live fragments
+   * follow through {@link #onFragment}. By default, the same as {@link #onInit} then each fragment.
+   */
+  default void onJoin(InitSegment init, int generation, List<Fragment> sinceKeyframe) {
+    onInit(init, generation);
+    for (Fragment fragment : sinceKeyframe) {
+      onFragment(fragment);
+    }
+  }
 
   void onFragment(Fragment fragment);
 

@@ -3,6 +3,7 @@ package space.share.media.cmaf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import space.share.media.samples.AudioConfig;
@@ -23,11 +24,11 @@ class CmafMuxerTest {
 
   private static Sample video(long decodeTimeMs, int compositionOffsetMs, boolean keyframe) {
     return new Sample(Track.VIDEO, decodeTimeMs, compositionOffsetMs, keyframe,
-        HexFormat.of().parseHex("00000003" + "65aabb"), 0, ARRIVAL_EPOCH_MS);
+        ByteBuffer.wrap(HexFormat.of().parseHex("00000003" + "65aabb")), 0, ARRIVAL_EPOCH_MS);
   }
 
   private static Sample audio(long decodeTimeMs) {
-    return new Sample(Track.AUDIO, decodeTimeMs, 0, true, HexFormat.of().parseHex("21100508"), 0, ARRIVAL_EPOCH_MS);
+    return new Sample(Track.AUDIO, decodeTimeMs, 0, true, ByteBuffer.wrap(HexFormat.of().parseHex("21100508")), 0, ARRIVAL_EPOCH_MS);
   }
 
   @Test
@@ -43,8 +44,8 @@ class CmafMuxerTest {
     CmafMuxer muxer = new CmafMuxer(VIDEO, AUDIO, /* announcedFrameRate= */ 30);
     Fragment key = muxer.fragment(video(/* decodeTimeMs= */ 1_000, /* compositionOffsetMs= */ 0, true));
     Fragment sound = muxer.fragment(audio(/* decodeTimeMs= */ 1_000));
-    Golden.assertMatches("fragment-key-then-audio.txt", BoxWalker.render(key.data()) + "--\n"
-        + BoxWalker.render(sound.data()));
+    Golden.assertMatches("fragment-key-then-audio.txt", BoxWalker.render(key.copyBytes()) + "--\n"
+        + BoxWalker.render(sound.copyBytes()));
     assertTrue(key.independent());
     assertEquals(1_000_000, key.decodeTimeUs());
   }
@@ -53,7 +54,7 @@ class CmafMuxerTest {
   void trun_withBFrames_writesSignedCompositionOffsets() {
     CmafMuxer muxer = new CmafMuxer(VIDEO, null, 30);
     muxer.fragment(video(0, 66, true));
-    String tree = BoxWalker.render(muxer.fragment(video(33, -33, false)).data());
+    String tree = BoxWalker.render(muxer.fragment(video(33, -33, false)).copyBytes());
     assertTrue(tree.contains("trun size=36 v=1 flags=0xf01"), tree);
     assertTrue(tree.contains("composition_offset=-2970"), tree);
     assertTrue(tree.contains("flags=0x1010000"), tree); // non-sync sample

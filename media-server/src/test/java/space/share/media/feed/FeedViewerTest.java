@@ -23,9 +23,15 @@ import space.share.media.stream.StreamRegistry;
 class FeedViewerTest {
   private static final int MAX_QUEUE_BYTES = 10_000;
 
-  /** An in-memory socket: records sends and lets the test decide when each completes. */
+  /**
+   * An in-memory socket: records sends and lets the test decide when each completes. A binary message sent as
+   * partial frames is recorded whole, when its last frame comes, with its frames in {@link #frames}.
+   */
   static final class FakeSocket {
     final List<Object> sent = new ArrayList<>();
+    /** The frames of each binary message, in the order of {@link #sent}'s binary messages. */
+    final List<List<ByteBuffer>> frames = new ArrayList<>();
+    private final List<ByteBuffer> partial = new ArrayList<>();
     final List<Callback> pending = new ArrayList<>();
     boolean completeInline;
     Integer closeCode;
@@ -35,7 +41,11 @@ class FeedViewerTest {
           (proxy, method, args) -> {
             switch (method.getName()) {
               case "sendText" -> send(args[0], (Callback) args[1]);
-              case "sendBinary" -> send(((ByteBuffer) args[0]).duplicate(), (Callback) args[1]);
+              case "sendBinary" -> {
+                frames.add(List.of(((ByteBuffer) args[0]).duplicate()));
+                send(((ByteBuffer) args[0]).duplicate(), (Callback) args[1]);
+              }
+              case "sendPartialBinary" -> sendPartial((ByteBuffer) args[0], (Boolean) args[1], (Callback) args[2]);
               case "close" -> closeCode = args == null ? 1000 : (Integer) args[0];
               case "isOpen" -> {
                 return closeCode == null;
@@ -49,8 +59,24 @@ class FeedViewerTest {
           });
     }
 
+    private void sendPartial(ByteBuffer frame, boolean last, Callback callback) {
+      partial.add(frame);
+      if (last) {
+        ByteBuffer whole = ByteBuffer.allocate(partial.stream().mapToInt(ByteBuffer::remaining).sum());
+        partial.forEach(f -> whole.put(f.duplicate()));
+        frames.add(List.copyOf(partial));
+        partial.clear();
+        sent.add(whole.flip());
+      }
+      complete(callback);
+    }
+
     private void send(Object message, Callback callback) {
       sent.add(message);
+      complete(callback);
+    }
+
+    private void complete(Callback callback) {
       if (completeInline) {
         callback.succeed();
       } else {
@@ -114,7 +140,8 @@ class FeedViewerTest {
   }
 
   private Fragment fragment(boolean keyframe, int sizeBytes) {
-    return new Fragment(new byte[sizeBytes], Track.VIDEO, keyframe, ++sequence, 0, 33_333, 0, 0);
+    return new Fragment(ByteBuffer.allocateDirect(sizeBytes).asReadOnlyBuffer(), Track.VIDEO, keyframe, ++sequence,
+        0, 33_333, 0, 0);
   }
 
   @Test
@@ -187,6 +214,58 @@ class FeedViewerTest {
         .toString());
     assertEquals(3, ((ByteBuffer) socket.sent.get(2)).remaining());
     assertEquals(3, socket.sent.size());
+  }
+
+  @Test
+  void onJoin_sendsHeaderInitThenOneMessageOfTheFragmentsWrittenFromTheSharedBuffers() {
+    socket.completeAll(); // "waiting"
+    Fragment key = fragment(true, 300);
+    Fragment delta = fragment(false, 40);
+    Fragment audio = fragment(false, 50);
+    viewer.onJoin(new space.share.media.cmaf.InitSegment(new byte[] {1, 2, 3}, "avc1.64001f", 1280, 720, 30, true,
+        false), 1, List.of(key, delta, audio));
+    socket.completeAll();
+    socket.completeAll();
+    socket.completeAll();
+    assertEquals(4, socket.sent.size(), socket.sent.toString());
+    assertTrue(socket.sent.get(1) instanceof String header && header.contains("\"type\":\"header\""));
+    assertEquals(List.of(3), socket.frames.get(0).stream().map(ByteBuffer::remaining).toList(), "the init segment");
+    List<ByteBuffer> frames = socket.frames.get(1);
+    assertEquals(List.of(300, 40, 50), frames.stream().map(ByteBuffer::remaining).toList(),
+        "the next message is the keyframe and the fragments since, one frame each");
+    assertTrue(frames.stream().allMatch(f -> f.isDirect() && f.isReadOnly()),
+        "a fragment was copied for the viewer instead of sent from the shared buffer");
+    assertEquals(0, viewer.queuedBytes());
+  }
+
+  @Test
+  void subscribe_midGopOfALiveStream_firstMessageStartsWithTheKeyframe() throws Exception {
+    var stream = new StreamRegistry().stream("live");
+    var sink = stream.beginPublish("10.0.0.7:5000");
+    sink.onVideoConfig(new space.share.media.samples.VideoConfig(space.share.media.testing.AvcFixtures
+        .avcDecoderConfigurationRecord(space.share.media.testing.AvcFixtures.SPS_720P_HIGH,
+            space.share.media.testing.AvcFixtures.PPS_HIGH), 1280, 720, "avc1.64001f"));
+    long[] sizes = {9_000, 700, 9_500, 600, 650}; // keyframes 9 000 and 9 500 bytes
+    for (int i = 0; i < sizes.length; i++) {
+      ByteBuffer nal = ByteBuffer.allocate((int) sizes[i]).putInt(0, (int) sizes[i] - 4);
+      sink.onSample(new space.share.media.samples.Sample(Track.VIDEO, i * 33L, 0, sizes[i] > 5_000, nal, 0, 0));
+    }
+    FakeSocket joining = new FakeSocket();
+    joining.completeInline = true;
+    FeedViewer late = new FeedViewer(stream, MAX_QUEUE_BYTES * 10, "late-peer", scheduler);
+    late.onWebSocketOpen(joining.session());
+    assertTrue(joining.sent.get(0) instanceof String header && header.contains("\"type\":\"header\""));
+    assertEquals(1, joining.frames.get(0).size(), "the init segment");
+    List<ByteBuffer> frames = joining.frames.get(1);
+    assertEquals(3, frames.size(), "the second keyframe and the two frames after it");
+    String firstFragment = space.share.media.testing.BoxWalker.render(bytes(frames.get(0)));
+    assertTrue(firstFragment.contains("flags=0x2000000") && firstFragment.contains("size=9500"), firstFragment);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
   }
 
   @Test

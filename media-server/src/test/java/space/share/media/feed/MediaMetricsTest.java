@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ class MediaMetricsTest {
   }
 
   private static Sample audio(int index) {
-    return new Sample(Track.AUDIO, index * 21L, 0, true, AAC_FRAME, System.nanoTime(), System.currentTimeMillis());
+    return new Sample(Track.AUDIO, index * 21L, 0, true, ByteBuffer.wrap(AAC_FRAME), System.nanoTime(), System.currentTimeMillis());
   }
 
   @Test
@@ -110,7 +111,7 @@ class MediaMetricsTest {
     FeedViewer viewer = new FeedViewer(stream, 10_000, "slow-peer", scheduler);
     viewer.onWebSocketOpen(socket.session());
     for (int i = 0; i < 50; i++) {
-      viewer.onFragment(new Fragment(new byte[4_000], Track.VIDEO, i % 5 == 0, i, 0, 33_333, 0, 0));
+      viewer.onFragment(new Fragment(ByteBuffer.allocateDirect(4_000).asReadOnlyBuffer(), Track.VIDEO, i % 5 == 0, i, 0, 33_333, 0, 0));
     }
     assertEquals(1.0, scrape().value("share_space_media_feed_viewers_closed_total", "reason", "too_slow"));
     assertEquals(0.0, scrape().value("share_space_media_feed_viewers_closed_total", "reason", "revoked"));

@@ -82,6 +82,6 @@ final class FakePublisher {
     byte[] data = label.getBytes(StandardCharsets.US_ASCII);
     long arrivalEpochMs = wallOffsetMs + decodeUs / 1000;
     lastArrivalEpochMs = arrivalEpochMs;
-    subscriber.onFragment(new Fragment(data, track, key, ++sequence, decodeUs, durationUs, 0, arrivalEpochMs));
+    subscriber.onFragment(new Fragment(java.nio.ByteBuffer.wrap(data).asReadOnlyBuffer(), track, key, ++sequence, decodeUs, durationUs, 0, arrivalEpochMs));
   }
 }

@@ -35,7 +35,7 @@ class LiveStreamNotesTest {
 
   @Test
   void onNote_manyNotesFromOnePublisher_logsABoundedNumberNamingStreamAndPeer() throws Exception {
-    MediaSink sink = new LiveStream("room1", new LatencyStats()).beginPublish("10.0.0.7:5000");
+    MediaSink sink = new LiveStream("room1", new LatencyStats(), LiveStream.DEFAULT_GOP_CACHE_MAX_BYTES).beginPublish("10.0.0.7:5000");
     for (int i = 0; i < LiveStream.MAX_NOTES_LOGGED + 50; i++) {
       sink.onNote("timestamp discontinuity " + i);
     }

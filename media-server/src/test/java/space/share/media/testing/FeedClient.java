@@ -158,19 +158,13 @@ public final class FeedClient implements Session.Listener.AutoDemanding, AutoClo
   }
 
   /**
-   * Every fragment's moof box received, in order, skipping the init segment that follows each header (a binary
-   * message may batch several fragments).
+   * Every fragment's moof box received, in order (a binary message may batch several fragments; the one after each
+   * header starts with the init segment, whose boxes are passed over).
    */
   public synchronized List<byte[]> moofs() {
     List<byte[]> moofs = new ArrayList<>();
-    boolean init = true;
     for (Message message : messages) {
       if (message.text() != null) {
-        init = message.isType("header");
-        continue;
-      }
-      if (init) {
-        init = false; // the init segment follows the header
         continue;
       }
       ByteBuffer data = ByteBuffer.wrap(message.binary());

@@ -1,5 +1,6 @@
 package space.share.media.ingest.flv;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,21 +67,30 @@ public final class FlvTagDemuxer {
             + rawMs + " ms after " + previousRawMs + " ms; the timeline continues at " + continuedAtMs + " ms"));
   }
 
+  /** {@link #video(ByteBuffer, long, long, long)} of a whole array (tests, tools). */
+  public void video(byte[] body, long timestampMs, long arrivalNanos, long arrivalEpochMs)
+      throws MediaFormatException {
+    video(ByteBuffer.wrap(body), timestampMs, arrivalNanos, arrivalEpochMs);
+  }
+
   /**
-   * @param body the tag body, owned by the caller; the bytes a sample keeps are copied
+   * @param tag the tag body from its position to its limit, the caller's: read during this call and not kept. A
+   *     sample's bytes are a view of it (no copy here), lent to the sink for its {@link MediaSink#onSample} call.
    * @param timestampMs the RTMP message timestamp (32-bit, unsigned)
    * @throws MediaFormatException the stream cannot go on; every later call is refused too
    */
-  public void video(byte[] body, long timestampMs, long arrivalNanos, long arrivalEpochMs)
+  public void video(ByteBuffer tag, long timestampMs, long arrivalNanos, long arrivalEpochMs)
       throws MediaFormatException {
     ensureOpen();
     try {
-      if (body.length < 1) {
+      ByteBuffer body = tag.slice(); // index 0 is the tag's first byte
+      int length = body.remaining();
+      if (length < 1) {
         throw MediaFormatException.malformed("empty video tag");
       }
-      int frameType = (body[0] >> 4) & 0x0F; // UB[4] FrameType
-      int codecId = body[0] & 0x0F; // UB[4] CodecID
-      if ((body[0] & 0x80) != 0) {
+      int frameType = (body.get(0) >> 4) & 0x0F; // UB[4] FrameType
+      int codecId = body.get(0) & 0x0F; // UB[4] CodecID
+      if ((body.get(0) & 0x80) != 0) {
         throw MediaFormatException.unsupported("Enhanced RTMP video (FourCC codecs)");
       }
       if (codecId != CODEC_ID_AVC) {
@@ -89,15 +99,15 @@ public final class FlvTagDemuxer {
       if (frameType == 5) {
         return; // video info/command frame: carries no picture
       }
-      if (body.length < 5) {
+      if (length < 5) {
         throw MediaFormatException.malformed("AVC video tag shorter than 5 bytes");
       }
-      int avcPacketType = body[1] & 0xFF; // UI8 AVCPacketType
+      int avcPacketType = body.get(1) & 0xFF; // UI8 AVCPacketType
       // SI24 CompositionTime, signed
-      int compositionOffsetMs = ((body[2] << 16) | ((body[3] & 0xFF) << 8) | (body[4] & 0xFF));
+      int compositionOffsetMs = ((body.get(2) << 16) | ((body.get(3) & 0xFF) << 8) | (body.get(4) & 0xFF));
       switch (avcPacketType) {
         case 0 -> {
-          if (body.length == 5) {
+          if (length == 5) {
             if (!videoAnnounced && !videoConfigured) {
               sink.onNote("ignored an empty AVC sequence header (as ffmpeg's tee muxer sends); waiting for a real one"
                   + " or for SPS and PPS in a keyframe");
@@ -105,13 +115,13 @@ public final class FlvTagDemuxer {
             videoAnnounced = true;
             return;
           }
-          sink.onVideoConfig(AvcConfigReader.read(Arrays.copyOfRange(body, 5, body.length)));
+          sink.onVideoConfig(AvcConfigReader.read(copyFrom(body, 5)));
           videoConfigured = true;
           inBandRecord = null;
         }
         case 1 -> {
-          byte[] data = copyPayload(body, 5);
-          if (data.length == 0) {
+          ByteBuffer data = payload(body, 5);
+          if (!data.hasRemaining()) {
             return; // an empty access unit: nothing to decode
           }
           boolean publisherSentAvcc = videoConfigured && inBandRecord == null;
@@ -145,28 +155,36 @@ public final class FlvTagDemuxer {
     }
   }
 
-  /** Same contract as {@link #video}, for an audio tag body. */
+  /** {@link #audio(ByteBuffer, long, long, long)} of a whole array (tests, tools). */
   public void audio(byte[] body, long timestampMs, long arrivalNanos, long arrivalEpochMs)
+      throws MediaFormatException {
+    audio(ByteBuffer.wrap(body), timestampMs, arrivalNanos, arrivalEpochMs);
+  }
+
+  /** Same contract as {@link #video(ByteBuffer, long, long, long)}, for an audio tag body. */
+  public void audio(ByteBuffer tag, long timestampMs, long arrivalNanos, long arrivalEpochMs)
       throws MediaFormatException {
     ensureOpen();
     try {
-      if (body.length < 2) {
+      ByteBuffer body = tag.slice();
+      int length = body.remaining();
+      if (length < 2) {
         throw MediaFormatException.malformed("audio tag shorter than 2 bytes");
       }
-      int soundFormat = (body[0] >> 4) & 0x0F; // UB[4] SoundFormat
+      int soundFormat = (body.get(0) >> 4) & 0x0F; // UB[4] SoundFormat
       if (soundFormat != SOUND_FORMAT_AAC) {
         throw MediaFormatException.unsupported("audio sound format " + soundFormat + " (only AAC, format 10)");
       }
-      int aacPacketType = body[1] & 0xFF; // UI8 AACPacketType
+      int aacPacketType = body.get(1) & 0xFF; // UI8 AACPacketType
       switch (aacPacketType) {
         case 0 -> {
-          if (body.length == 2) {
+          if (length == 2) {
             if (!audioConfigured) {
               sink.onNote("ignored an empty AAC sequence header; waiting for a real one");
             }
             return;
           }
-          sink.onAudioConfig(AacConfigReader.read(Arrays.copyOfRange(body, 2, body.length)));
+          sink.onAudioConfig(AacConfigReader.read(copyFrom(body, 2)));
           audioConfigured = true;
         }
         case 1 -> {
@@ -178,8 +196,8 @@ public final class FlvTagDemuxer {
             awaitConfig("AVC sequence header after the empty one (nor SPS and PPS in a keyframe)");
             return;
           }
-          byte[] data = copyPayload(body, 2);
-          if (data.length > 0) {
+          ByteBuffer data = payload(body, 2);
+          if (data.hasRemaining()) {
             sink.onSample(new Sample(Track.AUDIO, clock.unwrap(Track.AUDIO, timestampMs), 0, true, data, arrivalNanos,
                 arrivalEpochMs));
           }
@@ -210,23 +228,22 @@ public final class FlvTagDemuxer {
    * Configures video from the SPS and PPS carried in a keyframe (AVCC-framed, already checked), when the
    * publisher sent no usable sequence header; later keyframes may carry new ones (a resolution change).
    */
-  private void configureFromInBandParameterSets(byte[] data) throws MediaFormatException {
+  private void configureFromInBandParameterSets(ByteBuffer data) throws MediaFormatException {
     byte[] sps = null;
     List<byte[]> ppsList = new ArrayList<>();
-    int position = 0;
-    while (position < data.length) {
-      int nalLength = ((data[position] & 0xFF) << 24) | ((data[position + 1] & 0xFF) << 16)
-          | ((data[position + 2] & 0xFF) << 8) | (data[position + 3] & 0xFF);
+    int position = data.position();
+    while (position < data.limit()) {
+      int nalLength = data.getInt(position);
       int start = position + 4;
       position = start + nalLength;
       if (nalLength == 0) {
         continue;
       }
-      int nalType = data[start] & 0x1F;
+      int nalType = data.get(start) & 0x1F;
       if (nalType == NAL_TYPE_SPS && sps == null) {
-        sps = Arrays.copyOfRange(data, start, position);
+        sps = copyRange(data, start, position);
       } else if (nalType == NAL_TYPE_PPS && ppsList.size() <= 0xFF) {
-        ppsList.add(Arrays.copyOfRange(data, start, position));
+        ppsList.add(copyRange(data, start, position));
       }
     }
     if (sps == null || ppsList.isEmpty()) {
@@ -246,16 +263,28 @@ public final class FlvTagDemuxer {
     videoConfigured = true;
   }
 
-  private static byte[] copyPayload(byte[] body, int offset) throws MediaFormatException {
-    int length = body.length - offset;
+  /** The sample's bytes in the tag body: a read-only view, not a copy (the muxer makes the one copy). */
+  private static ByteBuffer payload(ByteBuffer body, int offset) throws MediaFormatException {
+    int length = body.limit() - offset;
     if (length > MAX_SAMPLE_BYTES) {
       throw MediaFormatException.unsupported("sample of " + length + " bytes (limit " + MAX_SAMPLE_BYTES + ")");
     }
-    return Arrays.copyOfRange(body, offset, body.length);
+    return body.slice(offset, length).asReadOnlyBuffer();
+  }
+
+  /** A sequence header's or parameter set's bytes: small, kept by the config, so copied. */
+  private static byte[] copyFrom(ByteBuffer body, int offset) {
+    return copyRange(body, offset, body.limit());
+  }
+
+  private static byte[] copyRange(ByteBuffer buffer, int start, int end) {
+    byte[] bytes = new byte[end - start];
+    buffer.get(start, bytes);
+    return bytes;
   }
 
   /** AVCC framing: a chain of 4-byte big-endian lengths that must end exactly at the end of the sample. */
-  private static void checkNalFraming(byte[] data) throws MediaFormatException {
+  private static void checkNalFraming(ByteBuffer data) throws MediaFormatException {
     String error = NalFraming.firstFramingError(data);
     if (error != null) {
       throw MediaFormatException.malformed(error);

@@ -1,6 +1,7 @@
 package space.share.media.ingest.flv;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * The two ways an H.264 access unit's NAL units are delimited: AVCC (ISO/IEC 14496-15 5.3.4.2, a 4-byte big-endian
@@ -10,21 +11,22 @@ import java.io.ByteArrayOutputStream;
 final class NalFraming {
   private NalFraming() {}
 
-  /** Whether the sample is a chain of 4-byte lengths that ends exactly at its end. */
-  static boolean isLengthPrefixed(byte[] data) {
+  /** Whether the sample (position to limit) is a chain of 4-byte lengths that ends exactly at its end. */
+  static boolean isLengthPrefixed(ByteBuffer data) {
     return firstFramingError(data) == null;
   }
 
-  /** The reason the sample is not well-formed AVCC, or null. */
-  static String firstFramingError(byte[] data) {
-    int position = 0;
-    while (position < data.length) {
-      if (data.length - position < 4) {
-        return "truncated NAL unit length at byte " + position;
+  /** The reason the sample (position to limit) is not well-formed AVCC, or null. Reads without moving. */
+  static String firstFramingError(ByteBuffer data) {
+    int start = data.position();
+    int end = data.limit();
+    int position = start;
+    while (position < end) {
+      if (end - position < 4) {
+        return "truncated NAL unit length at byte " + (position - start);
       }
-      long nalLength = ((data[position] & 0xFFL) << 24) | ((data[position + 1] & 0xFF) << 16)
-          | ((data[position + 2] & 0xFF) << 8) | (data[position + 3] & 0xFF);
-      if (nalLength > data.length - position - 4) {
+      long nalLength = data.getInt(position) & 0xFFFF_FFFFL;
+      if (nalLength > end - position - 4) {
         return "NAL unit of " + nalLength + " bytes overruns the sample";
       }
       position += 4 + (int) nalLength;
@@ -33,18 +35,22 @@ final class NalFraming {
   }
 
   /** Whether the sample opens with an Annex B start code ({@code 00 00 01}, or {@code 00 00 00 01}). */
-  static boolean startsWithStartCode(byte[] data) {
-    return (data.length >= 3 && data[0] == 0 && data[1] == 0 && data[2] == 1)
-        || (data.length >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 1);
+  static boolean startsWithStartCode(ByteBuffer data) {
+    int p = data.position();
+    int length = data.remaining();
+    return (length >= 3 && data.get(p) == 0 && data.get(p + 1) == 0 && data.get(p + 2) == 1)
+        || (length >= 4 && data.get(p) == 0 && data.get(p + 1) == 0 && data.get(p + 2) == 0 && data.get(p + 3) == 1);
   }
 
   /**
    * Rewrites an Annex B access unit with 4-byte lengths. Emulation prevention (H.264 7.4.1) keeps {@code 00 00 01}
    * out of NAL unit payloads, so every occurrence is a start code; zero bytes before one belong to the byte stream
    * (leading_zero_8bits / trailing_zero_8bits, B.1.2) and are dropped. The output is at most one byte per NAL unit
-   * longer than the input.
+   * longer than the input. The one copy of a frame besides the fragment's, for publishers that send Annex B only.
    */
-  static byte[] annexBToLengthPrefixed(byte[] data) {
+  static ByteBuffer annexBToLengthPrefixed(ByteBuffer view) {
+    byte[] data = new byte[view.remaining()];
+    view.duplicate().get(data);
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 16);
     int nalStart = -1;
     int i = 0;
@@ -62,7 +68,7 @@ final class NalFraming {
     if (nalStart >= 0) {
       writeNal(out, data, nalStart, data.length);
     }
-    return out.toByteArray();
+    return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
   }
 
   private static void writeNal(ByteArrayOutputStream out, byte[] data, int start, int end) {

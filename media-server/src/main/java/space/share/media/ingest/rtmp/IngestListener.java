@@ -1,5 +1,6 @@
 package space.share.media.ingest.rtmp;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.red5.io.amf.Input;
@@ -15,8 +16,9 @@ import space.share.media.samples.MediaSink;
 import space.share.media.samples.StreamMetadata;
 
 /**
- * Copies each RTMP media message out of Red5's buffer (Red5 reuses it once we return) and feeds the FLV demuxer:
- * the last place Red5 and MINA types are seen.
+ * Hands each RTMP media message to the FLV demuxer as a read-only {@link ByteBuffer} view of Red5's buffer: the last
+ * place Red5 and MINA types are seen. Nothing is copied here: Red5 reuses the buffer once we return, and everything
+ * downstream runs within this call, up to the CMAF muxer, which copies the frame once into the fragment.
  *
  * <p>Threading: Red5 calls {@link #packetReceived} for one connection one packet at a time, in order, on rotating
  * pool threads; that is the stream's single writer.
@@ -52,9 +54,9 @@ final class IngestListener implements IStreamListener {
     byte type = packet.getDataType();
     try {
       switch (type) {
-        case TYPE_VIDEO -> demuxer.video(copy(packet.getData()), packet.getTimestamp() & 0xFFFF_FFFFL, arrivalNanos,
+        case TYPE_VIDEO -> demuxer.video(view(packet.getData()), packet.getTimestamp() & 0xFFFF_FFFFL, arrivalNanos,
             arrivalEpochMs);
-        case TYPE_AUDIO -> demuxer.audio(copy(packet.getData()), packet.getTimestamp() & 0xFFFF_FFFFL, arrivalNanos,
+        case TYPE_AUDIO -> demuxer.audio(view(packet.getData()), packet.getTimestamp() & 0xFFFF_FFFFL, arrivalNanos,
             arrivalEpochMs);
         case TYPE_DATA -> readMetadata(packet.getData());
         default -> { } // aggregate and other message types carry no media we use
@@ -72,12 +74,11 @@ final class IngestListener implements IStreamListener {
     }
   }
 
-  private static byte[] copy(IoBuffer data) {
+  /** The whole message body (Red5 may have read into it), read-only, valid until this listener returns. */
+  private static ByteBuffer view(IoBuffer data) {
     IoBuffer view = data.duplicate();
     view.rewind();
-    byte[] bytes = new byte[view.remaining()];
-    view.get(bytes);
-    return bytes;
+    return view.buf().slice().asReadOnlyBuffer();
   }
 
   /** onMetaData: an AMF0 string then an ECMA array. Only the frame rate matters downstream. */
