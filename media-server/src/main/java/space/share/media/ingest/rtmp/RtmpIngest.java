@@ -148,7 +148,8 @@ public final class RtmpIngest implements AutoCloseable {
       return ioHandler;
     });
     spring.registerBean("rtmpMinaConnection", RTMPMinaConnection.class, () -> {
-      RTMPMinaConnection connection = new RTMPMinaConnection();
+      // Red5's close races itself when a publisher hangs up; SerialCloseConnection says how, and why it ends streams.
+      RTMPMinaConnection connection = new SerialCloseConnection();
       connection.setScheduler(scheduler);
       connection.setExecutor(executor);
       connection.setPingInterval(5_000);
