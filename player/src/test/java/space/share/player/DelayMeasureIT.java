@@ -36,8 +36,8 @@ class DelayMeasureIT extends RealMediaBase {
           chromium.driver.findElement(By.id("unmute-btn")).click();
           if (webCodecs) wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
         }
-        Thread.sleep(4000); // settle: the GOP burst at start, the first seek
-        Measured m = measure(12_000);
+        settle(120, 40); // past the start: the GOP burst, the first seek (about 4 s of frames)
+        Measured m = measureFrames(360, 60); // about 12 s at 30 fps
         lines.add(String.format("round %d %-9s %-5s %-20s %s%s", round, p[0], p[1], p[2].isEmpty() ? "(defaults)" : p[2], m.line(), webCodecsLine(m)));
         chromium.driver.get("about:blank");
       }

@@ -114,13 +114,10 @@ abstract class PageTestBase {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100 * sorted.size()) - 1));
   }
 
-  /** Collects the independent (stamped) and in-page delays for measureMs; returns a summary line. */
-  @SuppressWarnings("unchecked")
-  Measured measure(long measureMs) throws InterruptedException {
-    chromium.js(StampedFrames.READER_JS);
-    chromium.js("window.shareSpace.resetDelays && window.shareSpace.resetDelays()");
-    Thread.sleep(measureMs); // a benchmark's measuring window (DelayMeasureIT, RoomDelayIT), not a synchronization
-    return measured();
+  /** Waits until {@code frames} more frames were shown (counted afresh) before a measurement. */
+  void settle(int frames, int timeoutSeconds) {
+    chromium.js("window.shareSpace.resetDelays()");
+    wait(timeoutSeconds).until(d -> ((Number) stats().get("delaySamples")).intValue() >= frames);
   }
 
   /**

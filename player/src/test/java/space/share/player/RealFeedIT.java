@@ -19,8 +19,7 @@ class RealFeedIT extends RealMediaBase {
     wait(25).until(d -> pill().equals("live"));
     wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 30);
     // Past the start (the GOP burst, the first seek): 2 s more of shown frames, then 10 s measured.
-    chromium.js("window.shareSpace.resetDelays()");
-    wait(20).until(d -> ((Number) stats().get("delaySamples")).intValue() > 60);
+    settle(61, 20);
     chromium.js("document.getElementById('stats-btn').click()");
     Measured m = measureFrames(300, 40);
     screenshot("room-real-media-server");

@@ -42,8 +42,8 @@ class RoomDelayIT extends RealMediaBase {
               if (decoder.equals("mse")) wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
               else wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
             }
-            Thread.sleep(4000); // settle: the GOP burst at start, the first seek
-            Measured m = measure(12_000);
+            settle(120, 40); // past the start: the GOP burst, the first seek (about 4 s of frames)
+            Measured m = measureFrames(360, 60); // about 12 s at 30 fps
             lines.add(String.format("round %d %-9s %-11s %s%s", round, decoder, sound ? "with sound" : "muted", m.line(), DelayMeasureIT.webCodecsLine(m)));
             chromium.driver.get("about:blank");
           }
