@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.feed;
+import static space.share.media.testing.LocalUrls.http;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -45,20 +48,12 @@ class MediaServerIT {
     server.close();
   }
 
-  private static String rtmp(String key) {
-    return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + key;
-  }
-
-  private static String feed(String streamId) {
-    return "ws://127.0.0.1:" + server.httpPort() + "/live/" + streamId + "/feed";
-  }
-
   @Test
   void feed_fromFfmpegPublish_decodesEveryFrameWithRightSizeAndTiming() throws Exception {
-    try (FeedClient viewer = FeedClient.connect(feed("count"))) {
+    try (FeedClient viewer = FeedClient.connect(feed(server, "count"))) {
       viewer.await(m -> m.isType("waiting"), 5_000);
       Ffmpeg.Result publish = Ffmpeg.await(
-          Ffmpeg.publishTestPattern(rtmp("count-key"), "640x360", 30, 4, List.of("-b:v", "1M")), 30_000);
+          Ffmpeg.publishTestPattern(rtmp(server, "count-key"), "640x360", 30, 4, List.of("-b:v", "1M")), 30_000);
       assertEquals(0, publish.exitCode(), publish.output());
       viewer.await(m -> m.isType("ended"), 10_000);
 
@@ -94,9 +89,9 @@ class MediaServerIT {
 
   @Test
   void feed_publisherWithBFrames_keepsCompositionOffsetsAndFrameOrder() throws Exception {
-    try (FeedClient viewer = FeedClient.connect(feed("bframes"))) {
+    try (FeedClient viewer = FeedClient.connect(feed(server, "bframes"))) {
       // Like OBS's default x264 settings: B-frames, so presentation order differs from decode order.
-      Ffmpeg.Result publish = Ffmpeg.await(Ffmpeg.publishTestPattern(rtmp("bframes-key"), "320x240", 30, 3,
+      Ffmpeg.Result publish = Ffmpeg.await(Ffmpeg.publishTestPattern(rtmp(server, "bframes-key"), "320x240", 30, 3,
           List.of("-preset", "veryfast", "-tune", "film", "-bf", "2", "-profile:v", "high")), 30_000);
       assertEquals(0, publish.exitCode(), publish.output());
       viewer.await(m -> m.isType("ended"), 10_000);
@@ -118,11 +113,11 @@ class MediaServerIT {
 
   @Test
   void feed_viewerJoiningMidStream_startsAtKeyframeAndDecodes() throws Exception {
-    Process publish = Ffmpeg.publishTestPattern(rtmp("late-key"), "320x240", 30, 4, List.of());
-    try (FeedClient probe = FeedClient.connect(feed("late"))) {
+    Process publish = Ffmpeg.publishTestPattern(rtmp(server, "late-key"), "320x240", 30, 4, List.of());
+    try (FeedClient probe = FeedClient.connect(feed(server, "late"))) {
       // Joins mid-stream, about 1.5 s in (a GOP is one second): a fragment a sample, 30 video + ~47 audio a second.
       probe.awaitFragments(115, 15_000);
-      try (FeedClient viewer = FeedClient.connect(feed("late"))) {
+      try (FeedClient viewer = FeedClient.connect(feed(server, "late"))) {
         viewer.await(m -> m.isType("ended"), 15_000);
         Path mp4 = viewer.writeGeneration(1, dir.resolve("late.mp4"));
         String firstFrame = Ffmpeg.run(60_000, "ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals",
@@ -138,18 +133,18 @@ class MediaServerIT {
   @Test
   void publish_unknownKey_isRefusedAndNothingGoesLive() throws Exception {
     Ffmpeg.Result result = Ffmpeg.await(
-        Ffmpeg.publishTestPattern(rtmp("not-a-key"), "320x240", 30, 2, List.of()), 30_000);
+        Ffmpeg.publishTestPattern(rtmp(server, "not-a-key"), "320x240", 30, 2, List.of()), 30_000);
     assertNotEquals(0, result.exitCode());
     assertTrue(server.streams().all().stream().noneMatch(s -> s.isLive()), "a stream went live");
   }
 
   @Test
   void publish_secondPublisherOnLiveStream_isRefusedAndFirstContinues() throws Exception {
-    try (FeedClient viewer = FeedClient.connect(feed("busy"))) {
-      Process first = Ffmpeg.publishTestPattern(rtmp("busy-key"), "320x240", 30, 5, List.of());
+    try (FeedClient viewer = FeedClient.connect(feed(server, "busy"))) {
+      Process first = Ffmpeg.publishTestPattern(rtmp(server, "busy-key"), "320x240", 30, 5, List.of());
       Await.live(server.streams(), "busy");
       Ffmpeg.Result second = Ffmpeg.await(
-          Ffmpeg.publishTestPattern(rtmp("busy-key"), "160x120", 30, 2, List.of()), 30_000);
+          Ffmpeg.publishTestPattern(rtmp(server, "busy-key"), "160x120", 30, 2, List.of()), 30_000);
       assertNotEquals(0, second.exitCode(), "second publisher was accepted");
       assertEquals(0, Ffmpeg.await(first, 30_000).exitCode());
       viewer.await(m -> m.isType("ended"), 10_000);
@@ -163,12 +158,12 @@ class MediaServerIT {
 
   @Test
   void feed_republishAtNewResolution_sendsNewHeaderWithoutReconnecting() throws Exception {
-    try (FeedClient viewer = FeedClient.connect(feed("again"))) {
+    try (FeedClient viewer = FeedClient.connect(feed(server, "again"))) {
       assertEquals(0, Ffmpeg.await(
-          Ffmpeg.publishTestPattern(rtmp("again-key"), "320x240", 30, 2, List.of()), 30_000).exitCode());
+          Ffmpeg.publishTestPattern(rtmp(server, "again-key"), "320x240", 30, 2, List.of()), 30_000).exitCode());
       viewer.await(m -> m.isType("ended"), 10_000);
       assertEquals(0, Ffmpeg.await(
-          Ffmpeg.publishTestPattern(rtmp("again-key"), "480x270", 30, 2, List.of()), 30_000).exitCode());
+          Ffmpeg.publishTestPattern(rtmp(server, "again-key"), "480x270", 30, 2, List.of()), 30_000).exitCode());
       viewer.await(m -> m.isType("header") && m.json().get("generation").asInt() == 2, 10_000);
       viewer.await(m -> m.isType("ended") && viewer.messages().stream().filter(x -> x.isType("ended")).count() == 2,
           10_000);
@@ -188,22 +183,22 @@ class MediaServerIT {
 
   @Test
   void feed_privateStream_refusesMissingOrForgedTokenAndAdmitsSignedOne() throws Exception {
-    try (FeedClient anonymous = FeedClient.connect(feed("private"))) {
+    try (FeedClient anonymous = FeedClient.connect(feed(server, "private"))) {
       assertEquals(4403, anonymous.awaitClose(5_000));
     }
     long expires = System.currentTimeMillis() / 1000 + 600;
-    try (FeedClient forged = FeedClient.connect(feed("private") + "?token=m1.private.alice." + expires + ".AAAA")) {
+    try (FeedClient forged = FeedClient.connect(feed(server, "private") + "?token=m1.private.alice." + expires + ".AAAA")) {
       assertEquals(4403, forged.awaitClose(5_000));
     }
     String expiredToken = MemberTokens.token("private", "alice", 1000, SECRET);
-    try (FeedClient expired = FeedClient.connect(feed("private") + "?token=" + expiredToken)) {
+    try (FeedClient expired = FeedClient.connect(feed(server, "private") + "?token=" + expiredToken)) {
       assertEquals(4403, expired.awaitClose(5_000));
     }
     String memberToken = MemberTokens.token("private", "alice", expires, SECRET);
-    try (FeedClient member = FeedClient.connect(feed("private") + "?token=" + memberToken)) {
+    try (FeedClient member = FeedClient.connect(feed(server, "private") + "?token=" + memberToken)) {
       member.await(m -> m.isType("waiting"), 5_000);
     }
-    try (FeedClient unknown = FeedClient.connect(feed("Not_A_Room"))) {
+    try (FeedClient unknown = FeedClient.connect(feed(server, "Not_A_Room"))) {
       assertEquals(4404, unknown.awaitClose(5_000));
     }
   }
@@ -211,13 +206,13 @@ class MediaServerIT {
   @Test
   void status_list_namesPublicRelaysButNeverRooms() throws Exception {
     long expires = System.currentTimeMillis() / 1000 + 600;
-    try (FeedClient member = FeedClient.connect(feed("private") + "?token="
+    try (FeedClient member = FeedClient.connect(feed(server, "private") + "?token="
             + MemberTokens.token("private", "alice", expires, SECRET));
-        FeedClient relayViewer = FeedClient.connect(feed("late"))) {
+        FeedClient relayViewer = FeedClient.connect(feed(server, "late"))) {
       member.await(m -> m.isType("waiting"), 5_000);
       relayViewer.await(m -> m.isType("waiting") || m.isType("header"), 5_000);
       assertTrue(server.streams().find("private").isPresent(), "the room stream is known to the server");
-      String list = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams");
+      String list = Ffmpeg.run(10_000, "curl", "-sf", http(server, "/api/streams"));
       assertTrue(list.contains("\"id\":\"late\""), list);
       assertFalse(list.contains("private"), list);
     }
@@ -225,9 +220,9 @@ class MediaServerIT {
 
   @Test
   void status_api_listsStreams() throws Exception {
-    String body = Ffmpeg.run(10_000, "curl", "-sf", "http://127.0.0.1:" + server.httpPort() + "/api/streams/count");
+    String body = Ffmpeg.run(10_000, "curl", "-sf", http(server, "/api/streams/count"));
     assertTrue(body.contains("\"id\":\"count\""), body);
-    String missing = Ffmpeg.run(10_000, "curl", "-s", "http://127.0.0.1:" + server.httpPort() + "/api/streams/zzz");
+    String missing = Ffmpeg.run(10_000, "curl", "-s", http(server, "/api/streams/zzz"));
     assertTrue(missing.contains("\"error\":\"not_found\""), missing);
     assertFalse(server.streams().find("zzz").isPresent());
   }

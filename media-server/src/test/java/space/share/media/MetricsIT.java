@@ -2,10 +2,9 @@ package space.share.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.feed;
+import static space.share.media.testing.LocalUrls.rtmp;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import space.share.media.access.AccessPolicy;
 import space.share.media.access.AccessPolicy.StaticStream;
+import space.share.media.access.AccessPolicy;
 import space.share.media.access.RevocationRequests;
 import space.share.media.http.MediaHttpServer;
 import space.share.media.ingest.rtmp.RtmpLimits;
@@ -29,6 +27,7 @@ import space.share.media.stream.StreamRegistry;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
+import space.share.media.testing.LogLines;
 import space.share.media.testing.PrometheusText;
 import space.share.settings.HttpLimits;
 import space.share.settings.ScrapeToken;
@@ -83,9 +82,9 @@ class MetricsIT {
   @Test
   void metrics_whileFfmpegPublishesToAViewer_countsTheLiveStreamTheViewerAndGrowingBytesOut() throws Exception {
     assertEquals(0.0, scrape().value("share_space_media_streams_live"));
-    Process ffmpeg = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/metered-key",
+    Process ffmpeg = Ffmpeg.publishTestPattern(rtmp(server, "metered-key"),
         "320x240", 30, 30, List.of("-b:v", "500k"));
-    try (FeedClient viewer = FeedClient.connect("ws://127.0.0.1:" + server.httpPort() + "/live/metered/feed")) {
+    try (FeedClient viewer = FeedClient.connect(feed(server, "metered"))) {
       Await.live(server.streams(), "metered");
       viewer.awaitFragments(30, 30_000);
       Await.until(() -> {
@@ -130,18 +129,12 @@ class MetricsIT {
 
   @Test
   void metrics_withoutTheToken_is401_andWithNoTokenConfigured_is404() throws Exception {
-    Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.media.http.MetricsGate");
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    gateLog.addAppender(lines);
-    try {
+    try (LogLines lines = LogLines.of("space.share.media.http.MetricsGate")) {
       refusals();
-    } finally {
-      gateLog.detachAppender(lines);
+      // One line per refused request, naming the peer.
+      assertEquals(5, lines.matching(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).size(),
+          lines.toString());
     }
-    // One line per refused request, naming the peer.
-    assertEquals(5, lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-        .filter(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).count(), lines.list.toString());
   }
 
   private void refusals() throws Exception {

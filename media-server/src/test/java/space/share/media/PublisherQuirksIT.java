@@ -2,6 +2,8 @@ package space.share.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.feed;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import space.share.media.access.AccessPolicy.StaticStream;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
+import space.share.media.testing.LogLines;
 
 /**
  * Publishers whose media is odd but playable, with the real ffmpeg against the real server: ffmpeg's tee muxer
@@ -44,23 +47,15 @@ class PublisherQuirksIT {
     server.close();
   }
 
-  private static String rtmp(String key) {
-    return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + key;
-  }
-
-  private static String feed(String streamId) {
-    return "ws://127.0.0.1:" + server.httpPort() + "/live/" + streamId + "/feed";
-  }
-
   @Test
   void teeMuxerPublishingToTwoKeys_bothStreamsGoLiveAndDecode() throws Exception {
-    try (FeedClient a = FeedClient.connect(feed("teea")); FeedClient b = FeedClient.connect(feed("teeb"))) {
+    try (FeedClient a = FeedClient.connect(feed(server, "teea")); FeedClient b = FeedClient.connect(feed(server, "teeb"))) {
       // verbose: on a hang, its output names the RTMP step that waits (connect, createStream, publish).
       Process tee = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "verbose", "-nostdin", "-re",
           "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000",
           "-t", "3", "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
           "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "aac",
-          "-f", "tee", "[f=flv]" + rtmp("teea-key") + "|[f=flv]" + rtmp("teeb-key"))
+          "-f", "tee", "[f=flv]" + rtmp(server, "teea-key") + "|[f=flv]" + rtmp(server, "teeb-key"))
           .redirectErrorStream(true).start();
       Ffmpeg.Result result = Ffmpeg.await(tee, 60_000);
       assertEquals(0, result.exitCode(), result.output());
@@ -104,10 +99,10 @@ class PublisherQuirksIT {
     Files.write(jumped, retimeFlvTags(Files.readAllBytes(plain), 1_500, jumpMs));
     // Media time 3 s sits at 2^31 ms on the wire.
     long offsetMs = (1L << 31) - jumpMs - 3_000;
-    try (FeedClient viewer = FeedClient.connect(feed("jumps"))) {
+    try (FeedClient viewer = FeedClient.connect(feed(server, "jumps"))) {
       Process pusher = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-i",
           jumped.toString(), "-c", "copy", "-output_ts_offset", (offsetMs / 1000.0) + "", "-f", "flv",
-          rtmp("jumps-key")).redirectErrorStream(true).start();
+          rtmp(server, "jumps-key")).redirectErrorStream(true).start();
       Ffmpeg.Result push = Ffmpeg.await(pusher, 60_000);
       assertEquals(0, push.exitCode(), push.output());
       viewer.await(m -> m.isType("ended"), 10_000);
@@ -174,22 +169,16 @@ class PublisherQuirksIT {
     Path rate0 = dir.resolve("rate0.flv");
     // AAC LC (00010), samplingFrequencyIndex 0xF (1111), samplingFrequency 0 (24 bits), channelConfiguration 2.
     Files.write(rate0, replaceAacSequenceHeader(Files.readAllBytes(plain), new byte[] {0x17, (byte) 0x80, 0, 0, 0x10}));
-    ch.qos.logback.classic.Logger ingestLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        "space.share.media.ingest.rtmp.IngestListener");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    ingestLog.addAppender(lines);
-    try (FeedClient bystander = FeedClient.connect(feed("bystander"))) {
-      Process good = Ffmpeg.publishTestPattern(rtmp("bystander-key"), "320x240", 30, 3, List.of());
+    try (LogLines lines = LogLines.of("space.share.media.ingest.rtmp.IngestListener");
+        FeedClient bystander = FeedClient.connect(feed(server, "bystander"))) {
+      Process good = Ffmpeg.publishTestPattern(rtmp(server, "bystander-key"), "320x240", 30, 3, List.of());
       Ffmpeg.Result bad = Ffmpeg.await(new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
-          "-re", "-i", rate0.toString(), "-c", "copy", "-f", "flv", rtmp("rate0-key")).redirectErrorStream(true)
+          "-re", "-i", rate0.toString(), "-c", "copy", "-f", "flv", rtmp(server, "rate0-key")).redirectErrorStream(true)
           .start(), 60_000);
       assertEquals(0, Ffmpeg.await(good, 60_000).exitCode());
       bystander.await(m -> m.isType("ended"), 10_000);
 
-      List<String> refusals = lines.list.stream().map(e -> e.getFormattedMessage())
-          .filter(m -> m.contains("rate0")).toList();
+      List<String> refusals = lines.matching(m -> m.contains("rate0"));
       assertEquals(1, refusals.size(), refusals + "; ffmpeg: " + bad.output());
       assertTrue(refusals.get(0).matches("stream rate0: refusing publisher 127\\.0\\.0\\.1:\\d+: malformed: AAC"
           + " samplingFrequency 0 Hz.*1\\.6\\.2\\.1.*"), refusals.get(0));
@@ -200,8 +189,6 @@ class PublisherQuirksIT {
       String video = Ffmpeg.probeStream(mp4, "v:0", "nb_read_frames");
       int frames = Integer.parseInt(video.replaceAll("(?s).*nb_read_frames=(\\d+).*", "$1"));
       assertTrue(frames >= 75, video);
-    } finally {
-      ingestLog.detachAppender(lines);
     }
   }
 

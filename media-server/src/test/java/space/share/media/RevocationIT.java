@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.http;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +65,7 @@ class RevocationIT {
   }
 
   private static int playlistStatus(String roomId, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/live/" + roomId
+    return http.send(HttpRequest.newBuilder(URI.create(http(server, "/live/") + roomId
         + "/index.m3u8?token=" + token)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
@@ -85,7 +87,7 @@ class RevocationIT {
   void revoke_oneMember_closesOnlyThatViewerAndRefusesItsToken() throws Exception {
     String alice = token("room-a", "alice");
     String bob = token("room-a", "bob");
-    Process publish = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + roomKey("room-a"),
+    Process publish = Ffmpeg.publishTestPattern(rtmp(server, roomKey("room-a")),
         "320x240", 30, 8, List.of());
     try (FeedClient aliceViewer = FeedClient.connect(feed("room-a", alice));
          FeedClient bobViewer = FeedClient.connect(feed("room-a", bob))) {

@@ -3,6 +3,8 @@ package space.share.media;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.feed;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -13,13 +15,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import space.share.media.access.AccessPolicy.StaticStream;
-import space.share.settings.HttpLimits;
 import space.share.media.ingest.rtmp.RtmpLimits;
 import space.share.media.testing.Await;
 import space.share.media.testing.FeedClient;
 import space.share.media.testing.Ffmpeg;
 import space.share.media.testing.RawPeer;
 import space.share.media.testing.RtmpBytes;
+import space.share.settings.HttpLimits;
 
 /**
  * The embedded Red5 server behind the RTMP bounds, with raw-socket peers: malformed and greedy peers are closed,
@@ -65,8 +67,8 @@ class RtmpLimitsIT {
 
   @Test
   void malformedPeers_areClosed_whileLivePublisherAndViewerLoseNothing() throws Exception {
-    String feed = "ws://127.0.0.1:" + server.httpPort() + "/live/lim/feed";
-    Process publisher = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/lim-key",
+    String feed = feed(server, "lim");
+    Process publisher = Ffmpeg.publishTestPattern(rtmp(server, "lim-key"),
         "640x360", 30, 14, List.of("-vf", "noise=alls=12:allf=u", "-crf", "18"));
     try (FeedClient viewer = FeedClient.connect(feed)) {
       viewer.await(m -> m.isType("header"), 15_000);

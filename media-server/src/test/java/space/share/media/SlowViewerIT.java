@@ -1,5 +1,8 @@
 package space.share.media;
 
+import static space.share.media.testing.LocalUrls.feed;
+import static space.share.media.testing.LocalUrls.rtmp;
+
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -57,7 +60,7 @@ class SlowViewerIT {
 
   @Test
   void stalledViewer_isClosedWithTooSlow_andOtherViewerMissesNothing() throws Exception {
-    String feed = "ws://127.0.0.1:" + server.httpPort() + "/live/slow/feed";
+    String feed = feed(server, "slow");
     ClientConnector connector = new ClientConnector();
     connector.setReceiveBufferSize(4096); // a small window fills fast
     WebSocketClient stalledClient = new WebSocketClient(new HttpClient(new org.eclipse.jetty.client.transport
@@ -66,7 +69,7 @@ class SlowViewerIT {
     // not reading, not by refusing a message.
     stalledClient.setMaxBinaryMessageSize(16 * 1024 * 1024);
     stalledClient.start();
-    Process publisher = Ffmpeg.publishTestPattern("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/slow-key",
+    Process publisher = Ffmpeg.publishTestPattern(rtmp(server, "slow-key"),
         "1280x720", 30, 25, List.of("-b:v", "6M", "-minrate", "6M", "-maxrate", "6M", "-bufsize", "2M",
             "-x264-params", "nal-hrd=cbr:filler=1"));
     try (FeedClient healthy = FeedClient.connect(feed)) {

@@ -41,7 +41,7 @@ import space.share.room.placement.MediaHosts;
 import space.share.room.placement.Placements;
 import space.share.room.rooms.DesktopManager;
 import space.share.room.rooms.RoomLimits;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
 import space.share.room.status.RoomException;
@@ -77,7 +77,7 @@ public final class RoomController {
   private final Function<MediaHost, MediaRevocationClient> revocationClients;
   private final List<MediaRevocations> revocations = new ArrayList<>();
   private Database database;
-  private RoomService rooms;
+  private RoomServices rooms;
   private StreamPoller poller;
   private VncBridges bridges;
   private RoomSockets sockets;
@@ -199,7 +199,8 @@ public final class RoomController {
     int cores = Runtime.getRuntime().availableProcessors();
     int verifyPermits = config.getInt("room.join.max-concurrent-verifications", 0);
     verifyPermits = verifyPermits > 0 ? verifyPermits : Math.max(2, 2 * cores); // 0 or empty: 2 per core
-    rooms = new RoomService(store, signer, new SessionTokens(),
+    metrics = new RoomMetrics().withJvmMeters();
+    rooms = RoomServices.create(store, signer, new SessionTokens(),
         new PasscodeHasher(config.getInt("room.passcode.bcrypt-cost", 12)),
         new VncTokens(clock, config.getLong("room.vnc.token-ttl-ms", 10_000)),
         new JoinThrottle(clock, config.getInt("room.join.max-failures-per-client", 5),
@@ -211,20 +212,19 @@ public final class RoomController {
         new RoomLimits(config.getInt("room.max-rooms", RoomLimits.DEFAULTS.maxRooms()),
             config.getInt("room.members.max-per-room", RoomLimits.DEFAULTS.maxMembersPerRoom())),
         new VerificationSlots(verifyPermits, waitingPermits(config.getInt("room.join.max-waiting-verifications", 0), verifyPermits),
-            config.getLong("room.join.verification-wait-ms", 1000)), placements);
-    metrics = new RoomMetrics().withJvmMeters();
-    rooms.withMetrics(metrics).start();
-    metrics.bindRooms(rooms::roomCount, rooms::activeMemberCount);
+            config.getLong("room.join.verification-wait-ms", 1000)), placements, metrics);
+    rooms.dashboard().start();
+    metrics.bindRooms(rooms.registry()::count, rooms.members()::activeMemberCount);
     metrics.bindDesktopRestarts(desktops::restartsTotal);
     // Before any event: a member leaving or a room deleted from now on is revoked at every media server (a member
     // token opens the room's stream on any of them, and the room may move).
     for (MediaHost host : placements.hosts()) {
-      MediaRevocations hostRevocations = new MediaRevocations(revocationClients.apply(host), rooms::recentRevocations,
+      MediaRevocations hostRevocations = new MediaRevocations(revocationClients.apply(host), rooms.members()::recentRevocations,
           clock, settings.mediaTokenTtlSeconds(), config.getLong("room.media.poll-interval-ms", 1000),
           config.getLong("room.media.revocation-retry-ms", 1000), config.getInt("room.media.revocation-attempts", 5),
           schedulers.apply(placements.movable() ? "media-revocations-" + host.id() : "media-revocations"));
       revocations.add(hostRevocations);
-      rooms.addListener(hostRevocations);
+      rooms.registry().addListener(hostRevocations);
       hostRevocations.start();
     }
     // Ended sessions are kept at least one media token lifetime: recentRevocations() reads them.
@@ -255,7 +255,7 @@ public final class RoomController {
     server.setStopTimeout(2000);
     server.start();
 
-    poller = new StreamPoller(rooms, streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
+    poller = new StreamPoller(rooms.parts(), rooms.control(), streamStatus, config.getLong("room.media.poll-interval-ms", 1000),
         config.getLong("room.vnc.probe-interval-ms", 5000), config.getInt("room.media.down-after-failures", 3),
         schedulers.apply("room-poller"));
     poller.start();
@@ -276,7 +276,7 @@ public final class RoomController {
     return metrics;
   }
 
-  public RoomService rooms() {
+  public RoomServices rooms() {
     return rooms;
   }
 
@@ -316,7 +316,7 @@ public final class RoomController {
         sockets.close();
       }
       if (rooms != null) {
-        rooms.stop();
+        rooms.dashboard().stop();
       }
       if (desktops instanceof AutoCloseable closeable) {
         closeable.close(); // waits until every room's desktop processes are gone
@@ -347,14 +347,14 @@ public final class RoomController {
     if (id.isEmpty()) {
       return;
     }
-    if (rooms.roomIds().contains(id)) {
+    if (rooms.registry().roomIds().contains(id)) {
       LOG.info("bootstrap room {} exists already", id);
       return;
     }
     String passcode = config.get("room.bootstrap.passcode", "");
     try {
       String name = config.get("room.bootstrap.name", "");
-      var created = rooms.createRoom(id, name.isEmpty() ? id : name, passcode.isEmpty() ? null : passcode, "owner");
+      var created = rooms.dashboard().createRoom(id, name.isEmpty() ? id : name, passcode.isEmpty() ? null : passcode, "owner");
       if (passcode.isEmpty()) {
         showGeneratedPasscode(id, created.passcode());
       } else {

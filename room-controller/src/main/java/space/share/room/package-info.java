@@ -3,9 +3,10 @@
  *
  * <pre>
  *  browser ──HTTP /api/rooms/..──▶ api ──▶ rooms ──▶ token ──▶ store (JDBC + Flyway: H2 file / PostgreSQL)
- *     │                            │        │ RoomService: rooms admin, members (join/leave/auth),
- *     │                            │        │   control (ControlState: request/give/take/release), VNC tokens,
- *     │                            │        │   stream and desktop state
+ *     │                            │        │ RoomServices over one RoomRegistry: DashboardService (rooms admin),
+ *     │                            │        │   MembershipService (join/leave/auth), ControlService (ControlState:
+ *     │                            │        │   request/give/take/release), VncService (VNC tokens),
+ *     │                            │        │   PartsService (stream, desktop and media-server state)
  *     │                            │        ├──▶ members (MemberSessions: token → member, revocations), control (ControlState)
  *     │                            │        ▲
  *     │                            │        ├──▶ placement (Placements: which media server carries each room's stream)

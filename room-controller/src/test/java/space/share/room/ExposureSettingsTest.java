@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import space.share.media.testing.LogLines;
 import space.share.room.rooms.StaticDesktopManager;
 import space.share.settings.Secrets;
 
@@ -24,18 +20,11 @@ import space.share.settings.Secrets;
 class ExposureSettingsTest {
   @TempDir Path dataDir;
   private final FakeClock clock = new FakeClock(1_800_000_000_000L);
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    root.addAppender(logs);
-  }
+  private final LogLines logs = LogLines.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
   @AfterEach
   void releaseLogs() {
-    root.detachAppender(logs);
+    logs.close();
   }
 
   private ControllerHarness start(Map<String, String> extra) throws Exception {
@@ -53,7 +42,7 @@ class ExposureSettingsTest {
   void start_shippedSecretInDevMode_startsWithAWarning() throws Exception {
     try (ControllerHarness harness = start(Map.of("secret", "dev-secret-change-me-in-production", "dev-mode", "on"))) {
       assertTrue(harness.controller.port() > 0);
-      assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("dev-mode is on")));
+      assertTrue(logs.all().stream().anyMatch(m -> m.contains("dev-mode is on")));
     }
   }
 
@@ -77,9 +66,9 @@ class ExposureSettingsTest {
       String passcode = Files.readString(file).trim();
       assertEquals(8, passcode.length());
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-      assertFalse(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains(passcode)),
+      assertFalse(logs.all().stream().anyMatch(m -> m.contains(passcode)),
           "a log line carries the passcode");
-      assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("bootstrap-passcode")));
+      assertTrue(logs.all().stream().anyMatch(m -> m.contains("bootstrap-passcode")));
       harness.join("lobby", passcode, "Ann");
     }
   }

@@ -192,7 +192,7 @@ class MediaPlacementTest {
     for (String id : List.of("r1", "r3")) {
       assertEquals(200, harness.call("DELETE", "/api/rooms/" + id, ControllerHarness.ADMIN, null).status());
     }
-    assertEquals(Map.of("a", 0, "b", 1), harness.controller.rooms().placements().roomCounts());
+    assertEquals(Map.of("a", 0, "b", 1), harness.controller.rooms().parts().placements().roomCounts());
     assertEquals("a", harness.createRoom("r4", "open-sesame").path("room").path("mediaServer").asText());
   }
 

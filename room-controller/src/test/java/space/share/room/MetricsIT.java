@@ -3,9 +3,6 @@ package space.share.room;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import space.share.media.testing.LogLines;
 import space.share.media.testing.PrometheusText;
 import space.share.room.rooms.StaticDesktopManager;
 
@@ -86,18 +83,12 @@ class MetricsIT {
 
   @Test
   void metrics_withoutTheToken_is401_andWithNoTokenConfigured_is404() throws Exception {
-    Logger gateLog = (Logger) LoggerFactory.getLogger("space.share.room.MetricsGate");
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    gateLog.addAppender(lines);
-    try {
+    try (LogLines lines = LogLines.of("space.share.room.MetricsGate")) {
       refusals();
-    } finally {
-      gateLog.detachAppender(lines);
+      // One line per refused request, naming the peer.
+      assertEquals(4, lines.matching(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).size(),
+          lines.toString());
     }
-    // One line per refused request, naming the peer.
-    assertEquals(4, lines.list.stream().map(ILoggingEvent::getFormattedMessage)
-        .filter(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).count(), lines.list.toString());
   }
 
   private void refusals() throws Exception {

@@ -3,6 +3,7 @@ package space.share.media.hls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +61,7 @@ class HlsNginxIT {
   @Test
   void nginxCache_hlsJsPlaysThroughItAndBlockingReloadsCollapse() throws Exception {
     try (StampedSource source = StampedSource.publish(
-        "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/edge-key", /* withAudio= */ true, /* noise= */ false)) {
+        rtmp(server, "edge-key"), /* withAudio= */ true, /* noise= */ false)) {
       String playlist = HlsServingIT.awaitPlaylistOn(server, "edge", 5);
 
       // A finished part: the first fetch fills the cache, the second is a hit with the same bytes.

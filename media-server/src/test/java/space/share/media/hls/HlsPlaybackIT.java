@@ -1,6 +1,8 @@
 package space.share.media.hls;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static space.share.media.testing.LocalUrls.http;
+import static space.share.media.testing.LocalUrls.rtmp;
 
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,12 +39,12 @@ class HlsPlaybackIT {
   @Test
   void hlsJs_lowLatencyMode_playsHoldsTheLiveEdgeAndStaysLowLatency() throws Exception {
     try (StampedSource source = StampedSource.publish(
-        "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/play-key", /* withAudio= */ true, /* noise= */ false)) {
+        rtmp(server, "play-key"), /* withAudio= */ true, /* noise= */ false)) {
       // hls.js joining a stream only a segment or two old starts at its first segment (and never catches up at
       // playbackRate 1): join once a few segments exist, as a viewer of a running room does.
       HlsServingIT.awaitPlaylistOn(server, "play", 5);
       HlsJsPlayback.Result result = HlsJsPlayback.play(pages,
-          "http://127.0.0.1:" + server.httpPort() + "/live/play/index.m3u8", HlsJsPlayback.LOW_LATENCY_TUNED, 6_000, 10_000);
+          http(server, "/live/play/index.m3u8"), HlsJsPlayback.LOW_LATENCY_TUNED, 6_000, 10_000);
       System.out.println("hls.js from origin: " + result.summary());
       assertTrue(result.errors().stream().noneMatch(e -> e.startsWith("FATAL")), result.summary());
       assertTrue(result.playedS() > 8, "playback stalled: " + result.summary());

@@ -3,34 +3,22 @@ package space.share.media.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import space.share.media.samples.MediaSink;
+import space.share.media.testing.LogLines;
 
 class LiveStreamNotesTest {
-  private final Logger logger = (Logger) LoggerFactory.getLogger(LiveStream.class);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-  @BeforeEach
-  void capture() {
-    appender.start();
-    logger.addAppender(appender);
-  }
+  private final LogLines logs = LogLines.of(LiveStream.class);
 
   @AfterEach
   void release() {
-    logger.detachAppender(appender);
+    logs.close();
   }
 
   private List<String> noteLines() {
-    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("publisher 10.0.0.7"))
-        .toList();
+    return logs.matching(m -> m.contains("publisher 10.0.0.7"));
   }
 
   @Test

@@ -14,15 +14,15 @@ import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
 import space.share.room.token.SessionTokens;
 
 /**
- * The room API under {@code /api/} (docs/room-api.md): the seed's DashboardService for the admin,
- * RoomService for members. JSON in and out; every refusal goes through {@link ErrorRenderer}.
+ * The room API under {@code /api/} (docs/room-api.md): {@code DashboardService} for the admin; membership, control
+ * and VNC tokens ({@code MembershipService}, {@code ControlService}, {@code VncService}) for members. JSON in and out; every refusal goes through {@link ErrorRenderer}.
  *
  * <p>Threading: Jetty calls {@link #handle} on its pool; calls block briefly on the database and on
  * bcrypt for joins, which is why this handler declares the blocking invocation type (the default).
@@ -33,10 +33,10 @@ public final class ApiHandler extends Handler.Abstract {
   /** How much of a too-large body is read and dropped before the 413 goes out. */
   static final int MAX_DISCARD_BYTES = 1024 * 1024;
 
-  private final RoomService rooms;
+  private final RoomServices rooms;
   private final String adminToken;
 
-  public ApiHandler(RoomService rooms, String adminToken) {
+  public ApiHandler(RoomServices rooms, String adminToken) {
     this.rooms = rooms;
     this.adminToken = adminToken;
   }
@@ -88,19 +88,19 @@ public final class ApiHandler extends Handler.Abstract {
       return switch (method) {
         case "POST" -> {
           CreateRoomBody body = readBody(request, CreateRoomBody.class);
-          yield new Created(rooms.createRoom(body.id(), body.name(), body.passcode(), body.ownerName()));
+          yield new Created(rooms.dashboard().createRoom(body.id(), body.name(), body.passcode(), body.ownerName()));
         }
-        case "GET" -> rooms.listRooms();
+        case "GET" -> rooms.dashboard().listRooms();
         default -> throw notAllowed(method, path);
       };
     }
     String roomId = segments[2];
     if (segments.length == 3) {
       return switch (method) {
-        case "GET" -> isAdmin(request) ? rooms.adminRoom(roomId) : rooms.configuration(member(request, roomId));
+        case "GET" -> isAdmin(request) ? rooms.dashboard().adminRoom(roomId) : rooms.members().configuration(member(request, roomId));
         case "DELETE" -> {
           requireAdmin(request);
-          rooms.deleteRoom(roomId);
+          rooms.dashboard().deleteRoom(roomId);
           yield Map.of("deleted", roomId);
         }
         default -> throw notAllowed(method, path);
@@ -110,32 +110,32 @@ public final class ApiHandler extends Handler.Abstract {
     if (action.equals("history")) {
       requireMethod(method, "GET", path);
       requireAdmin(request);
-      return rooms.history(roomId);
+      return rooms.dashboard().history(roomId);
     }
     requireMethod(method, "POST", path);
     return switch (action) {
       case "join" -> {
         JoinBody body = readBody(request, JoinBody.class);
-        yield rooms.join(roomId, body.passcode(), body.name(), Request.getRemoteAddr(request), isAdmin(request));
+        yield rooms.members().join(roomId, body.passcode(), body.name(), Request.getRemoteAddr(request), isAdmin(request));
       }
       case "leave" -> {
-        rooms.leave(member(request, roomId));
+        rooms.members().leave(member(request, roomId));
         yield Map.of("left", roomId);
       }
-      case "control/request" -> rooms.requestControl(member(request, roomId));
-      case "control/release" -> rooms.releaseControl(member(request, roomId));
-      case "control/take" -> rooms.takeControl(member(request, roomId));
+      case "control/request" -> rooms.control().requestControl(member(request, roomId));
+      case "control/release" -> rooms.control().releaseControl(member(request, roomId));
+      case "control/take" -> rooms.control().takeControl(member(request, roomId));
       case "control/give" -> {
         Member member = member(request, roomId);
-        yield rooms.giveControl(member, readBody(request, GiveBody.class).memberId());
+        yield rooms.control().giveControl(member, readBody(request, GiveBody.class).memberId());
       }
-      case "vnc-token" -> rooms.vncToken(member(request, roomId));
+      case "vnc-token" -> rooms.vnc().vncToken(member(request, roomId));
       default -> throw new RoomException(RoomStatus.NOT_FOUND, "no such endpoint: " + path);
     };
   }
 
   private Member member(Request request, String roomId) {
-    return rooms.authenticate(roomId, bearer(request));
+    return rooms.members().authenticate(roomId, bearer(request));
   }
 
   private static String bearer(Request request) {

@@ -8,15 +8,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import space.share.room.DaemonThreads;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import space.share.room.DaemonThreads;
 import space.share.room.overlay.Stroke;
 import space.share.room.rooms.RoomEvent;
 import space.share.room.rooms.RoomListener;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 
@@ -34,7 +34,7 @@ final class EventHub implements RoomListener, AutoCloseable {
   static final int DEFAULT_MAX_SOCKETS_PER_MEMBER = 5;
   static final int DEFAULT_MAX_SOCKETS_PER_ROOM = 300;
 
-  private final RoomService rooms;
+  private final RoomServices rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat;
   private final Duration idleTimeout;
@@ -48,30 +48,30 @@ final class EventHub implements RoomListener, AutoCloseable {
    *     themselves), so quiet rooms keep their sockets through proxies and idle timeouts; the idle
    *     timeout is three intervals
    */
-  EventHub(RoomService rooms, Duration pingInterval) {
+  EventHub(RoomServices rooms, Duration pingInterval) {
     this(rooms, pingInterval, () -> System.nanoTime() / 1_000_000);
   }
 
   /** @param nowMs a monotonic millisecond clock for the rate limits of members' messages */
-  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs) {
+  EventHub(RoomServices rooms, Duration pingInterval, LongSupplier nowMs) {
     this(rooms, pingInterval, nowMs, DEFAULT_MAX_SOCKETS_PER_MEMBER, DEFAULT_MAX_SOCKETS_PER_ROOM,
         DaemonThreads.scheduler("room-events-ping"));
   }
 
   /**
-   * Sessions expire by the room service's clock ({@link RoomService#clock()}), the one that set their expiry.
+   * Sessions expire by the room service's clock ({@link space.share.room.rooms.MembershipService#clock()}), the one that set their expiry.
    *
    * @param maxSocketsPerMember open event sockets per member at most ({@code room.events.max-sockets-per-member})
    * @param maxSocketsPerRoom open event sockets per room at most ({@code room.events.max-sockets-per-room})
    * @param heartbeat single-threaded: pings and expiry checks; owned from here on (shut down by {@link #close})
    */
-  EventHub(RoomService rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom,
+  EventHub(RoomServices rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom,
       ScheduledExecutorService heartbeat) {
     this.rooms = rooms;
     this.heartbeat = heartbeat;
-    this.overlay = new OverlayHub(rooms, this::sockets, nowMs);
+    this.overlay = new OverlayHub(rooms.control(), this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
-    this.clock = rooms.clock();
+    this.clock = rooms.members().clock();
     this.maxSocketsPerMember = maxSocketsPerMember;
     this.maxSocketsPerRoom = maxSocketsPerRoom;
     heartbeat.scheduleWithFixedDelay(this::pingAll, pingInterval.toMillis(), pingInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -154,7 +154,7 @@ final class EventHub implements RoomListener, AutoCloseable {
       } else if (ofMember >= maxSocketsPerMember) {
         refusal = "you have " + ofMember + " event sockets open, the maximum";
       } else {
-        rooms.socketOpened(socket.member(), true); // presence to the others before this socket joins the fan-out
+        rooms.members().socketOpened(socket.member(), true); // presence to the others before this socket joins the fan-out
         sockets.add(socket);
       }
     }
@@ -165,7 +165,7 @@ final class EventHub implements RoomListener, AutoCloseable {
       return;
     }
     try {
-      Object configuration = rooms.configuration(socket.member());
+      Object configuration = rooms.members().configuration(socket.member());
       socket.send(Json.write(new Snapshot("snapshot", configuration, overlay.annotations(roomId))));
     } catch (RoomException e) {
       socket.close(e.status(), e.getMessage());
@@ -176,7 +176,7 @@ final class EventHub implements RoomListener, AutoCloseable {
   private void sendMediaMoved(Set<EventSocket> sockets) {
     for (EventSocket socket : sockets) {
       try {
-        var access = rooms.mediaAccess(socket.member());
+        var access = rooms.members().mediaAccess(socket.member());
         socket.send(Json.write(new MediaMoved("media-moved", access.mediaServer(), access.urls(),
             access.mediaTokenExpiresAt())));
       } catch (RoomException e) {
@@ -188,7 +188,7 @@ final class EventHub implements RoomListener, AutoCloseable {
   void closed(EventSocket socket) {
     Set<EventSocket> sockets = socketsByRoom.get(socket.member().roomId());
     if (sockets != null && sockets.remove(socket)) {
-      rooms.socketOpened(socket.member(), false);
+      rooms.members().socketOpened(socket.member(), false);
       overlay.socketClosed(socket);
     }
   }

@@ -15,8 +15,8 @@ import space.share.room.overlay.AnnotationBoard;
 import space.share.room.overlay.OverlayMessage;
 import space.share.room.overlay.Stroke;
 import space.share.room.overlay.TokenBucket;
+import space.share.room.rooms.ControlService;
 import space.share.room.rooms.RoomEvent;
-import space.share.room.rooms.RoomService;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 
@@ -28,10 +28,10 @@ import space.share.room.status.RoomStatus;
  *
  * <p>Threading: {@link #received} runs on the sockets' Jetty threads. A room's strokes are changed and
  * broadcast under that room's overlay lock, so every socket sees one room's strokes and clears in one
- * order. Lock order: an overlay lock may be held while a {@link RoomService} room lock is taken ({@link
- * EventSocket#send} closing a too-slow socket reports it to RoomService), never the other way round:
- * {@link #onEvent} (called under a RoomService room lock) takes no overlay lock. Cursor messages take no room lock at all:
- * whether the sender holds control is asked of RoomService, and a cursor that races a change of control
+ * order. Lock order: an overlay lock may be held while a room lock (a room service's) is taken ({@link
+ * EventSocket#send} closing a too-slow socket reports it to the room services), never the other way round:
+ * {@link #onEvent} (called under a room service's room lock) takes no overlay lock. Cursor messages take no room lock at all:
+ * whether the sender holds control is asked of ControlService, and a cursor that races a change of control
  * is dropped by the pages (they draw a cursor only for the holder they know).
  */
 final class OverlayHub {
@@ -48,7 +48,7 @@ final class OverlayHub {
   static final int ERRORS_PER_SECOND = 5;
   static final int ERROR_BURST = 10;
 
-  private final RoomService rooms;
+  private final ControlService control;
   private final Function<String, Collection<EventSocket>> socketsOf;
   private final LongSupplier nowMs;
   private final Map<String, RoomOverlay> overlays = new ConcurrentHashMap<>();
@@ -83,8 +83,8 @@ final class OverlayHub {
    * @param socketsOf a room's open event sockets (a live view; iterated, never changed here)
    * @param nowMs a monotonic millisecond clock for the rate limits
    */
-  OverlayHub(RoomService rooms, Function<String, Collection<EventSocket>> socketsOf, LongSupplier nowMs) {
-    this.rooms = rooms;
+  OverlayHub(ControlService control, Function<String, Collection<EventSocket>> socketsOf, LongSupplier nowMs) {
+    this.control = control;
     this.socketsOf = socketsOf;
     this.nowMs = nowMs;
   }
@@ -143,7 +143,7 @@ final class OverlayHub {
 
   private void cursor(EventSocket socket, RoomOverlay overlay, MemberLimits limits, OverlayMessage.Cursor cursor) {
     Member member = socket.member();
-    if (!rooms.holdsControl(member.roomId(), member.id())) {
+    if (!control.holdsControl(member.roomId(), member.id())) {
       throw new RoomException(RoomStatus.NOT_IN_CONTROL, "only the member in control shares a pointer; request control first");
     }
     synchronized (limits) {
@@ -165,7 +165,7 @@ final class OverlayHub {
     Member member = socket.member();
     boolean clearAll = message instanceof OverlayMessage.Clear clear && clear.all();
     // Asked before the overlay lock is taken (lock order, see the class doc), and only when it matters.
-    boolean mayClearAll = clearAll && (member.owner() || rooms.holdsControl(member.roomId(), member.id()));
+    boolean mayClearAll = clearAll && (member.owner() || control.holdsControl(member.roomId(), member.id()));
     synchronized (limits) {
       if (!limits.drawing.tryTake(nowMs.getAsLong())) {
         throw new RoomException(RoomStatus.RATE_LIMITED, "at most " + DRAWING_PER_SECOND + " drawing messages a second; this one was dropped");
@@ -231,7 +231,7 @@ final class OverlayHub {
   }
 
   /**
-   * Room events that end a pointer or a room's strokes. Called under the room's RoomService lock: takes
+   * Room events that end a pointer or a room's strokes. Called under the room's lock: takes
    * no overlay lock (see the class doc), only queues.
    */
   void onEvent(String roomId, RoomEvent event) {

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
 import space.share.room.rooms.RoomEvent;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
+import space.share.room.rooms.VncService;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 import space.share.room.store.StoreException;
@@ -32,7 +33,7 @@ public final class RoomSockets implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoomSockets.class);
   private static final int MAX_CLOSE_REASON_BYTES = 120;
 
-  private final RoomService rooms;
+  private final RoomServices rooms;
   private final VncBridges bridges;
   private final EventHub hub;
   private final Duration vncIdleTimeout;
@@ -44,15 +45,15 @@ public final class RoomSockets implements AutoCloseable {
    * @param maxEventSocketsPerRoom event sockets of one room at once
    * @param eventScheduler single-threaded: event socket pings and expiry checks; owned from here on
    */
-  public RoomSockets(RoomService rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
+  public RoomSockets(RoomServices rooms, VncBridges bridges, Duration vncIdleTimeout, Duration eventPingInterval,
       int maxEventSocketsPerMember, int maxEventSocketsPerRoom, ScheduledExecutorService eventScheduler) {
     this.rooms = rooms;
     this.bridges = bridges;
     this.vncIdleTimeout = vncIdleTimeout;
     this.hub = new EventHub(rooms, eventPingInterval, () -> System.nanoTime() / 1_000_000, maxEventSocketsPerMember,
         maxEventSocketsPerRoom, eventScheduler);
-    rooms.addListener(hub);
-    rooms.addListener((roomId, event) -> {
+    rooms.registry().addListener(hub);
+    rooms.registry().addListener((roomId, event) -> {
       if (event instanceof RoomEvent.ControlChanged changed) {
         bridges.onControlChanged(roomId, changed.holder());
       } else if (event instanceof RoomEvent.RoomDeleted) {
@@ -88,7 +89,7 @@ public final class RoomSockets implements AutoCloseable {
     String roomId = roomId(request);
     String peer = peer(request);
     try {
-      Member member = rooms.authenticate(roomId, token(request));
+      Member member = rooms.members().authenticate(roomId, token(request));
       LOG.debug("event socket for member {} of room {} from {}", member.id(), roomId, peer);
       return new EventSocket(member, peer, hub);
     } catch (RoomException e) {
@@ -102,11 +103,11 @@ public final class RoomSockets implements AutoCloseable {
     String roomId = roomId(request);
     String peer = peer(request);
     try {
-      RoomService.VncTarget target = rooms.openVnc(roomId, token(request));
+      VncService.VncTarget target = rooms.vnc().openVnc(roomId, token(request));
       VncBridge bridge = bridges.newBridge(target.roomId(), target.memberId(), peer, target.endpoint(), new VncBridge.Owner() {
         @Override
         public void onInput(VncBridge b) {
-          rooms.noteInput(b.roomId(), b.memberId());
+          rooms.control().noteInput(b.roomId(), b.memberId());
         }
 
         @Override
@@ -114,7 +115,7 @@ public final class RoomSockets implements AutoCloseable {
 
         @Override
         public boolean stillAllowed(VncBridge b) {
-          return rooms.holdsControl(b.roomId(), b.memberId());
+          return rooms.control().holdsControl(b.roomId(), b.memberId());
         }
       });
       return new IdleConfigured(bridge, vncIdleTimeout.plusSeconds(30));

@@ -10,17 +10,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.placement.MediaHost;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.ControlService;
+import space.share.room.rooms.PartsService;
 import space.share.room.rooms.StreamStatus;
 
 /**
  * Keeps each room's parts current: asks the media server carrying the room's stream whether it is live, the
  * {@link DesktopManager} for the desktop state, and probes the VNC server with a TCP connect. Also
  * drives the control idle pass. With several media servers it checks each one's {@code /healthz} every round: one
- * that failed {@code downAfterFailures} checks in a row is down (its rooms move, {@link RoomService#mediaHostUp}),
+ * that failed {@code downAfterFailures} checks in a row is down (its rooms move, {@link PartsService#mediaHostUp}),
  * one answer brings it back; the rooms of a down server are not asked about (no timeout per room). Runs on the single-threaded scheduler handed in (owned from then on, shut down by
  * {@link #close()}); every call it makes is bounded by a timeout.
  */
@@ -29,7 +31,8 @@ public final class StreamPoller implements AutoCloseable {
   private static final long CONTROL_TICK_MS = 200;
   private static final int VNC_PROBE_TIMEOUT_MS = 500;
 
-  private final RoomService rooms;
+  private final PartsService rooms;
+  private final ControlService control;
   private final StreamStatusSource streams;
   private final long pollIntervalMs;
   private final long vncProbeIntervalMs;
@@ -41,17 +44,30 @@ public final class StreamPoller implements AutoCloseable {
   private final Map<String, Integer> healthFailures = new HashMap<>();
   private final Set<String> hostsDown = new HashSet<>();
   private final int downAfterFailures;
-  private long nextVncProbeMs;
+  private final LongSupplier monotonicMs;
+  private long nextVncProbeMs = Long.MIN_VALUE;
 
-  /** @param downAfterFailures health checks failed in a row that make a media server down (at least 1) */
-  public StreamPoller(RoomService rooms, StreamStatusSource streams, long pollIntervalMs, long vncProbeIntervalMs,
-      int downAfterFailures, ScheduledExecutorService executor) {
+  /** With the system's monotonic clock. */
+  public StreamPoller(PartsService rooms, ControlService control, StreamStatusSource streams, long pollIntervalMs,
+      long vncProbeIntervalMs, int downAfterFailures, ScheduledExecutorService executor) {
+    this(rooms, control, streams, pollIntervalMs, vncProbeIntervalMs, downAfterFailures, executor,
+        () -> System.nanoTime() / 1_000_000);
+  }
+
+  /**
+   * @param downAfterFailures health checks failed in a row that make a media server down (at least 1)
+   * @param monotonicMs a monotonic millisecond clock: when the next VNC probe is due
+   */
+  public StreamPoller(PartsService rooms, ControlService control, StreamStatusSource streams, long pollIntervalMs,
+      long vncProbeIntervalMs, int downAfterFailures, ScheduledExecutorService executor, LongSupplier monotonicMs) {
+    this.monotonicMs = monotonicMs;
     if (downAfterFailures < 1) {
       throw new IllegalArgumentException("room.media.down-after-failures must be at least 1: " + downAfterFailures);
     }
     this.downAfterFailures = downAfterFailures;
     this.executor = executor;
     this.rooms = rooms;
+    this.control = control;
     this.streams = streams;
     this.pollIntervalMs = pollIntervalMs;
     this.vncProbeIntervalMs = vncProbeIntervalMs;
@@ -64,9 +80,10 @@ public final class StreamPoller implements AutoCloseable {
 
   /** One round over all rooms (also called directly by tests). */
   public void pollOnce() {
-    boolean probeVnc = System.currentTimeMillis() >= nextVncProbeMs;
+    long nowMs = monotonicMs.getAsLong();
+    boolean probeVnc = nowMs >= nextVncProbeMs;
     if (probeVnc) {
-      nextVncProbeMs = System.currentTimeMillis() + vncProbeIntervalMs;
+      nextVncProbeMs = nowMs + vncProbeIntervalMs;
     }
     vncReachable.keySet().retainAll(rooms.roomIds());
     if (rooms.placements().movable() && !checkHealth()) {
@@ -152,7 +169,7 @@ public final class StreamPoller implements AutoCloseable {
 
   private void tickSafely() {
     try {
-      rooms.tickControl();
+      control.tickControl();
     } catch (RuntimeException e) {
       LOG.error("control tick failed", e);
     }

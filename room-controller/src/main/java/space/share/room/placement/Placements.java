@@ -77,6 +77,11 @@ public final class Placements {
     return Optional.ofNullable(hostByRoom.get(roomId));
   }
 
+  /** A live room's server; refuses with NOT_FOUND for a room placed nowhere (one deleted a moment ago). */
+  public MediaHost placed(String roomId) {
+    return hostOf(roomId).orElseThrow(() -> new RoomException(RoomStatus.NOT_FOUND, "no room " + roomId));
+  }
+
   public synchronized void remove(String roomId) {
     hostByRoom.remove(roomId);
   }

@@ -7,7 +7,8 @@ import space.share.room.control.ControlState;
 /**
  * One room's live state, in memory only (it starts empty after a restart): who holds control and who asked, the
  * stream and the parts' states, the open share session and control grant rows, who is online. Every field is guarded
- * by the instance's monitor; {@link RoomService} holds it while it changes a room and emits that room's events.
+ * by the instance's monitor; a room service holds it while it changes a room and emits that room's events
+ * ({@link RoomRegistry#emit}).
  */
 final class LiveRoom {
   final Room room;
@@ -23,6 +24,10 @@ final class LiveRoom {
   LiveRoom(Room room, long idlePassMs) {
     this.room = room;
     this.control = new ControlState(idlePassMs);
+  }
+
+  RoomViews.Control controlView() {
+    return new RoomViews.Control(control.holderId(), control.pending());
   }
 
   RoomParts parts() {

@@ -11,6 +11,11 @@ public record PublishTarget(String mediaHostId, String rtmpUrl) {
     return new PublishTarget(mediaHostId, rtmpBaseUrl.replaceAll("/+$", "") + "/" + streamKey);
   }
 
+  /** Where a room's desktop publishes on {@code host} (its desktop-facing RTMP URL). */
+  public static PublishTarget forDesktop(space.share.room.placement.MediaHost host, String streamKey) {
+    return of(host.id(), host.desktopRtmpUrl(), streamKey);
+  }
+
   /** The URL without its last path element (the stream key). */
   public String redacted() {
     int slash = rtmpUrl.lastIndexOf('/');

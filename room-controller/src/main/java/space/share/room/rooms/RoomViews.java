@@ -8,6 +8,22 @@ import space.share.room.members.MemberView;
 public final class RoomViews {
   private RoomViews() {}
 
+  private static final int MAX_NAME_CHARS = 100;
+
+  /** An epoch time as ISO-8601, or null for 0 (not yet / never). */
+  static String iso(long epochMs) {
+    return epochMs == 0 ? null : java.time.Instant.ofEpochMilli(epochMs).toString();
+  }
+
+  /** A room's or member's name: 1 to 100 printable characters, stripped; refuses with BAD_REQUEST naming the field. */
+  static String requireName(String name, String field) {
+    if (name == null || name.isBlank() || name.length() > MAX_NAME_CHARS || name.chars().anyMatch(Character::isISOControl)) {
+      throw new space.share.room.status.RoomException(space.share.room.status.RoomStatus.BAD_REQUEST,
+          field + " must be 1 to " + MAX_NAME_CHARS + " printable characters");
+    }
+    return name.strip();
+  }
+
   /**
    * What the admin sees of a room: everything but the passcode (kept only as a hash). {@code publishUrl} is on the
    * media server the room is placed on ({@code mediaServer}); it changes when the room moves.

@@ -12,10 +12,10 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import space.share.room.DaemonThreads;
 import space.share.room.FakeClock;
 import space.share.room.members.Member;
-import space.share.room.DaemonThreads;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
 import space.share.room.status.RoomStatus;
@@ -31,7 +31,7 @@ import space.share.room.token.VncTokens;
 class EventSocketTest {
   private final FakeClock clock = new FakeClock(1_767_225_600_000L);
   private Database database;
-  private RoomService rooms;
+  private RoomServices rooms;
   private EventHub hub;
 
   /** A Session whose sendText keeps the callback (the peer reads nothing) and records close codes. */
@@ -64,10 +64,10 @@ class EventSocketTest {
   @BeforeEach
   void start() {
     database = Database.open("jdbc:h2:mem:events" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
-    rooms = new RoomService(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
+    rooms = RoomServices.create(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
         new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000),
         new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
-    rooms.start();
+    rooms.dashboard().start();
     hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, /* maxSocketsPerMember= */ 2,
         /* maxSocketsPerRoom= */ 3, DaemonThreads.scheduler("test-events-ping"));
   }
@@ -80,7 +80,7 @@ class EventSocketTest {
 
   @Test
   void send_peerReadsNothing_closedTooSlowAfterQueueBound() {
-    String ownerId = rooms.createRoom("room1", "Room", "open-sesame", "Olive").owner().memberId();
+    String ownerId = rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive").owner().memberId();
     Member owner = new Member(ownerId, "room1", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
     StalledSession stalled = new StalledSession();
     EventSocket socket = new EventSocket(owner, "test-peer", hub);
@@ -98,7 +98,7 @@ class EventSocketTest {
 
   @Test
   void send_peerKeepsUp_messagesGoOutInOrderOneAtATime() {
-    String ownerId = rooms.createRoom("room2", "Room", "open-sesame", "Olive").owner().memberId();
+    String ownerId = rooms.dashboard().createRoom("room2", "Room", "open-sesame", "Olive").owner().memberId();
     Member owner = new Member(ownerId, "room2", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
     StalledSession session = new StalledSession();
     EventSocket socket = new EventSocket(owner, "test-peer", hub);
@@ -125,7 +125,7 @@ class EventSocketTest {
 
   @Test
   void open_overMemberAndRoomCaps_closedTooManySockets() {
-    String ownerId = rooms.createRoom("room3", "Room", "open-sesame", "Olive").owner().memberId();
+    String ownerId = rooms.dashboard().createRoom("room3", "Room", "open-sesame", "Olive").owner().memberId();
     Member owner = member(ownerId, "room3", clock.millis() + 3_600_000);
     assertNull(open(owner).closeCode);
     assertNull(open(owner).closeCode);
@@ -139,7 +139,7 @@ class EventSocketTest {
 
   @Test
   void closeExpired_sessionExpires_socketClosedTokenExpiredAndCapFreed() {
-    rooms.createRoom("room4", "Room", "open-sesame", "Olive");
+    rooms.dashboard().createRoom("room4", "Room", "open-sesame", "Olive");
     long expiresAtMs = clock.millis() + 60_000;
     Member short1 = member("short-lived", "room4", expiresAtMs);
     Member long1 = member("long-lived", "room4", expiresAtMs + 3_600_000);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import space.share.room.FakeClock;
 import space.share.room.members.Member;
-import space.share.room.rooms.RoomService;
+import space.share.room.rooms.RoomServices;
 import space.share.room.rooms.RoomSettings;
 import space.share.room.rooms.StaticDesktopManager;
 import space.share.room.store.Database;
@@ -38,7 +38,7 @@ class OverlayHubTest {
   private final FakeClock clock = new FakeClock(1_767_225_600_000L);
   private final AtomicLong monotonicMs = new AtomicLong(10_000);
   private Database database;
-  private RoomService rooms;
+  private RoomServices rooms;
   private EventHub hub;
   private Member owner;
   private Member bea;
@@ -109,20 +109,20 @@ class OverlayHubTest {
   @BeforeEach
   void start() {
     database = Database.open("jdbc:h2:mem:overlay" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
-    rooms = new RoomService(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
+    rooms = RoomServices.create(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
         new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000),
         new StaticDesktopManager(null), clock, new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8));
-    rooms.start();
+    rooms.dashboard().start();
     hub = new EventHub(rooms, Duration.ofMinutes(10), monotonicMs::get);
-    rooms.addListener(hub);
-    String ownerId = rooms.createRoom("room1", "Room", "open-sesame", "Olive").owner().memberId();
+    rooms.registry().addListener(hub);
+    String ownerId = rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive").owner().memberId();
     owner = new Member(ownerId, "room1", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
     bea = member("Bea");
     cai = member("Cai");
   }
 
   private Member member(String name) {
-    String id = rooms.join("room1", "open-sesame", name, "127.0.0.1", false).memberId();
+    String id = rooms.members().join("room1", "open-sesame", name, "127.0.0.1", false).memberId();
     return new Member(id, "room1", name, false, clock.millis(), clock.millis() + 3_600_000);
   }
 
@@ -235,7 +235,7 @@ class OverlayHubTest {
     assertEquals("forbidden", b.session().last("error").path("error").asText());
     assertEquals(List.of("c1"), ids(open(owner).session().last("snapshot")));
 
-    rooms.requestControl(bea); // the holder may clear everyone's
+    rooms.control().requestControl(bea); // the holder may clear everyone's
     b.socket().onWebSocketText("{\"type\":\"annotation-clear\",\"all\":true}");
     assertTrue(c.session().last("annotations-cleared").path("all").asBoolean());
     assertEquals(List.of(), ids(open(owner).session().last("snapshot")));
@@ -267,7 +267,7 @@ class OverlayHubTest {
     Open o = open(owner);
     Open b = open(bea);
     Open c = open(cai);
-    rooms.requestControl(bea);
+    rooms.control().requestControl(bea);
     b.socket().onWebSocketText("{\"type\":\"cursor\",\"x\":0.25,\"y\":0.75}");
     JsonNode seen = o.session().last("cursor");
     assertEquals(bea.id(), seen.path("memberId").asText());
@@ -277,7 +277,7 @@ class OverlayHubTest {
     assertEquals(1, c.session().of("cursor").size());
     assertTrue(b.session().of("cursor").isEmpty(), "the holder draws their own pointer");
 
-    rooms.takeControl(owner);
+    rooms.control().takeControl(owner);
     assertEquals(bea.id(), c.session().last("cursor-gone").path("memberId").asText());
     assertEquals(bea.id(), o.session().last("cursor-gone").path("memberId").asText());
   }
@@ -286,9 +286,9 @@ class OverlayHubTest {
   void cursor_holderLeaves_cursorGone() {
     Open o = open(owner);
     Open b = open(bea);
-    rooms.requestControl(bea);
+    rooms.control().requestControl(bea);
     b.socket().onWebSocketText("{\"type\":\"cursor\",\"x\":0.1,\"y\":0.1}");
-    rooms.leave(bea);
+    rooms.members().leave(bea);
     assertEquals(bea.id(), o.session().last("cursor-gone").path("memberId").asText());
   }
 
@@ -296,7 +296,7 @@ class OverlayHubTest {
   void cursor_aboveSixtyPerSecond_droppedQuietly() {
     Open o = open(owner);
     Open b = open(bea);
-    rooms.requestControl(bea);
+    rooms.control().requestControl(bea);
     int sent = 0;
     for (int ms = 0; ms < 1000; ms += 4) { // 250 Hz for one second
       monotonicMs.addAndGet(4);
@@ -313,7 +313,7 @@ class OverlayHubTest {
   void cursor_slowReader_onlyLatestPendingNeverQueuedNeverClosed() {
     Open b = open(bea);
     Open c = open(cai);
-    rooms.requestControl(bea);
+    rooms.control().requestControl(bea);
     c.session().stalled = true; // Cai's connection takes its time with every message
     for (int i = 0; i < 2000; i++) {
       monotonicMs.addAndGet(17); // ~60 Hz, within the rate: all accepted
@@ -333,7 +333,7 @@ class OverlayHubTest {
   void cursorGone_dropsAPendingPositionAndKeepsOrder() {
     Open b = open(bea);
     Open c = open(cai);
-    rooms.requestControl(bea);
+    rooms.control().requestControl(bea);
     c.session().stalled = true;
     b.socket().onWebSocketText("{\"type\":\"cursor\",\"x\":0.1,\"y\":0.1}"); // in flight
     monotonicMs.addAndGet(20);

@@ -332,11 +332,11 @@ class RoomApiTest {
     harness.call("POST", "/api/rooms/room1/control/request", bea, null);
     harness.call("POST", "/api/rooms/room1/control/request", cy.path("token").asText(), null);
     clock.advanceMs(29_999);
-    harness.controller.rooms().tickControl();
-    assertFalse(harness.controller.rooms().holdsControl("room1", cy.path("memberId").asText()));
+    harness.controller.rooms().control().tickControl();
+    assertFalse(harness.controller.rooms().control().holdsControl("room1", cy.path("memberId").asText()));
     clock.advanceMs(1);
-    harness.controller.rooms().tickControl();
-    assertTrue(harness.controller.rooms().holdsControl("room1", cy.path("memberId").asText()));
+    harness.controller.rooms().control().tickControl();
+    assertTrue(harness.controller.rooms().control().holdsControl("room1", cy.path("memberId").asText()));
   }
 
   @Test

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import space.share.media.MediaConfig;
 import space.share.media.MediaServer;
-import space.share.settings.Settings;
 import space.share.room.RoomController;
+import space.share.settings.Settings;
 
 /**
  * The whole room path with the real parts: a room created through the admin API gets a desktop (desktop/room.sh:
@@ -117,7 +117,7 @@ class RoomDesktopIT {
     String feedUrl = join.path("body").path("room").path("urls").path("feed").asText();
     assertTrue(feedUrl.startsWith("ws://127.0.0.1:" + media.httpPort() + "/live/it-room/feed?token=m1.it-room."), feedUrl);
 
-    ProcessDesktopManager desktops = (ProcessDesktopManager) controller.rooms().desktops();
+    ProcessDesktopManager desktops = (ProcessDesktopManager) controller.rooms().parts().desktops();
     // The first launch may take a moment: as root it creates the display's desktop user (useradd) first.
     waitFor(() -> desktops.info("it-room").isPresent(), 30_000, "room.sh launched");
     ProcessDesktopManager.DesktopInfo info = desktops.info("it-room").orElseThrow();
@@ -225,7 +225,7 @@ class RoomDesktopIT {
     // room.sh empties it; with a user per room the dir itself (in the root-owned runtime base) goes with the
     // controller's supervisor, just after room.sh exits.
     waitFor(() -> !Files.exists(info.runtimeDir()), 10_000, "runtime dir removed");
-    assertEquals("stopped", controller.rooms().desktops().state("it-room").wireName());
+    assertEquals("stopped", controller.rooms().parts().desktops().state("it-room").wireName());
   }
 
   private JsonNode adminRoom() {

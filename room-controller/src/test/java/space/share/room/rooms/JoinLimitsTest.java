@@ -59,12 +59,12 @@ class JoinLimitsTest {
     }
   }
 
-  private RoomService service(RoomLimits limits, VerificationSlots slots) {
+  private RoomServices service(RoomLimits limits, VerificationSlots slots) {
     database = Database.open("jdbc:h2:mem:join" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
-    RoomService rooms = new RoomService(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
+    RoomServices rooms = RoomServices.create(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
         hasher, new VncTokens(clock, 10_000), new JoinThrottle(clock, 5, 20, 60_000), new StaticDesktopManager(null), clock,
         new RoomSettings("http://r", "http://m", "rtmp://m/live", SESSION_TTL_MS, 3600, 30_000, 8), limits, slots);
-    rooms.start();
+    rooms.dashboard().start();
     return rooms;
   }
 
@@ -84,8 +84,8 @@ class JoinLimitsTest {
 
   @Test
   void join_concurrentWrongPasscodesFromOneAddress_atMostTheLimitReachBcrypt() throws Exception {
-    RoomService rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(64, 64, 5000));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive");
+    RoomServices rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(64, 64, 5000));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive");
     int threads = 24;
     pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
@@ -94,7 +94,7 @@ class JoinLimitsTest {
       int guess = i;
       results.add(pool.submit(() -> {
         start.await();
-        return statusOf(() -> rooms.join("room1", "guess-" + guess, "Eve", "10.6.6.6", false));
+        return statusOf(() -> rooms.members().join("room1", "guess-" + guess, "Eve", "10.6.6.6", false));
       }));
     }
     start.countDown();
@@ -112,18 +112,18 @@ class JoinLimitsTest {
 
   @Test
   void join_passcodeChecksAtTheCap_refusedBusyWithRetryAfterAndNotCounted() throws Exception {
-    RoomService rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(2, 0, 0));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive");
+    RoomServices rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(2, 0, 0));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive");
     hasher.hold = new CountDownLatch(1);
     pool = Executors.newFixedThreadPool(2);
-    Future<?> first = pool.submit(() -> rooms.join("room1", "open-sesame", "Ann", "10.0.0.1", false));
-    Future<?> second = pool.submit(() -> rooms.join("room1", "open-sesame", "Bob", "10.0.0.2", false));
+    Future<?> first = pool.submit(() -> rooms.members().join("room1", "open-sesame", "Ann", "10.0.0.1", false));
+    Future<?> second = pool.submit(() -> rooms.members().join("room1", "open-sesame", "Bob", "10.0.0.2", false));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (hasher.holding.get() < 2 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertEquals(2, hasher.holding.get());
-    RoomException busy = assertThrows(RoomException.class, () -> rooms.join("room1", "open-sesame", "Cy", "10.0.0.3", false));
+    RoomException busy = assertThrows(RoomException.class, () -> rooms.members().join("room1", "open-sesame", "Cy", "10.0.0.3", false));
     assertEquals(RoomStatus.BUSY, busy.status());
     assertEquals(503, busy.status().httpStatus());
     assertEquals(1, busy.retryAfterSeconds());
@@ -132,62 +132,62 @@ class JoinLimitsTest {
     first.get(10, TimeUnit.SECONDS);
     second.get(10, TimeUnit.SECONDS);
     for (int i = 0; i < 5; i++) { // a refusal for load is not counted: the address still has all its 5 attempts
-      assertEquals(RoomStatus.WRONG_PASSCODE, statusOf(() -> rooms.join("room1", "guess", "Cy", "10.0.0.3", false)));
+      assertEquals(RoomStatus.WRONG_PASSCODE, statusOf(() -> rooms.members().join("room1", "guess", "Cy", "10.0.0.3", false)));
     }
   }
 
   @Test
   void join_roomGuessedFromManyAddresses_rightPasscodeFromAnotherAddressJoinsAtOnce() {
-    RoomService rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(4, 4, 1000));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive");
+    RoomServices rooms = service(RoomLimits.DEFAULTS, new VerificationSlots(4, 4, 1000));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive");
     for (int address = 0; address < 100; address++) {
       String ip = "10.66." + address / 256 + "." + address % 256;
       for (int guess = 0; guess < 5; guess++) {
-        RoomStatus status = statusOf(() -> rooms.join("room1", "guess", "Eve", ip, false));
+        RoomStatus status = statusOf(() -> rooms.members().join("room1", "guess", "Eve", ip, false));
         assertTrue(status == RoomStatus.WRONG_PASSCODE || status == RoomStatus.TOO_MANY_ATTEMPTS, status.toString());
       }
     }
     assertTrue(hasher.checks.get() < 100 * 5, "the room back-off slowed the guessing: " + hasher.checks.get());
-    RoomViews.Session session = rooms.join("room1", "open-sesame", "Bea", "192.168.1.20", false);
+    RoomViews.Session session = rooms.members().join("room1", "open-sesame", "Bea", "192.168.1.20", false);
     assertTrue(session.token() != null && !session.token().isEmpty());
   }
 
   @Test
   void join_roomFull_refusedRoomFullUntilASessionEnds() {
-    RoomService rooms = service(new RoomLimits(10, /* maxMembersPerRoom= */ 3), VerificationSlots.forCores(2));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive"); // the owner's session is one of the three
-    rooms.join("room1", "open-sesame", "Ann", "10.0.0.1", false);
-    RoomViews.Session bob = rooms.join("room1", "open-sesame", "Bob", "10.0.0.2", false);
-    RoomException full = assertThrows(RoomException.class, () -> rooms.join("room1", "open-sesame", "Cy", "10.0.0.3", false));
+    RoomServices rooms = service(new RoomLimits(10, /* maxMembersPerRoom= */ 3), VerificationSlots.forCores(2));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive"); // the owner's session is one of the three
+    rooms.members().join("room1", "open-sesame", "Ann", "10.0.0.1", false);
+    RoomViews.Session bob = rooms.members().join("room1", "open-sesame", "Bob", "10.0.0.2", false);
+    RoomException full = assertThrows(RoomException.class, () -> rooms.members().join("room1", "open-sesame", "Cy", "10.0.0.3", false));
     assertEquals(RoomStatus.ROOM_FULL, full.status());
     assertEquals(409, full.status().httpStatus());
     assertEquals("room_full", full.status().code());
-    RoomViews.Session owner = rooms.join("room1", null, "Olive again", "10.0.0.9", true); // never refused: 4 now
-    rooms.leave(rooms.authenticate("room1", bob.token()));
-    assertEquals(RoomStatus.ROOM_FULL, statusOf(() -> rooms.join("room1", "open-sesame", "Cy", "10.0.0.3", false)));
-    rooms.leave(rooms.authenticate("room1", owner.token()));
-    rooms.join("room1", "open-sesame", "Cy", "10.0.0.3", false);
+    RoomViews.Session owner = rooms.members().join("room1", null, "Olive again", "10.0.0.9", true); // never refused: 4 now
+    rooms.members().leave(rooms.members().authenticate("room1", bob.token()));
+    assertEquals(RoomStatus.ROOM_FULL, statusOf(() -> rooms.members().join("room1", "open-sesame", "Cy", "10.0.0.3", false)));
+    rooms.members().leave(rooms.members().authenticate("room1", owner.token()));
+    rooms.members().join("room1", "open-sesame", "Cy", "10.0.0.3", false);
   }
 
   @Test
   void join_roomFullOfExpiredSessions_expiredOnesDoNotCount() {
-    RoomService rooms = service(new RoomLimits(10, 2), VerificationSlots.forCores(2));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive");
-    rooms.join("room1", "open-sesame", "Ann", "10.0.0.1", false);
-    assertEquals(RoomStatus.ROOM_FULL, statusOf(() -> rooms.join("room1", "open-sesame", "Bob", "10.0.0.2", false)));
+    RoomServices rooms = service(new RoomLimits(10, 2), VerificationSlots.forCores(2));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive");
+    rooms.members().join("room1", "open-sesame", "Ann", "10.0.0.1", false);
+    assertEquals(RoomStatus.ROOM_FULL, statusOf(() -> rooms.members().join("room1", "open-sesame", "Bob", "10.0.0.2", false)));
     clock.advanceMs(SESSION_TTL_MS);
-    rooms.join("room1", "open-sesame", "Bob", "10.0.0.2", false);
+    rooms.members().join("room1", "open-sesame", "Bob", "10.0.0.2", false);
   }
 
   @Test
   void createRoom_atTheRoomCap_refusedTooManyRoomsUntilOneIsDeleted() {
-    RoomService rooms = service(new RoomLimits(/* maxRooms= */ 2, 10), VerificationSlots.forCores(2));
-    rooms.createRoom("room1", "Room", "open-sesame", "Olive");
-    rooms.createRoom("room2", "Room", "open-sesame", "Olive");
-    RoomException refused = assertThrows(RoomException.class, () -> rooms.createRoom("room3", "Room", "open-sesame", "Olive"));
+    RoomServices rooms = service(new RoomLimits(/* maxRooms= */ 2, 10), VerificationSlots.forCores(2));
+    rooms.dashboard().createRoom("room1", "Room", "open-sesame", "Olive");
+    rooms.dashboard().createRoom("room2", "Room", "open-sesame", "Olive");
+    RoomException refused = assertThrows(RoomException.class, () -> rooms.dashboard().createRoom("room3", "Room", "open-sesame", "Olive"));
     assertEquals(RoomStatus.TOO_MANY_ROOMS, refused.status());
-    assertEquals(2, rooms.roomIds().size());
-    rooms.deleteRoom("room1");
-    rooms.createRoom("room3", "Room", "open-sesame", "Olive");
+    assertEquals(2, rooms.registry().roomIds().size());
+    rooms.dashboard().deleteRoom("room1");
+    rooms.dashboard().createRoom("room3", "Room", "open-sesame", "Olive");
   }
 }

@@ -3,11 +3,15 @@ package space.share.room.rooms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import space.share.media.testing.PrometheusText;
 import space.share.room.FakeClock;
 import space.share.room.members.Member;
 import space.share.room.metrics.RoomMetrics;
+import space.share.room.placement.MediaHost;
+import space.share.room.placement.Placements;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
 import space.share.room.store.Database;
@@ -18,7 +22,6 @@ import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VerificationSlots;
 import space.share.room.token.VncTokens;
-import space.share.media.testing.PrometheusText;
 
 /** The controller's meters after driving the service (in-memory H2, real bcrypt at cost 4, a fake clock). */
 class RoomMetricsTest {
@@ -34,15 +37,16 @@ class RoomMetricsTest {
     }
   }
 
-  private RoomService service(int maxMembersPerRoom) {
+  private RoomServices service(int maxMembersPerRoom) {
     database = Database.open("jdbc:h2:mem:metrics" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
-    RoomService rooms = new RoomService(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
+    RoomServices rooms = RoomServices.create(new RoomStore(database.dataSource()), new TokenSigner("s"), new SessionTokens(),
         new PasscodeHasher(4), new VncTokens(clock, 10_000), new JoinThrottle(clock, 3, 20, 60_000),
         new StaticDesktopManager(null), clock,
         new RoomSettings("http://r", "http://m", "rtmp://m/live", 3_600_000, 3600, 30_000, 8),
-        new RoomLimits(10, maxMembersPerRoom), VerificationSlots.forCores(2));
-    rooms.withMetrics(metrics).start();
-    metrics.bindRooms(rooms::roomCount, rooms::activeMemberCount);
+        new RoomLimits(10, maxMembersPerRoom), VerificationSlots.forCores(2), new Placements(List.of(new MediaHost(
+            MediaHost.SINGLE_ID, "http://m", "", "rtmp://m/live", "rtmp://m/live"))), metrics);
+    rooms.dashboard().start();
+    metrics.bindRooms(rooms.registry()::count, rooms.members()::activeMemberCount);
     return rooms;
   }
 
@@ -52,19 +56,19 @@ class RoomMetricsTest {
 
   @Test
   void joinsRefusalsAndControl_countedByReason() {
-    RoomService rooms = service(/* maxMembersPerRoom= */ 2); // the owner and one more
-    rooms.createRoom("r1", "Room 1", "right-passcode", "Olive");
-    RoomViews.Session ann = rooms.join("r1", "right-passcode", "Ann", "10.0.0.1", false);
+    RoomServices rooms = service(/* maxMembersPerRoom= */ 2); // the owner and one more
+    rooms.dashboard().createRoom("r1", "Room 1", "right-passcode", "Olive");
+    RoomViews.Session ann = rooms.members().join("r1", "right-passcode", "Ann", "10.0.0.1", false);
     assertEquals(RoomStatus.ROOM_FULL,
-        assertThrows(RoomException.class, () -> rooms.join("r1", "right-passcode", "Bob", "10.0.0.2", false)).status());
+        assertThrows(RoomException.class, () -> rooms.members().join("r1", "right-passcode", "Bob", "10.0.0.2", false)).status());
     assertEquals(RoomStatus.NOT_FOUND,
-        assertThrows(RoomException.class, () -> rooms.join("nope", "x", "Eve", "10.0.0.3", false)).status());
+        assertThrows(RoomException.class, () -> rooms.members().join("nope", "x", "Eve", "10.0.0.3", false)).status());
     for (int i = 0; i < 5; i++) {
-      assertThrows(RoomException.class, () -> rooms.join("r1", "wrong", "Eve", "10.0.0.9", false));
+      assertThrows(RoomException.class, () -> rooms.members().join("r1", "wrong", "Eve", "10.0.0.9", false));
     }
-    Member member = rooms.authenticate("r1", ann.token());
-    rooms.requestControl(member);
-    rooms.releaseControl(member);
+    Member member = rooms.members().authenticate("r1", ann.token());
+    rooms.control().requestControl(member);
+    rooms.control().releaseControl(member);
 
     PrometheusText text = scrape();
     assertEquals(1.0, text.value("share_space_room_rooms"));
