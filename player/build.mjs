@@ -32,9 +32,10 @@ await esbuild.build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
-// The AudioWorklet of the WebCodecs path runs in its own scope: one self-contained file, no shared chunks.
+// The AudioWorklet and the audio decoder Worker of the WebCodecs path run in their own scopes: one
+// self-contained file each, no shared chunks.
 await esbuild.build({
-  entryPoints: { 'audio-worklet': join(srcDir, 'js/audio-worklet.js') },
+  entryPoints: { 'audio-worklet': join(srcDir, 'js/audio-worklet.js'), 'audio-decode-worker': join(srcDir, 'js/audio-decode-worker.js') },
   bundle: true,
   format: 'esm',
   target: ['es2022'],

@@ -170,7 +170,8 @@ function startVideo() {
   if (!forceHls && (useWebCodecs || 'MediaSource' in window) && feedUrlOf(room)) {
     player = useWebCodecs
       ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent, optimizeForLatency: params.get('optimize') !== '0',
-        hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software' })
+        hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software',
+        audioPath: params.get('audio') === 'main' ? 'main' : 'worker' })
       : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     let attempts = 0;
     feed = new FeedClient(async () => {

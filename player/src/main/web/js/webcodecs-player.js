@@ -8,6 +8,7 @@
 import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
 import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
 import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
+import { InFlightGate, ArrivalSpread } from './lib/audio-decode.js';
 import { wallNowMs } from './mse-player.js';
 
 /** True when this browser has what the WebCodecs path needs. */
@@ -44,8 +45,20 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
+    audioWorkerUrl = null, audioPath = 'worker',
     optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
-    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency, hardwareAcceleration });
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, audioWorkerUrl, optimizeForLatency, hardwareAcceleration });
+    /** 'worker': AAC decoded in a Worker that posts PCM straight to the worklet; 'main': on this thread (?audio=main). */
+    this.audioPath = audioPath === 'main' || typeof Worker !== 'function' ? 'main' : 'worker';
+    this.audioWorker = null;
+    this.audioGate = new InFlightGate();
+    // Where the audio's arrival jitter comes from (docs/player.md): at the media server (prft), at this page
+    // (socket message), at the worklet (PCM in); and how long this thread went without running a task.
+    this.audioSpreadServer = new ArrivalSpread();
+    this.audioSpreadPage = new ArrivalSpread();
+    this.audioSpreadWorklet = new ArrivalSpread();
+    this.mainGapMs = new Percentiles(600);
+    this.mainGapTimer = null;
     this.jumps = 0;
     this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
     this.sound = sound;
@@ -154,7 +167,12 @@ export class WebCodecsPlayer {
           if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
           this.#decodeVideo(s, timescale);
         } else if (s.trackId === this.audioTrackId && this.sound) {
-          if (prft) this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
+          const mediaMs = (s.ptsTicks * 1000) / timescale;
+          if (prft) {
+            this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
+            this.audioSpreadServer.add(prft.wallClockMs, mediaMs);
+          }
+          this.audioSpreadPage.add(receivedAtMs, mediaMs);
           this.#decodeAudio(s, timescale);
         }
       }
@@ -175,6 +193,8 @@ export class WebCodecsPlayer {
     this.#resetMedia();
     if (this.videoDecoder && this.videoDecoder.state !== 'closed') this.videoDecoder.close();
     if (this.audio) { this.audio.ctx.close().catch(() => {}); this.audio = null; }
+    if (this.audioWorker) { this.audioWorker.terminate(); this.audioWorker = null; }
+    this.#watchMainThread(false);
     this.writer.close().catch(() => {});
     this.video.srcObject = null;
   }
@@ -192,10 +212,11 @@ export class WebCodecsPlayer {
       }
       this.audio.ctx.resume().catch(() => {});
       if (this.audioCfg) this.#startAudio();
+      this.#watchMainThread(true);
     } else {
       this.#flushAudio();
-      if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
-      this.audioDecoder = null;
+      this.#closeAudioDecoder();
+      this.#watchMainThread(false);
       if (this.audio) this.audio.ctx.suspend().catch(() => {});
       this.#pump();
     }
@@ -295,8 +316,7 @@ export class WebCodecsPlayer {
     if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
     this.videoCfg = null;
     this.audioCfg = null;
-    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
-    this.audioDecoder = null;
+    this.#closeAudioDecoder();
     this.#flushAudio();
   }
 
@@ -318,10 +338,15 @@ export class WebCodecsPlayer {
         if (this.audio !== audio) return;
         audio.node = new AudioWorkletNode(audio.ctx, 'feed-audio', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [cfg.numberOfChannels],
           processorOptions: { sampleRate: cfg.sampleRate, channels: cfg.numberOfChannels, policy: PLAYOUT_DEFAULTS } });
-        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') audio.report = ev.data; };
+        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') this.#onReport(audio, ev.data); };
         audio.node.connect(audio.ctx.destination);
         this.sentExtraMs = 0;
+        if (this.audioWorker) this.#connectWorker(audio.node);
       }).catch((e) => this.log.warn(`player: audio worklet: ${e.message}`));
+    }
+    if (this.audioPath === 'worker') {
+      if (!this.audioWorker) this.#startWorker();
+      if (this.audioWorker) { this.audioWorker.postMessage({ type: 'config', config: audioConfigOf(cfg) }); return; }
     }
     if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
       this.audioDecoder = new AudioDecoder({
@@ -332,7 +357,61 @@ export class WebCodecsPlayer {
     this.audioDecoder.configure(audioConfigOf(cfg));
   }
 
+  #startWorker() {
+    try {
+      const w = new Worker(this.audioWorkerUrl || new URL('js/audio-decode-worker.js', document.baseURI).href, { type: 'module', name: 'audio-decoder' });
+      w.onmessage = (ev) => {
+        const m = ev.data;
+        if (m.type === 'taken') { this.audioGate.onTaken(m.n); this.audioWorkerDropped = m.dropped; }
+        else if (m.type === 'error') this.log.warn(`player: audio worker: ${m.message}`);
+      };
+      w.onerror = (e) => { // the worker did not load: decode on this thread instead
+        this.log.warn(`player: audio worker failed (${e.message || 'no detail'}), decoding audio on the main thread`);
+        if (this.audioWorker === w) { w.terminate(); this.audioWorker = null; this.audioPath = 'main'; if (this.sound) this.#startAudio(); }
+      };
+      this.audioWorker = w;
+      this.audioGate.reset();
+      if (this.audio && this.audio.node) this.#connectWorker(this.audio.node);
+    } catch (e) {
+      this.log.warn(`player: no audio worker (${e.message}), decoding audio on the main thread`);
+      this.audioPath = 'main';
+    }
+  }
+
+  /** One MessageChannel between the decoder Worker and the worklet: PCM never passes through this thread. */
+  #connectWorker(node) {
+    const ch = new MessageChannel();
+    node.port.postMessage({ type: 'port', port: ch.port1 }, [ch.port1]);
+    this.audioWorker.postMessage({ type: 'port', port: ch.port2 }, [ch.port2]);
+  }
+
+  #closeAudioDecoder() {
+    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+    this.audioDecoder = null;
+    if (this.audioWorker) this.audioWorker.postMessage({ type: 'reset' });
+  }
+
+  #onReport(audio, report) {
+    audio.report = report;
+    for (const lagMs of report.lags || []) this.audioSpreadWorklet.add(lagMs, 0);
+  }
+
+  /** Gaps between ticks of a 20 ms timer on this thread (what a task running long costs everything queued). */
+  #watchMainThread(on) {
+    if (this.mainGapTimer) { clearInterval(this.mainGapTimer); this.mainGapTimer = null; }
+    if (!on || typeof setInterval !== 'function') return;
+    let last = performance.now();
+    this.mainGapTimer = setInterval(() => { const now = performance.now(); this.mainGapMs.add(now - last); last = now; }, 20);
+  }
+
   #decodeAudio(s, timescale) {
+    if (this.audioWorker) {
+      if (!this.audioGate.admit()) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
+      const data = s.data.slice(); // its own buffer, handed over
+      this.audioWorker.postMessage({ type: 'chunk', timestampUs: Math.round((s.ptsTicks * 1e6) / timescale),
+        durationUs: Math.round((s.durationTicks * 1e6) / timescale), data }, [data.buffer]);
+      return;
+    }
     const d = this.audioDecoder;
     if (!d || d.state !== 'configured') return;
     if (!admitAudio(d.decodeQueueSize)) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
@@ -357,6 +436,7 @@ export class WebCodecsPlayer {
   }
 
   #flushAudio() {
+    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet]) spread.clear(); // a new timeline
     if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
     this.sync = new SyncTracker();
   }
@@ -431,6 +511,15 @@ export class WebCodecsPlayer {
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
+      audioPath: this.audioPath,
+      audioSpreadServerP95Ms: this.audioSpreadServer.spread().p95Ms,
+      audioSpreadServerMaxMs: this.audioSpreadServer.spread().maxMs,
+      audioSpreadPageP95Ms: this.audioSpreadPage.spread().p95Ms,
+      audioSpreadPageMaxMs: this.audioSpreadPage.spread().maxMs,
+      audioSpreadWorkletP95Ms: this.audioSpreadWorklet.spread().p95Ms,
+      audioSpreadWorkletMaxMs: this.audioSpreadWorklet.spread().maxMs,
+      mainGapP95Ms: this.mainGapMs.at(95),
+      mainGapMaxMs: this.mainGapMs.at(100),
       firstFrameMs: this.firstFrameAtMs,
       joinMarks: this.marks,
       decodeP50Ms: this.decodeMs.at(50),
