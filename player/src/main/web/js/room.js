@@ -584,7 +584,7 @@ function toast(text) {
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
   stats: () => (player ? { ...player.stats(), pageMarks } : null),
-  resetDelays: () => { for (const p of ['delays', 'avSync', 'audioLate']) if (player && player[p]) player[p].values = []; },
+  resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
   annotations: () => annot.strokes(),

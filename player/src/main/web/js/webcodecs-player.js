@@ -7,8 +7,9 @@
 // One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
 import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
 import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
-import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
-import { InFlightGate, ArrivalSpread } from './lib/audio-decode.js';
+import { Percentiles } from './lib/stats.js';
+import { PlayerMeter, watchShownFrames } from './lib/meter.js';
+import { InFlightGate, ArrivalSpread, postPcm } from './lib/audio-decode.js';
 import { wallNowMs } from './mse-player.js';
 
 /** True when this browser has what the WebCodecs path needs. */
@@ -57,6 +58,8 @@ export class WebCodecsPlayer {
     this.audioSpreadServer = new ArrivalSpread();
     this.audioSpreadPage = new ArrivalSpread();
     this.audioSpreadWorklet = new ArrivalSpread();
+    this.videoSpreadServer = new ArrivalSpread(); // the same for the video, to compare with
+    this.videoSpreadPage = new ArrivalSpread();
     this.mainGapMs = new Percentiles(600);
     this.mainGapTimer = null;
     this.jumps = 0;
@@ -69,20 +72,15 @@ export class WebCodecsPlayer {
     this.audioDecoder = null;
     this.needKey = true;
     this.frames = []; // decoded, not yet shown: {frame, tsSec}
-    this.wallClock = new WallClockMap();
-    this.bytesIn = new WindowRate(2000);
-    this.framesShown = new WindowRate(2000);
-    this.delays = new Percentiles(300);
+    this.meter = new PlayerMeter({ clock });
     this.decodeMs = new Percentiles(300); // decode() -> frame out
     this.writeToShownMs = new Percentiles(300); // frame handed to the <video> -> its expected display time
     this.pending = new Map(); // timestamp (us) -> performance.now() at decode() / at write, for the two above (bounded)
     this.avSync = new Percentiles(300);
     this.audioLate = new Percentiles(300); // server arrival of audio minus that of the video of the same media time
     this.sync = new SyncTracker();
-    this.lastDelayMs = NaN;
     this.droppedFrames = 0;
     this.skippedBeforeKey = 0;
-    this.firstFrameAtMs = NaN;
     this.audio = null; // {ctx, node, report}
     this.generator = new MediaStreamTrackGenerator({ kind: 'video' });
     this.writer = this.generator.writable.getWriter();
@@ -155,7 +153,7 @@ export class WebCodecsPlayer {
 
   onFragment(data, receivedAtMs) {
     if (!this.videoCfg && !this.audioCfg) return; // no init yet
-    this.bytesIn.add(data.byteLength, receivedAtMs);
+    this.meter.bytesIn.add(data.byteLength, receivedAtMs);
     this.#mark('fragment');
     for (const chunk of splitChunks(data)) {
       const { prft, samples } = readSamples(chunk);
@@ -164,12 +162,16 @@ export class WebCodecsPlayer {
         const timescale = this.timescales.get(s.trackId);
         if (!timescale) continue;
         if (s.trackId === this.videoTrackId) {
-          if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          if (prft) this.meter.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          if (this.sound) {
+            if (prft) this.videoSpreadServer.add(prft.wallClockMs, (s.ptsTicks * 1000) / timescale);
+            this.videoSpreadPage.add(receivedAtMs, (s.ptsTicks * 1000) / timescale);
+          }
           this.#decodeVideo(s, timescale);
         } else if (s.trackId === this.audioTrackId && this.sound) {
           const mediaMs = (s.ptsTicks * 1000) / timescale;
           if (prft) {
-            this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
+            this.audioLate.add(prft.wallClockMs - this.meter.wallClock.wallClockAt(s.ptsTicks / timescale));
             this.audioSpreadServer.add(prft.wallClockMs, mediaMs);
           }
           this.audioSpreadPage.add(receivedAtMs, mediaMs);
@@ -311,7 +313,7 @@ export class WebCodecsPlayer {
     this.lastShownTsSec = undefined;
     this.lastShownAtMs = undefined;
     this.newestSec = undefined;
-    this.wallClock.clear();
+    this.meter.wallClock.clear();
     this.needKey = true;
     if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
     this.videoCfg = null;
@@ -420,23 +422,11 @@ export class WebCodecsPlayer {
   }
 
   #onAudio(ad) {
-    try {
-      const node = this.audio && this.audio.node;
-      if (!node || !this.sound) return;
-      const planes = [];
-      for (let c = 0; c < ad.numberOfChannels; c++) {
-        const p = new Float32Array(ad.numberOfFrames);
-        ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
-        planes.push(p);
-      }
-      node.port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
-    } finally {
-      ad.close();
-    }
+    postPcm(this.sound && this.audio && this.audio.node ? this.audio.node.port : null, ad);
   }
 
   #flushAudio() {
-    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet]) spread.clear(); // a new timeline
+    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
     if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
     this.sync = new SyncTracker();
   }
@@ -455,47 +445,26 @@ export class WebCodecsPlayer {
 
   /** Capture-to-display delay per displayed frame (the <video> shows what the generator got; mediaTime is its timestamp). */
   #watchFrames() {
-    const v = this.video;
-    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
-    const onFrame = (now, meta) => {
-      if (this.destroyed) return;
-      if (meta.mediaTime < 0) { v.requestVideoFrameCallback(onFrame); return; } // the warm-up frame
-      const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
-      this.framesShown.add(1, shownAtMs);
-      if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
-      const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
-      if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
-      const delayMs = this.wallClock.delayMs(meta.mediaTime, shownAtMs, this.clock && this.clock.estimate());
-      if (Number.isFinite(delayMs)) {
-        this.lastDelayMs = delayMs;
-        this.delays.add(delayMs);
-      }
-      v.requestVideoFrameCallback(onFrame);
-    };
-    v.requestVideoFrameCallback(onFrame);
+    watchShownFrames(this.video, (mediaSec, pageMs) => {
+      if (mediaSec < 0) return; // the warm-up frame
+      if (this.meter.frameShown(mediaSec, pageMs, performance.timeOrigin)) this.#mark('shown');
+      const m = this.pending.get(Math.round(mediaSec * 1e6));
+      if (m && m.writeAt) this.writeToShownMs.add(pageMs - m.writeAt);
+    }, () => this.destroyed);
   }
 
   stats() {
     const nowMs = wallNowMs();
-    const est = this.clock && this.clock.estimate();
     const r = this.audio && this.audio.report;
     const heldSec = this.frames.length ? this.frames[this.frames.length - 1].tsSec - this.frames[0].tsSec : 0;
     return {
+      ...this.meter.fields(nowMs),
       transport: 'websocket',
       decoder: 'webcodecs',
       mode: this.mode,
       width: this.width || this.video.videoWidth,
       height: this.height || this.video.videoHeight,
-      fps: this.framesShown.perSecond(nowMs),
-      bitrateBps: this.bytesIn.perSecond(nowMs) * 8,
       bufferedSec: this.sound && r ? r.fillMs / 1000 : heldSec,
-      delayMs: this.lastDelayMs,
-      delayP50Ms: this.delays.at(50),
-      delayP95Ms: this.delays.at(95),
-      delaySamples: this.delays.count,
-      clockOffsetMs: est ? est.offsetMs : NaN,
-      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
-      clockSource: est ? est.source : 'none',
       playbackRate: r ? r.ratio : 1,
       seeks: this.jumps,
       droppedFrames: this.droppedFrames,
@@ -518,9 +487,10 @@ export class WebCodecsPlayer {
       audioSpreadPageMaxMs: this.audioSpreadPage.spread().maxMs,
       audioSpreadWorkletP95Ms: this.audioSpreadWorklet.spread().p95Ms,
       audioSpreadWorkletMaxMs: this.audioSpreadWorklet.spread().maxMs,
+      videoSpreadServerP95Ms: this.videoSpreadServer.spread().p95Ms,
+      videoSpreadPageP95Ms: this.videoSpreadPage.spread().p95Ms,
       mainGapP95Ms: this.mainGapMs.at(95),
       mainGapMaxMs: this.mainGapMs.at(100),
-      firstFrameMs: this.firstFrameAtMs,
       joinMarks: this.marks,
       decodeP50Ms: this.decodeMs.at(50),
       decodeP95Ms: this.decodeMs.at(95),

@@ -55,23 +55,31 @@ export class AudioDecodeCore {
   }
 
   #output(ad) {
-    try {
-      if (!this.port) return; // the worklet is not there yet: nothing to play it
-      const planes = [];
-      for (let c = 0; c < ad.numberOfChannels; c++) {
-        const p = new Float32Array(ad.numberOfFrames);
-        ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
-        planes.push(p);
-      }
-      this.port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
-    } finally {
-      ad.close();
-    }
+    postPcm(this.port, ad); // before the worklet's port came: nothing to play it, dropped
   }
 
   #close() {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
+  }
+}
+
+/**
+ * Copies a decoded AudioData into one Float32Array per channel, posts it to the worklet's port (the buffers
+ * transferred, not copied again) when there is one, and closes the AudioData either way.
+ */
+export function postPcm(port, ad) {
+  try {
+    if (!port) return;
+    const planes = [];
+    for (let c = 0; c < ad.numberOfChannels; c++) {
+      const p = new Float32Array(ad.numberOfFrames);
+      ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
+      planes.push(p);
+    }
+    port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
+  } finally {
+    ad.close();
   }
 }
 

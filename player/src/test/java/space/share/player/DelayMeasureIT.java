@@ -64,10 +64,11 @@ class DelayMeasureIT extends RealMediaBase {
         num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
         m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")))
         + (m.stats().get("audioPath") == null ? "" : String.format(
-            " | audio decoded on %s; arrival spread p95/max ms: server %s/%s, page %s/%s, worklet %s/%s; main-thread 20 ms timer gap p95 %s max %s ms",
+            " | audio decoded on %s; arrival spread p95/max ms: server %s/%s, page %s/%s, worklet %s/%s; video p95 server %s, page %s; main-thread 20 ms timer gap p95 %s max %s ms",
             m.stats().get("audioPath"), num(m.stats().get("audioSpreadServerP95Ms")), num(m.stats().get("audioSpreadServerMaxMs")),
             num(m.stats().get("audioSpreadPageP95Ms")), num(m.stats().get("audioSpreadPageMaxMs")),
             num(m.stats().get("audioSpreadWorkletP95Ms")), num(m.stats().get("audioSpreadWorkletMaxMs")),
+            num(m.stats().get("videoSpreadServerP95Ms")), num(m.stats().get("videoSpreadPageP95Ms")),
             num(m.stats().get("mainGapP95Ms")), num(m.stats().get("mainGapMaxMs"))));
   }
 
