@@ -38,6 +38,8 @@ for (const pair of (params.get('edge') || '').split(',')) {
   if (k in liveEdge && Number.isFinite(Number(v))) liveEdge[k] = Number(v);
 }
 
+/** The feed socket room.html opened while the page loaded (lib/early-feed.js), for the first startVideo. */
+const earlyFeed = window.shareSpaceEarlyFeed || null;
 const video = $('video');
 const stage = $('stage');
 const clock = new ClockOffsetEstimator();
@@ -59,6 +61,7 @@ const ui = { feed: 'connecting', events: 'connecting', vnc: 'off', roomState: { 
 // ---------------------------------------------------------------- joining
 
 function showJoin(message) {
+  if (earlyFeed) earlyFeed.drop();
   $('join').hidden = false;
   $('room-ui').hidden = true;
   $('join-room').textContent = roomId;
@@ -173,7 +176,12 @@ function startVideo() {
         hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software',
         audioPath: params.get('audio') === 'main' ? 'main' : 'worker' })
       : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
-    let attempts = 0;
+    const early = earlyFeed && earlyFeed.take(feedUrlOf(room));
+    if (early) {
+      pageMarks.earlySocket = Math.round(earlyFeed.openedAtMs - performance.timeOrigin);
+      pageMarks.earlyFirstMessage = Math.round(earlyFeed.firstMessageAtMs - performance.timeOrigin);
+    }
+    let attempts = early ? 1 : 0; // a retry after the early socket asks for fresh URLs (its token may be stale)
     feed = new FeedClient(async () => {
       if (attempts++ > 0) {
         try {
@@ -189,6 +197,7 @@ function startVideo() {
       return wsUrl(feedUrlOf(room));
     }, player, {
       log,
+      early: early ? { ...early, url: wsUrl(feedUrlOf(room)) } : null,
       onState: (s) => { ui.feed = s; render(); },
       onHeader: (h) => {
         header = h;
@@ -229,6 +238,7 @@ const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
 
 /** hls.js is loaded only when the fallback is needed (it is a large part of the page's script). */
 async function startHls() {
+  if (earlyFeed) earlyFeed.drop();
   stopMedia();
   const attempt = ++hlsAttempts;
   const { HlsPlayer, canPlayHls } = await import('./hls-player.js');
