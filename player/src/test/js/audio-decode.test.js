@@ -2,7 +2,7 @@
 // worklet, the bounds on both sides of the page -> worker hand-over, and the arrival spread.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AudioDecodeCore, InFlightGate, ArrivalSpread } from '../../main/web/js/lib/audio-decode.js';
+import { AudioDecodeCore, InFlightGate, ArrivalSpread, keepLag } from '../../main/web/js/lib/audio-decode.js';
 
 class FakeAudioDecoder {
   constructor({ output, error }) { Object.assign(this, { output, error, state: 'unconfigured', decodeQueueSize: 0, chunks: [] }); }
@@ -124,4 +124,11 @@ test('arrivalSpread_keepsOnlyTheLastN', () => {
   s.add(500, 0); // late, then pushed out
   for (let i = 0; i < 10; i++) s.add(i, i);
   assert.equal(s.spread().maxMs, 0);
+});
+
+test('keepLag_aFloodOfArrivals_keepsAtMost16_theLastHoldsTheLargestOfTheRest', () => {
+  const lags = [];
+  for (let i = 0; i < 1000; i++) keepLag(lags, i === 500 ? 900 : i % 7);
+  assert.equal(lags.length, 16);
+  assert.equal(lags[15], 900);
 });

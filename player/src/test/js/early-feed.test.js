@@ -49,6 +49,7 @@ test('openEarlyFeed_noSessionNoFeedUrlOrHlsForced_opensNothing', () => {
   assert.equal(open({ storage: storageWith({ 'sharespace.member.room1': '{"token":"t"}' }) }).early, null);
   assert.equal(open({ storage: storageWith({ 'sharespace.member.room1': '{bad json' }) }).early, null);
   assert.equal(open({ search: '?room=room1&transport=hls' }).early, null);
+  assert.equal(open({ search: '?room=room1&early=0' }).early, null);
   assert.equal(FakeWebSocket.instances.length, 0);
 });
 

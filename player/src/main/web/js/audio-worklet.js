@@ -3,9 +3,9 @@
 // ~20 ms a report of which media time it is reading and at what ratio, so the page can put video frames on the
 // audio clock. Built as its own bundle (build.mjs): worklet scope, no DOM.
 import { AudioJitterBuffer } from './lib/playout.js';
+import { keepLag } from './lib/audio-decode.js';
 
 const REPORT_EVERY_BLOCKS = 8; // 128-frame blocks: ~21 ms at 48 kHz
-const MAX_LAGS_PER_REPORT = 16; // arrival lags carried by one report (a burst beyond this is summarised by its max)
 
 class FeedAudioProcessor extends AudioWorkletProcessor {
   constructor(options) {
@@ -18,9 +18,7 @@ class FeedAudioProcessor extends AudioWorkletProcessor {
       const m = ev.data;
       if (m.type === 'pcm') {
         this.buffer.push(m.startSec, m.planes);
-        const lagMs = (currentTime - m.startSec) * 1000;
-        if (this.lags.length < MAX_LAGS_PER_REPORT) this.lags.push(lagMs);
-        else this.lags[MAX_LAGS_PER_REPORT - 1] = Math.max(this.lags[MAX_LAGS_PER_REPORT - 1], lagMs);
+        keepLag(this.lags, (currentTime - m.startSec) * 1000);
       } else if (m.type === 'port') m.port.onmessage = onMessage; // the decoder Worker's end
       else if (m.type === 'extra-delay') this.buffer.targetExtraMs = m.ms;
       else if (m.type === 'flush') this.buffer = new AudioJitterBuffer({ sampleRate: rate, channels }, policy);

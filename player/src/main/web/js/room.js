@@ -108,6 +108,13 @@ function fatal(code, text) {
 /** Join breakdown (ms after page start), with the player's own marks in its stats: see DelayMeasureIT. */
 const pageMarks = {};
 const markOnce = (name) => { if (!(name in pageMarks)) pageMarks[name] = Math.round(performance.now()); };
+/** Before this page's script: the previous page's unload, the HTML's request and response, the parse (Navigation Timing). */
+function navigationMarks() {
+  const n = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (!n) return {};
+  const r = (ms) => Math.round(ms);
+  return { unloadEnd: r(n.unloadEventEnd), request: r(n.requestStart), response: r(n.responseStart), html: r(n.responseEnd), parsed: r(n.domInteractive) };
+}
 
 async function enterRoom() {
   markOnce('enter');
@@ -593,7 +600,7 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? { ...player.stats(), pageMarks } : null),
+  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks } } : null),
   resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),

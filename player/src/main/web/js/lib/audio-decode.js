@@ -100,6 +100,16 @@ export class InFlightGate {
 }
 
 /**
+ * Keeps a PCM arrival lag (ms) for the worklet's next report: at most maxLags per report (a burst beyond that
+ * is summarised by the largest lag in the last slot), so a flood of messages never grows a report.
+ */
+export function keepLag(lags, lagMs, maxLags = 16) {
+  if (lags.length < maxLags) lags.push(lagMs);
+  else lags[maxLags - 1] = Math.max(lags[maxLags - 1], lagMs);
+  return lags;
+}
+
+/**
  * Arrival jitter of a stream of media: for each arrival, (arrival time − media time) in ms; the spread of those
  * over the window (p95 − min, max − min) is how much a buffer must hold to never run dry. Clock offsets cancel.
  */

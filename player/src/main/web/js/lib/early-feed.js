@@ -23,10 +23,11 @@ export function wsUrlOf(pathOrUrl, href) {
 
 /**
  * Opens the feed of the member kept in storage for this page's room, or returns null (no session, no feed
- * address kept, HLS forced). Messages are held with their arrival time (wall clock ms) until take().
+ * address kept, HLS forced, ?early=0). Messages are held with their arrival time (wall clock ms) until take().
  */
 export function openEarlyFeed({ href, search, hash, storage, WebSocketCtor, nowMs, setTimer = setTimeout, bounds = EARLY_FEED_BOUNDS }) {
-  if (new URLSearchParams(search).get('transport') === 'hls') return null;
+  const params = new URLSearchParams(search);
+  if (params.get('transport') === 'hls' || params.get('early') === '0') return null; // ?early=0: as before, for measurements
   const roomId = roomIdOf(search, hash);
   let member = null;
   try { member = roomId ? JSON.parse(storage.getItem(`sharespace.member.${roomId}`)) : null; } catch { return null; }
