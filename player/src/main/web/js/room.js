@@ -3,6 +3,7 @@
 // control, the drawings over the picture and the controller's pointer. Address: room.html?room=<roomId>.
 import { api, ApiError, friendlyMessage, session, wsUrl } from './api.js';
 import { ClockOffsetEstimator } from './lib/clock.js';
+import { roomIdOf } from './lib/early-feed.js';
 import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
@@ -16,7 +17,7 @@ import { RateGate, toNormalised } from './lib/overlay.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
+const roomId = roomIdOf(location.search, location.hash);
 /**
  * MSE layout; see docs/player.md. Default: video only while muted (the lowest delay measured here), video
  * and audio in separate SourceBuffers once the member turns sound on. ?mse=split|muxed|video fixes it.

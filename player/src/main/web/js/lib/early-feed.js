@@ -13,6 +13,9 @@ export const EARLY_FEED_BOUNDS = Object.freeze({ maxMessages: 300, maxBytes: 16 
 /** The room id of a room page address (?room=<id>, or #<id>). */
 export const roomIdOf = (search, hash) => new URLSearchParams(search).get('room') || decodeURIComponent((hash || '').slice(1));
 
+/** Where a member's session in a room is kept (sessionStorage: it survives a reload, not closing the tab). */
+export const sessionKey = (roomId) => `sharespace.member.${roomId}`;
+
 /** ws(s):// URL of a feed path or URL, relative to the page (as api.js wsUrl). */
 export function wsUrlOf(pathOrUrl, href) {
   const u = new URL(pathOrUrl, href);
@@ -30,7 +33,7 @@ export function openEarlyFeed({ href, search, hash, storage, WebSocketCtor, nowM
   if (params.get('transport') === 'hls' || params.get('early') === '0') return null; // ?early=0: as before, for measurements
   const roomId = roomIdOf(search, hash);
   let member = null;
-  try { member = roomId ? JSON.parse(storage.getItem(`sharespace.member.${roomId}`)) : null; } catch { return null; }
+  try { member = roomId ? JSON.parse(storage.getItem(sessionKey(roomId))) : null; } catch { return null; }
   if (!member || typeof member.feedUrl !== 'string') return null;
   const ws = new WebSocketCtor(wsUrlOf(member.feedUrl, href));
   ws.binaryType = 'arraybuffer';
