@@ -1,5 +1,6 @@
 // The room controller's HTTP API (docs/room-api.md), with every failure turned into one of a few
 // messages a member can act on.
+import { sessionKey, wsUrlOf } from './lib/early-feed.js';
 
 export class ApiError extends Error {
   /** @param code 'wrong_passcode' | 'room_gone' | 'server_down' | 'unauthorized' | 'forbidden' | server code */
@@ -72,16 +73,11 @@ export const api = {
 };
 
 /** ws(s):// URL on this page's host for a path, or an absolute URL given by the server made ws(s). */
-export function wsUrl(pathOrUrl) {
-  const u = new URL(pathOrUrl, location.href);
-  if (u.protocol === 'http:') u.protocol = 'ws:';
-  if (u.protocol === 'https:') u.protocol = 'wss:';
-  return u.toString();
-}
+export const wsUrl = (pathOrUrl) => wsUrlOf(pathOrUrl, location.href);
 
 /** Member sessions survive a reload of the tab (sessionStorage), not the closing of it. */
 export const session = {
-  get(roomId) { try { return JSON.parse(sessionStorage.getItem(`sharespace.member.${roomId}`)); } catch { return null; } },
-  set(roomId, value) { sessionStorage.setItem(`sharespace.member.${roomId}`, JSON.stringify(value)); },
-  clear(roomId) { sessionStorage.removeItem(`sharespace.member.${roomId}`); },
+  get(roomId) { try { return JSON.parse(sessionStorage.getItem(sessionKey(roomId))); } catch { return null; } },
+  set(roomId, value) { sessionStorage.setItem(sessionKey(roomId), JSON.stringify(value)); },
+  clear(roomId) { sessionStorage.removeItem(sessionKey(roomId)); },
 };

@@ -19,10 +19,12 @@ export class FeedClient {
    * @param {() => Promise<string>|string} urlProvider gives the feed URL (with a fresh token) per attempt; an error
    *     it throws with {@code permanent: true} ends the feed (onFatal with that error) instead of retrying
    * @param {object} player MsePlayer-like sink: onHeader, onInit, onFragment, onEnded, reset
-   * @param {{onState?: Function, onFatal?: Function, onHeader?: Function, log?: Console, maxFailedConnects?: number}} options
+   * @param {{onState?: Function, onFatal?: Function, onHeader?: Function, log?: Console, maxFailedConnects?: number,
+   *     early?: {ws: WebSocket, url: string, opened: boolean, messages: {data, receivedAtMs}[], closed: ?{code, reason}}}} options
+   *     early: a socket the page opened before this client existed (lib/early-feed.js), used for the first connect
    */
-  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 3 } = {}) {
-    Object.assign(this, { urlProvider, player, onState, onFatal, onHeader, log, maxFailedConnects });
+  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 3, early = null } = {}) {
+    Object.assign(this, { urlProvider, player, onState, onFatal, onHeader, log, maxFailedConnects, early });
     this.backoff = new Backoff();
     this.socket = null;
     this.stopped = false;
@@ -54,6 +56,15 @@ export class FeedClient {
   async #connect(isRetry) {
     if (this.stopped) return;
     this.onState(isRetry ? 'reconnecting' : 'connecting');
+    if (this.early) { // the socket opened while the page loaded: what it got so far, then its events as they come
+      const early = this.early;
+      this.early = null;
+      this.#attach(early.ws, early.url);
+      if (early.opened) early.ws.onopen();
+      for (const m of early.messages) early.ws.onmessage({ data: m.data }, m.receivedAtMs);
+      if (early.closed) early.ws.onclose(early.closed);
+      return;
+    }
     let url;
     try {
       url = await this.urlProvider();
@@ -71,6 +82,10 @@ export class FeedClient {
     if (this.stopped) return;
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
+    this.#attach(ws, url);
+  }
+
+  #attach(ws, url) {
     this.socket = ws;
     const parser = new FeedParser();
     let opened = false;
@@ -88,8 +103,7 @@ export class FeedClient {
         }
       }, 1000);
     };
-    ws.onmessage = (ev) => {
-      const receivedAtMs = wallNowMs();
+    ws.onmessage = (ev, receivedAtMs = wallNowMs()) => {
       this.lastMessageAtMs = performance.now();
       // The server sent something, so it accepted the token: a later 4403 (the token expired or was revoked) may
       // again ask for a fresh one. A refused token closes before any message, so this cannot loop.

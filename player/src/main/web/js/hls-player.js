@@ -1,7 +1,7 @@
 // Fallback when the WebSocket feed cannot be used (no MediaSource for the codecs, or WebSockets blocked):
 // LL-HLS through hls.js, or the browser's own HLS where it has it (Safari, iOS).
 import Hls from 'hls.js';
-import { WindowRate, Percentiles } from './lib/stats.js';
+import { PlayerMeter } from './lib/meter.js';
 import { wallNowMs } from './mse-player.js';
 
 export function canPlayHls(video) {
@@ -12,9 +12,7 @@ export class HlsPlayer {
   constructor(video, playlistUrl, { clock, log = console, onState = () => {} } = {}) {
     this.video = video;
     this.clock = clock;
-    this.delays = new Percentiles(300);
-    this.bytesIn = new WindowRate(4000);
-    this.lastDelayMs = NaN;
+    this.meter = new PlayerMeter({ clock, bytesWindowMs: 4000 });
     if (Hls.isSupported()) {
       this.hls = new Hls({
         lowLatencyMode: true,
@@ -25,7 +23,7 @@ export class HlsPlayer {
         liveMaxLatencyDuration: 1.1,
         maxLiveSyncPlaybackRate: 1.1,
       });
-      this.hls.on(Hls.Events.FRAG_LOADED, (_e, data) => this.bytesIn.add(data.frag.stats.loaded || 0, wallNowMs()));
+      this.hls.on(Hls.Events.FRAG_LOADED, (_e, data) => this.meter.bytesIn.add(data.frag.stats.loaded || 0, wallNowMs()));
       this.hls.on(Hls.Events.MANIFEST_PARSED, () => { onState('live'); video.play().catch(() => {}); });
       this.hls.on(Hls.Events.ERROR, (_e, data) => {
         log.warn(`hls: ${data.type} ${data.details}${data.fatal ? ' (fatal)' : ''}`);
@@ -47,8 +45,7 @@ export class HlsPlayer {
     const playingDate = this.hls ? this.hls.playingDate : (this.video.getStartDate?.()?.getTime() ? new Date(this.video.getStartDate().getTime() + this.video.currentTime * 1000) : null);
     const est = this.clock && this.clock.estimate();
     if (!playingDate || Number.isNaN(playingDate.getTime())) return;
-    this.lastDelayMs = wallNowMs() + (est ? est.offsetMs : 0) - playingDate.getTime();
-    this.delays.add(this.lastDelayMs);
+    this.meter.addDelay(wallNowMs() + (est ? est.offsetMs : 0) - playingDate.getTime());
   }
 
   destroy() {
@@ -59,22 +56,14 @@ export class HlsPlayer {
   stats() {
     const v = this.video;
     const b = v.buffered;
-    const est = this.clock && this.clock.estimate();
     return {
+      ...this.meter.fields(wallNowMs()),
       transport: this.hls ? 'll-hls (hls.js)' : 'hls (native)',
       mode: 'hls',
       width: v.videoWidth,
       height: v.videoHeight,
-      fps: NaN,
-      bitrateBps: this.bytesIn.perSecond(wallNowMs()) * 8,
+      fps: NaN, // no per-frame callback counted on this path
       bufferedSec: b.length ? b.end(b.length - 1) - v.currentTime : 0,
-      delayMs: this.lastDelayMs,
-      delayP50Ms: this.delays.at(50),
-      delayP95Ms: this.delays.at(95),
-      delaySamples: this.delays.count,
-      clockOffsetMs: est ? est.offsetMs : NaN,
-      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
-      clockSource: est ? est.source : 'none',
       playbackRate: v.playbackRate,
       seeks: 0,
       droppedFrames: v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality().droppedVideoFrames : 0,

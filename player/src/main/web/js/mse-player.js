@@ -3,7 +3,7 @@
 // Policy and figures: docs/player.md.
 import { readFragment, readInit, splitChunks, splitInitByTrack } from './lib/mp4.js';
 import { liveEdgeAction, trimRange, LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
-import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
+import { PlayerMeter, watchShownFrames } from './lib/meter.js';
 
 /** Wall-clock now in ms with sub-ms precision (Date.now() is only ms and may be coarsened). */
 export const wallNowMs = () => performance.timeOrigin + performance.now();
@@ -71,16 +71,13 @@ export class MsePlayer {
     this.videoTrackId = null;
     this.pendingInit = null;
     this.pendingFragments = [];
-    this.wallClock = new WallClockMap();
+    this.meter = new PlayerMeter({ clock });
     this.lastSeekAtMs = 0;
-    this.bytesIn = new WindowRate(2000);
-    this.framesShown = new WindowRate(2000);
-    this.delays = new Percentiles(300);
-    this.lastDelayMs = NaN;
     this.seeks = 0;
     this.nudgedMs = 0;
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.#watchFrames();
+    // Capture-to-display delay for every displayed frame, from the prft wall clock of that frame.
+    watchShownFrames(video, (mediaSec, pageMs) => this.meter.frameShown(mediaSec, pageMs, performance.timeOrigin), () => this.destroyed);
   }
 
   get generation() { return this.header ? this.header.generation : null; }
@@ -109,7 +106,7 @@ export class MsePlayer {
    */
   onFragment(data, receivedAtMs) {
     if (!this.mediaSource || !this.tracks.size) return; // no init yet: nothing to decode this with
-    this.bytesIn.add(data.byteLength, receivedAtMs);
+    this.meter.bytesIn.add(data.byteLength, receivedAtMs);
     for (const chunk of splitChunks(data)) this.#onChunk(chunk, receivedAtMs);
   }
 
@@ -119,7 +116,7 @@ export class MsePlayer {
     if (frag.prft && this.clock) this.clock.addOneWay(frag.prft.wallClockMs, receivedAtMs);
     if (traf && frag.prft && traf.trackId === this.videoTrackId) {
       const timescale = this.tracks.get(traf.trackId)?.timescale;
-      if (timescale) this.wallClock.add(traf.baseDecodeTimeTicks / timescale, frag.prft.wallClockMs);
+      if (timescale) this.meter.wallClock.add(traf.baseDecodeTimeTicks / timescale, frag.prft.wallClockMs);
     }
     if (this.pendingInit) { this.pendingFragments.push(chunk); return; } // MediaSource not open yet
     const lane = this.#laneFor(traf ? traf.trackId : null);
@@ -159,7 +156,7 @@ export class MsePlayer {
   #resetMediaSource() {
     for (const lane of this.lanes.values()) lane.queue.length = 0;
     this.lanes.clear();
-    this.wallClock.clear();
+    this.meter.wallClock.clear();
     this.pendingInit = null;
     this.pendingFragments = [];
     const ms = new MediaSource();
@@ -254,51 +251,22 @@ export class MsePlayer {
     }
   }
 
-  /** Capture-to-display delay for every displayed frame, from the prft wall clock of that frame. */
-  #watchFrames() {
-    const v = this.video;
-    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
-    const onFrame = (now, meta) => {
-      if (this.destroyed) return;
-      const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
-      if (!Number.isFinite(this.firstFrameAtMs)) this.firstFrameAtMs = meta.expectedDisplayTime || now;
-      this.framesShown.add(1, shownAtMs);
-      const delayMs = this.wallClock.delayMs(meta.mediaTime, shownAtMs, this.clock && this.clock.estimate());
-      if (Number.isFinite(delayMs)) {
-        this.lastDelayMs = delayMs;
-        this.delays.add(delayMs);
-      }
-      v.requestVideoFrameCallback(onFrame);
-    };
-    v.requestVideoFrameCallback(onFrame);
-  }
-
   stats() {
     const v = this.video;
     const nowMs = wallNowMs();
     const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : null;
     const ranges = rangesOf(v.buffered);
-    const est = this.clock && this.clock.estimate();
     return {
+      ...this.meter.fields(nowMs),
       transport: 'websocket',
       decoder: 'mse',
       mode: this.mode,
       width: v.videoWidth,
       height: v.videoHeight,
-      fps: this.framesShown.perSecond(nowMs),
-      bitrateBps: this.bytesIn.perSecond(nowMs) * 8,
       bufferedSec: ranges.length ? ranges[ranges.length - 1].end - v.currentTime : 0,
-      delayMs: this.lastDelayMs,
-      delayP50Ms: this.delays.at(50),
-      delayP95Ms: this.delays.at(95),
-      delaySamples: this.delays.count,
-      clockOffsetMs: est ? est.offsetMs : NaN,
-      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
-      clockSource: est ? est.source : 'none',
       playbackRate: v.playbackRate,
       seeks: this.seeks,
       droppedFrames: q ? q.droppedVideoFrames : 0,
-      firstFrameMs: Number.isFinite(this.firstFrameAtMs) ? this.firstFrameAtMs : NaN,
       generation: this.generation,
     };
   }

@@ -3,6 +3,7 @@
 // control, the drawings over the picture and the controller's pointer. Address: room.html?room=<roomId>.
 import { api, ApiError, friendlyMessage, session, wsUrl } from './api.js';
 import { ClockOffsetEstimator } from './lib/clock.js';
+import { roomIdOf } from './lib/early-feed.js';
 import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
@@ -16,7 +17,7 @@ import { RateGate, toNormalised } from './lib/overlay.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const roomId = params.get('room') || decodeURIComponent(location.hash.slice(1));
+const roomId = roomIdOf(location.search, location.hash);
 /**
  * MSE layout; see docs/player.md. Default: video only while muted (the lowest delay measured here), video
  * and audio in separate SourceBuffers once the member turns sound on. ?mse=split|muxed|video fixes it.
@@ -38,6 +39,8 @@ for (const pair of (params.get('edge') || '').split(',')) {
   if (k in liveEdge && Number.isFinite(Number(v))) liveEdge[k] = Number(v);
 }
 
+/** The feed socket room.html opened while the page loaded (lib/early-feed.js), for the first startVideo. */
+const earlyFeed = window.shareSpaceEarlyFeed || null;
 const video = $('video');
 const stage = $('stage');
 const clock = new ClockOffsetEstimator();
@@ -59,6 +62,7 @@ const ui = { feed: 'connecting', events: 'connecting', vnc: 'off', roomState: { 
 // ---------------------------------------------------------------- joining
 
 function showJoin(message) {
+  if (earlyFeed) earlyFeed.drop();
   $('join').hidden = false;
   $('room-ui').hidden = true;
   $('join-room').textContent = roomId;
@@ -105,6 +109,13 @@ function fatal(code, text) {
 /** Join breakdown (ms after page start), with the player's own marks in its stats: see DelayMeasureIT. */
 const pageMarks = {};
 const markOnce = (name) => { if (!(name in pageMarks)) pageMarks[name] = Math.round(performance.now()); };
+/** Before this page's script: the previous page's unload, the HTML's request and response, the parse (Navigation Timing). */
+function navigationMarks() {
+  const n = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+  if (!n) return {};
+  const r = (ms) => Math.round(ms);
+  return { unloadEnd: r(n.unloadEventEnd), request: r(n.requestStart), response: r(n.responseStart), html: r(n.responseEnd), parsed: r(n.domInteractive) };
+}
 
 async function enterRoom() {
   markOnce('enter');
@@ -170,9 +181,15 @@ function startVideo() {
   if (!forceHls && (useWebCodecs || 'MediaSource' in window) && feedUrlOf(room)) {
     player = useWebCodecs
       ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent, optimizeForLatency: params.get('optimize') !== '0',
-        hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software' })
+        hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software',
+        audioPath: params.get('audio') === 'main' ? 'main' : 'worker' })
       : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
-    let attempts = 0;
+    const early = earlyFeed && earlyFeed.take(feedUrlOf(room));
+    if (early) {
+      pageMarks.earlySocket = Math.round(earlyFeed.openedAtMs - performance.timeOrigin);
+      pageMarks.earlyFirstMessage = Math.round(earlyFeed.firstMessageAtMs - performance.timeOrigin);
+    }
+    let attempts = early ? 1 : 0; // a retry after the early socket asks for fresh URLs (its token may be stale)
     feed = new FeedClient(async () => {
       if (attempts++ > 0) {
         try {
@@ -188,6 +205,7 @@ function startVideo() {
       return wsUrl(feedUrlOf(room));
     }, player, {
       log,
+      early: early ? { ...early, url: wsUrl(feedUrlOf(room)) } : null,
       onState: (s) => { ui.feed = s; render(); },
       onHeader: (h) => {
         header = h;
@@ -228,6 +246,7 @@ const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
 
 /** hls.js is loaded only when the fallback is needed (it is a large part of the page's script). */
 async function startHls() {
+  if (earlyFeed) earlyFeed.drop();
   stopMedia();
   const attempt = ++hlsAttempts;
   const { HlsPlayer, canPlayHls } = await import('./hls-player.js');
@@ -582,8 +601,8 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? { ...player.stats(), pageMarks } : null),
-  resetDelays: () => { for (const p of ['delays', 'avSync', 'audioLate']) if (player && player[p]) player[p].values = []; },
+  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks } } : null),
+  resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
   annotations: () => annot.strokes(),

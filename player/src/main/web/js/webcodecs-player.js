@@ -7,7 +7,9 @@
 // One instance per <video>; main thread only. Policy and figures: docs/player.md "WebCodecs".
 import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
 import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
-import { WallClockMap, WindowRate, Percentiles } from './lib/stats.js';
+import { Percentiles } from './lib/stats.js';
+import { PlayerMeter, watchShownFrames } from './lib/meter.js';
+import { InFlightGate, ArrivalSpread, postPcm } from './lib/audio-decode.js';
 import { wallNowMs } from './mse-player.js';
 
 /** True when this browser has what the WebCodecs path needs. */
@@ -44,8 +46,22 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
+    audioWorkerUrl = null, audioPath = 'worker',
     optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
-    Object.assign(this, { video, clock, log, onEvent, workletUrl, optimizeForLatency, hardwareAcceleration });
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, audioWorkerUrl, optimizeForLatency, hardwareAcceleration });
+    /** 'worker': AAC decoded in a Worker that posts PCM straight to the worklet; 'main': on this thread (?audio=main). */
+    this.audioPath = audioPath === 'main' || typeof Worker !== 'function' ? 'main' : 'worker';
+    this.audioWorker = null;
+    this.audioGate = new InFlightGate();
+    // Where the audio's arrival jitter comes from (docs/player.md): at the media server (prft), at this page
+    // (socket message), at the worklet (PCM in); and how long this thread went without running a task.
+    this.audioSpreadServer = new ArrivalSpread();
+    this.audioSpreadPage = new ArrivalSpread();
+    this.audioSpreadWorklet = new ArrivalSpread();
+    this.videoSpreadServer = new ArrivalSpread(); // the same for the video, to compare with
+    this.videoSpreadPage = new ArrivalSpread();
+    this.mainGapMs = new Percentiles(600);
+    this.mainGapTimer = null;
     this.jumps = 0;
     this.marks = {}; // first header / init / fragment / decoded frame / frame shown, ms after page start (join breakdown)
     this.sound = sound;
@@ -56,20 +72,15 @@ export class WebCodecsPlayer {
     this.audioDecoder = null;
     this.needKey = true;
     this.frames = []; // decoded, not yet shown: {frame, tsSec}
-    this.wallClock = new WallClockMap();
-    this.bytesIn = new WindowRate(2000);
-    this.framesShown = new WindowRate(2000);
-    this.delays = new Percentiles(300);
+    this.meter = new PlayerMeter({ clock });
     this.decodeMs = new Percentiles(300); // decode() -> frame out
     this.writeToShownMs = new Percentiles(300); // frame handed to the <video> -> its expected display time
     this.pending = new Map(); // timestamp (us) -> performance.now() at decode() / at write, for the two above (bounded)
     this.avSync = new Percentiles(300);
     this.audioLate = new Percentiles(300); // server arrival of audio minus that of the video of the same media time
     this.sync = new SyncTracker();
-    this.lastDelayMs = NaN;
     this.droppedFrames = 0;
     this.skippedBeforeKey = 0;
-    this.firstFrameAtMs = NaN;
     this.audio = null; // {ctx, node, report}
     this.generator = new MediaStreamTrackGenerator({ kind: 'video' });
     this.writer = this.generator.writable.getWriter();
@@ -142,7 +153,7 @@ export class WebCodecsPlayer {
 
   onFragment(data, receivedAtMs) {
     if (!this.videoCfg && !this.audioCfg) return; // no init yet
-    this.bytesIn.add(data.byteLength, receivedAtMs);
+    this.meter.bytesIn.add(data.byteLength, receivedAtMs);
     this.#mark('fragment');
     for (const chunk of splitChunks(data)) {
       const { prft, samples } = readSamples(chunk);
@@ -151,10 +162,19 @@ export class WebCodecsPlayer {
         const timescale = this.timescales.get(s.trackId);
         if (!timescale) continue;
         if (s.trackId === this.videoTrackId) {
-          if (prft) this.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          if (prft) this.meter.wallClock.add(s.ptsTicks / timescale, prft.wallClockMs);
+          if (this.sound) {
+            if (prft) this.videoSpreadServer.add(prft.wallClockMs, (s.ptsTicks * 1000) / timescale);
+            this.videoSpreadPage.add(receivedAtMs, (s.ptsTicks * 1000) / timescale);
+          }
           this.#decodeVideo(s, timescale);
         } else if (s.trackId === this.audioTrackId && this.sound) {
-          if (prft) this.audioLate.add(prft.wallClockMs - this.wallClock.wallClockAt(s.ptsTicks / timescale));
+          const mediaMs = (s.ptsTicks * 1000) / timescale;
+          if (prft) {
+            this.audioLate.add(prft.wallClockMs - this.meter.wallClock.wallClockAt(s.ptsTicks / timescale));
+            this.audioSpreadServer.add(prft.wallClockMs, mediaMs);
+          }
+          this.audioSpreadPage.add(receivedAtMs, mediaMs);
           this.#decodeAudio(s, timescale);
         }
       }
@@ -175,6 +195,8 @@ export class WebCodecsPlayer {
     this.#resetMedia();
     if (this.videoDecoder && this.videoDecoder.state !== 'closed') this.videoDecoder.close();
     if (this.audio) { this.audio.ctx.close().catch(() => {}); this.audio = null; }
+    if (this.audioWorker) { this.audioWorker.terminate(); this.audioWorker = null; }
+    this.#watchMainThread(false);
     this.writer.close().catch(() => {});
     this.video.srcObject = null;
   }
@@ -192,10 +214,11 @@ export class WebCodecsPlayer {
       }
       this.audio.ctx.resume().catch(() => {});
       if (this.audioCfg) this.#startAudio();
+      this.#watchMainThread(true);
     } else {
       this.#flushAudio();
-      if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
-      this.audioDecoder = null;
+      this.#closeAudioDecoder();
+      this.#watchMainThread(false);
       if (this.audio) this.audio.ctx.suspend().catch(() => {});
       this.#pump();
     }
@@ -290,13 +313,12 @@ export class WebCodecsPlayer {
     this.lastShownTsSec = undefined;
     this.lastShownAtMs = undefined;
     this.newestSec = undefined;
-    this.wallClock.clear();
+    this.meter.wallClock.clear();
     this.needKey = true;
     if (this.videoDecoder && this.videoDecoder.state === 'configured') this.videoDecoder.reset(); // back to unconfigured
     this.videoCfg = null;
     this.audioCfg = null;
-    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
-    this.audioDecoder = null;
+    this.#closeAudioDecoder();
     this.#flushAudio();
   }
 
@@ -318,10 +340,15 @@ export class WebCodecsPlayer {
         if (this.audio !== audio) return;
         audio.node = new AudioWorkletNode(audio.ctx, 'feed-audio', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [cfg.numberOfChannels],
           processorOptions: { sampleRate: cfg.sampleRate, channels: cfg.numberOfChannels, policy: PLAYOUT_DEFAULTS } });
-        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') audio.report = ev.data; };
+        audio.node.port.onmessage = (ev) => { if (ev.data.type === 'clock') this.#onReport(audio, ev.data); };
         audio.node.connect(audio.ctx.destination);
         this.sentExtraMs = 0;
+        if (this.audioWorker) this.#connectWorker(audio.node);
       }).catch((e) => this.log.warn(`player: audio worklet: ${e.message}`));
+    }
+    if (this.audioPath === 'worker') {
+      if (!this.audioWorker) this.#startWorker();
+      if (this.audioWorker) { this.audioWorker.postMessage({ type: 'config', config: audioConfigOf(cfg) }); return; }
     }
     if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
       this.audioDecoder = new AudioDecoder({
@@ -332,7 +359,61 @@ export class WebCodecsPlayer {
     this.audioDecoder.configure(audioConfigOf(cfg));
   }
 
+  #startWorker() {
+    try {
+      const w = new Worker(this.audioWorkerUrl || new URL('js/audio-decode-worker.js', document.baseURI).href, { type: 'module', name: 'audio-decoder' });
+      w.onmessage = (ev) => {
+        const m = ev.data;
+        if (m.type === 'taken') { this.audioGate.onTaken(m.n); this.audioWorkerDropped = m.dropped; }
+        else if (m.type === 'error') this.log.warn(`player: audio worker: ${m.message}`);
+      };
+      w.onerror = (e) => { // the worker did not load: decode on this thread instead
+        this.log.warn(`player: audio worker failed (${e.message || 'no detail'}), decoding audio on the main thread`);
+        if (this.audioWorker === w) { w.terminate(); this.audioWorker = null; this.audioPath = 'main'; if (this.sound) this.#startAudio(); }
+      };
+      this.audioWorker = w;
+      this.audioGate.reset();
+      if (this.audio && this.audio.node) this.#connectWorker(this.audio.node);
+    } catch (e) {
+      this.log.warn(`player: no audio worker (${e.message}), decoding audio on the main thread`);
+      this.audioPath = 'main';
+    }
+  }
+
+  /** One MessageChannel between the decoder Worker and the worklet: PCM never passes through this thread. */
+  #connectWorker(node) {
+    const ch = new MessageChannel();
+    node.port.postMessage({ type: 'port', port: ch.port1 }, [ch.port1]);
+    this.audioWorker.postMessage({ type: 'port', port: ch.port2 }, [ch.port2]);
+  }
+
+  #closeAudioDecoder() {
+    if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
+    this.audioDecoder = null;
+    if (this.audioWorker) this.audioWorker.postMessage({ type: 'reset' });
+  }
+
+  #onReport(audio, report) {
+    audio.report = report;
+    for (const lagMs of report.lags || []) this.audioSpreadWorklet.add(lagMs, 0);
+  }
+
+  /** Gaps between ticks of a 20 ms timer on this thread (what a task running long costs everything queued). */
+  #watchMainThread(on) {
+    if (this.mainGapTimer) { clearInterval(this.mainGapTimer); this.mainGapTimer = null; }
+    if (!on || typeof setInterval !== 'function') return;
+    let last = performance.now();
+    this.mainGapTimer = setInterval(() => { const now = performance.now(); this.mainGapMs.add(now - last); last = now; }, 20);
+  }
+
   #decodeAudio(s, timescale) {
+    if (this.audioWorker) {
+      if (!this.audioGate.admit()) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
+      const data = s.data.slice(); // its own buffer, handed over
+      this.audioWorker.postMessage({ type: 'chunk', timestampUs: Math.round((s.ptsTicks * 1e6) / timescale),
+        durationUs: Math.round((s.durationTicks * 1e6) / timescale), data }, [data.buffer]);
+      return;
+    }
     const d = this.audioDecoder;
     if (!d || d.state !== 'configured') return;
     if (!admitAudio(d.decodeQueueSize)) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
@@ -341,22 +422,11 @@ export class WebCodecsPlayer {
   }
 
   #onAudio(ad) {
-    try {
-      const node = this.audio && this.audio.node;
-      if (!node || !this.sound) return;
-      const planes = [];
-      for (let c = 0; c < ad.numberOfChannels; c++) {
-        const p = new Float32Array(ad.numberOfFrames);
-        ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
-        planes.push(p);
-      }
-      node.port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
-    } finally {
-      ad.close();
-    }
+    postPcm(this.sound && this.audio && this.audio.node ? this.audio.node.port : null, ad);
   }
 
   #flushAudio() {
+    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
     if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
     this.sync = new SyncTracker();
   }
@@ -375,47 +445,26 @@ export class WebCodecsPlayer {
 
   /** Capture-to-display delay per displayed frame (the <video> shows what the generator got; mediaTime is its timestamp). */
   #watchFrames() {
-    const v = this.video;
-    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
-    const onFrame = (now, meta) => {
-      if (this.destroyed) return;
-      if (meta.mediaTime < 0) { v.requestVideoFrameCallback(onFrame); return; } // the warm-up frame
-      const shownAtMs = performance.timeOrigin + (meta.expectedDisplayTime || now);
-      this.framesShown.add(1, shownAtMs);
-      if (!Number.isFinite(this.firstFrameAtMs)) { this.firstFrameAtMs = meta.expectedDisplayTime || now; this.#mark('shown'); } // page start -> first frame shown
-      const m = this.pending.get(Math.round(meta.mediaTime * 1e6));
-      if (m && m.writeAt) this.writeToShownMs.add((meta.expectedDisplayTime || now) - m.writeAt);
-      const delayMs = this.wallClock.delayMs(meta.mediaTime, shownAtMs, this.clock && this.clock.estimate());
-      if (Number.isFinite(delayMs)) {
-        this.lastDelayMs = delayMs;
-        this.delays.add(delayMs);
-      }
-      v.requestVideoFrameCallback(onFrame);
-    };
-    v.requestVideoFrameCallback(onFrame);
+    watchShownFrames(this.video, (mediaSec, pageMs) => {
+      if (mediaSec < 0) return; // the warm-up frame
+      if (this.meter.frameShown(mediaSec, pageMs, performance.timeOrigin)) this.#mark('shown');
+      const m = this.pending.get(Math.round(mediaSec * 1e6));
+      if (m && m.writeAt) this.writeToShownMs.add(pageMs - m.writeAt);
+    }, () => this.destroyed);
   }
 
   stats() {
     const nowMs = wallNowMs();
-    const est = this.clock && this.clock.estimate();
     const r = this.audio && this.audio.report;
     const heldSec = this.frames.length ? this.frames[this.frames.length - 1].tsSec - this.frames[0].tsSec : 0;
     return {
+      ...this.meter.fields(nowMs),
       transport: 'websocket',
       decoder: 'webcodecs',
       mode: this.mode,
       width: this.width || this.video.videoWidth,
       height: this.height || this.video.videoHeight,
-      fps: this.framesShown.perSecond(nowMs),
-      bitrateBps: this.bytesIn.perSecond(nowMs) * 8,
       bufferedSec: this.sound && r ? r.fillMs / 1000 : heldSec,
-      delayMs: this.lastDelayMs,
-      delayP50Ms: this.delays.at(50),
-      delayP95Ms: this.delays.at(95),
-      delaySamples: this.delays.count,
-      clockOffsetMs: est ? est.offsetMs : NaN,
-      clockUncertaintyMs: est ? est.uncertaintyMs : NaN,
-      clockSource: est ? est.source : 'none',
       playbackRate: r ? r.ratio : 1,
       seeks: this.jumps,
       droppedFrames: this.droppedFrames,
@@ -431,7 +480,17 @@ export class WebCodecsPlayer {
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
-      firstFrameMs: this.firstFrameAtMs,
+      audioPath: this.audioPath,
+      audioSpreadServerP95Ms: this.audioSpreadServer.spread().p95Ms,
+      audioSpreadServerMaxMs: this.audioSpreadServer.spread().maxMs,
+      audioSpreadPageP95Ms: this.audioSpreadPage.spread().p95Ms,
+      audioSpreadPageMaxMs: this.audioSpreadPage.spread().maxMs,
+      audioSpreadWorkletP95Ms: this.audioSpreadWorklet.spread().p95Ms,
+      audioSpreadWorkletMaxMs: this.audioSpreadWorklet.spread().maxMs,
+      videoSpreadServerP95Ms: this.videoSpreadServer.spread().p95Ms,
+      videoSpreadPageP95Ms: this.videoSpreadPage.spread().p95Ms,
+      mainGapP95Ms: this.mainGapMs.at(95),
+      mainGapMaxMs: this.mainGapMs.at(100),
       joinMarks: this.marks,
       decodeP50Ms: this.decodeMs.at(50),
       decodeP95Ms: this.decodeMs.at(95),

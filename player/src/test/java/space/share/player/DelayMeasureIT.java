@@ -12,7 +12,8 @@ import org.openqa.selenium.By;
  * frames read from the video; the page's own prft figure), all in one run against one publisher; then join ->
  * first picture per decoder. Run with {@code bench/player-delay.sh layouts}; docs/player.md holds the figures.
  * Variants: {@code -Dplayer.variants=mode/sound/edge,...}, mode {@code webcodecs} or an MSE layout
- * ({@code video|split|muxed}), sound {@code muted|sound}, edge the MSE live-edge tuning (may be empty).
+ * ({@code video|split|muxed}), sound {@code muted|sound}, then the MSE live-edge tuning or, for WebCodecs, more
+ * query ({@code audio=main;hw=no-preference}; may be empty).
  */
 @EnabledIfSystemProperty(named = "player.measure", matches = "true")
 class DelayMeasureIT extends RealMediaBase {
@@ -29,7 +30,10 @@ class DelayMeasureIT extends RealMediaBase {
         if (v.isBlank()) continue;
         String[] p = v.split("/", -1);
         boolean webCodecs = p[0].equals("webcodecs");
-        extraQuery = (webCodecs ? "&decoder=webcodecs" : "&decoder=mse&mse=" + p[0]) + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
+        // the third part: for WebCodecs more query (audio=main;hw=no-preference), for MSE the live-edge tuning
+        extraQuery = webCodecs
+            ? "&decoder=webcodecs" + (p[2].isEmpty() ? "" : "&" + p[2].replace(';', '&'))
+            : "&decoder=mse&mse=" + p[0] + (p[2].isEmpty() ? "" : "&edge=" + p[2].replace(';', ','));
         join("Bench", "secret");
         wait(25).until(d -> pill().equals("live"));
         if (p[1].equals("sound")) {
@@ -58,7 +62,14 @@ class DelayMeasureIT extends RealMediaBase {
     return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s (%s after warm-up), output latency %s ms, audio arrives %s ms after its video",
         num(m.stats().get("decodeP50Ms")), num(m.stats().get("decodeP95Ms")), m.stats().get("seeks"),
         num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
-        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")));
+        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")))
+        + (m.stats().get("audioPath") == null ? "" : String.format(
+            " | audio decoded on %s; arrival spread p95/max ms: server %s/%s, page %s/%s, worklet %s/%s; video p95 server %s, page %s; main-thread 20 ms timer gap p95 %s max %s ms",
+            m.stats().get("audioPath"), num(m.stats().get("audioSpreadServerP95Ms")), num(m.stats().get("audioSpreadServerMaxMs")),
+            num(m.stats().get("audioSpreadPageP95Ms")), num(m.stats().get("audioSpreadPageMaxMs")),
+            num(m.stats().get("audioSpreadWorkletP95Ms")), num(m.stats().get("audioSpreadWorkletMaxMs")),
+            num(m.stats().get("videoSpreadServerP95Ms")), num(m.stats().get("videoSpreadPageP95Ms")),
+            num(m.stats().get("mainGapP95Ms")), num(m.stats().get("mainGapMaxMs"))));
   }
 
   static String num(Object o) {

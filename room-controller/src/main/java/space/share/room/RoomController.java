@@ -400,10 +400,37 @@ public final class RoomController {
       };
     }
     Resource base = ResourceFactory.of(server).newResource(url);
+    ResourceHandler files = playerFiles(base, CACHE_REVALIDATE);
+    ResourceHandler chunks = playerFiles(base, CACHE_IMMUTABLE);
+    Handler.Wrapper byPath = new Handler.Wrapper(files) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        return Request.getPathInContext(request).startsWith(HASHED_CHUNKS_PATH)
+            ? chunks.handle(request, response, callback)
+            : super.handle(request, response, callback);
+      }
+    };
+    chunks.setServer(server);
+    byPath.addBean(chunks, true); // started and stopped with the wrapper
+    return byPath;
+  }
+
+  /**
+   * The player's bundles under {@code /js/chunks/} carry a hash of their content in their name (build.mjs), so a
+   * browser may keep them for good; a reload then fetches none of them (docs/player.md "Join"). Everything else
+   * (the pages, the entry scripts under fixed names) is revalidated on every use (ETag, 304 when unchanged).
+   */
+  static final String HASHED_CHUNKS_PATH = "/js/chunks/";
+  static final String CACHE_IMMUTABLE = "public, max-age=31536000, immutable";
+  static final String CACHE_REVALIDATE = "no-cache";
+
+  private static ResourceHandler playerFiles(Resource base, String cacheControl) {
     ResourceHandler files = new ResourceHandler();
     files.setBaseResource(base);
     files.setDirAllowed(false);
     files.setWelcomeFiles("index.html");
+    files.setEtags(true);
+    files.setCacheControl(cacheControl);
     return files;
   }
 

@@ -528,6 +528,17 @@ class RoomApiTest {
   }
 
   @Test
+  void staticFiles_hashedChunksCachedForGood_everythingElseRevalidated() throws Exception {
+    Reply chunk = harness.call("GET", "/js/chunks/chunk-TEST1234.js", null, null);
+    assertEquals(200, chunk.status());
+    assertEquals("public, max-age=31536000, immutable", chunk.raw().headers().firstValue("cache-control").orElse(""));
+    Reply page = harness.call("GET", "/index.html", null, null);
+    assertEquals("no-cache", page.raw().headers().firstValue("cache-control").orElse(""));
+    assertTrue(page.raw().headers().firstValue("etag").isPresent(), "an ETag to revalidate with");
+    assertEquals(404, harness.call("GET", "/js/chunks/none.js", null, null).status());
+  }
+
+  @Test
   void unknownEndpointAndWrongMethod_jsonErrors() throws Exception {
     harness.createRoom("room1", "open-sesame");
     assertEquals("not_found", harness.call("GET", "/api/nothing", ADMIN, null).error());
