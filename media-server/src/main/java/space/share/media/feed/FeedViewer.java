@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
 import space.share.media.metrics.MediaMetrics.ViewerClose;
+import space.share.media.samples.Track;
 import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamSubscriber;
@@ -44,6 +45,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
   static final int MAX_SKIPS = 3;
   static final long SKIP_WINDOW_MS = 30_000;
+  /**
+   * Audio of a stream with video waits for the next video frame, at most this much of it (a video gap), so that a
+   * viewer gets one send per video frame rather than about 2.5 (AAC at 48 kHz has ~47 frames a second, video 30):
+   * every send costs a socket write, a Jetty flush and a completion, which at hundreds of viewers dominated the
+   * server's CPU. Audio is held at most one video frame interval (33 ms at 30 fps), and players buffer it longer.
+   */
+  static final long MAX_AUDIO_HOLD_US = 100_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +79,10 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private int queuedBytes;
   private int inFlightBytes;
   private boolean awaitingKeyframe;
+  /** The stream has video: its audio may wait for the next video frame ({@link #MAX_AUDIO_HOLD_US}). */
+  private boolean hasVideo;
+  /** Duration of the audio queued since the last send was requested. */
+  private long heldAudioUs;
   private boolean closed;
   private int skipsInWindow;
   private long skipWindowStartMs;
@@ -221,6 +233,8 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       // Whatever is queued belongs to the previous init segment: the new one starts afresh.
       dropQueuedFragments();
       awaitingKeyframe = false;
+      hasVideo = init.hasVideo();
+      heldAudioUs = 0;
       messages.forEach(this::append);
     }
     sends.request();
@@ -242,8 +256,14 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       if (queuedBytes + fragment.sizeBytes() > maxQueueBytes && !skipForward(fragment)) {
         return;
       }
+      append(fragment);
+      if (fragment.track() == Track.AUDIO && hasVideo && heldAudioUs < MAX_AUDIO_HOLD_US) {
+        heldAudioUs += fragment.durationUs();
+        return; // goes out with the next video frame
+      }
+      heldAudioUs = 0;
     }
-    enqueue(fragment);
+    sends.request();
   }
 
   @Override
@@ -313,9 +333,10 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
 
   /**
    * Sends the next text message or init segment, or all the fragments queued behind the last send as one message (a
-   * run of complete chunks is still valid input for a SourceBuffer), written as one WebSocket frame per fragment
-   * straight from the shared buffers (Jetty gathers the frames into few socket writes), so a viewer that briefly falls
-   * behind costs neither a copy nor a write per fragment. Called by {@link #sends} only, one call at a time.
+   * run of complete chunks is still valid input for a SourceBuffer), written straight from the shared buffers: one
+   * WebSocket frame per run of fragments that lie one after another in the muxer's slab (usually the whole message:
+   * a video frame and the audio held for it), so a message costs one frame and one socket write rather than one per
+   * fragment, and a viewer that briefly falls behind costs no copy. Called by {@link #sends} only, one at a time.
    */
   @Override
   public boolean sendNext(Callback done) {
@@ -327,12 +348,13 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       target = session;
     }
     try {
-      if (batch.get(0) instanceof String text) {
+      Object first = batch.get(0);
+      if (first instanceof String text) {
         target.sendText(text, done);
+      } else if (first instanceof Init init) {
+        target.sendBinary(init.bytes().duplicate(), done);
       } else {
-        for (int i = 0, last = batch.size() - 1; i <= last; i++) {
-          target.sendPartialBinary(binary(batch.get(i)), i == last, i == last ? done : framePart);
-        }
+        sendFragments(target, done);
       }
     } finally {
       batch.clear();
@@ -362,9 +384,19 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     return message instanceof Init init ? init.bytes().remaining() : ((String) message).length();
   }
 
-  /** A view with its own position: Jetty consumes it as it writes. */
-  private static ByteBuffer binary(Object message) {
-    return message instanceof Fragment fragment ? fragment.buffer() : ((Init) message).bytes().duplicate();
+  /** {@link #batch}, all fragments, as one message: a frame per contiguous run, each a view Jetty consumes. */
+  private void sendFragments(Session target, Callback done) {
+    Fragment runStart = (Fragment) batch.get(0);
+    Fragment runEnd = runStart;
+    for (int i = 1, size = batch.size(); i < size; i++) {
+      Fragment next = (Fragment) batch.get(i);
+      if (!runEnd.continuedBy(next)) {
+        target.sendPartialBinary(runStart.bufferThrough(runEnd), false, framePart);
+        runStart = next;
+      }
+      runEnd = next;
+    }
+    target.sendPartialBinary(runStart.bufferThrough(runEnd), true, done);
   }
 
   @Override
