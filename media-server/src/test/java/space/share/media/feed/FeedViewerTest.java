@@ -168,12 +168,17 @@ class FeedViewerTest {
         hasVideo, true);
   }
 
-  @Test
-  void onFragment_audioOfAStreamWithVideo_waitsForTheNextVideoFrame() {
+  /** Sends complete at once from here on; joins a stream; returns how many messages were sent so far. */
+  private int joinCompletingInline(boolean hasVideo) {
     socket.completeInline = true;
     socket.completeAll(); // "waiting"
-    viewer.onJoin(init(/* hasVideo= */ true), 1, List.of());
-    int sentAfterJoin = socket.sent.size();
+    viewer.onJoin(init(hasVideo), 1, List.of());
+    return socket.sent.size();
+  }
+
+  @Test
+  void onFragment_audioOfAStreamWithVideo_waitsForTheNextVideoFrame() {
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
     viewer.onFragment(audio(10));
     viewer.onFragment(audio(20));
     assertEquals(sentAfterJoin, socket.sent.size(), "audio went out on its own: a send per AAC frame");
@@ -185,10 +190,7 @@ class FeedViewerTest {
 
   @Test
   void onFragment_videoStalls_audioHeldAtMostTheBound() {
-    socket.completeInline = true;
-    socket.completeAll();
-    viewer.onJoin(init(/* hasVideo= */ true), 1, List.of());
-    int sentAfterJoin = socket.sent.size();
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
     int held = 0;
     while (socket.sent.size() == sentAfterJoin && held < 100) {
       viewer.onFragment(audio(10));
@@ -201,10 +203,7 @@ class FeedViewerTest {
 
   @Test
   void onFragment_audioOnlyStream_sentAtOnce() {
-    socket.completeInline = true;
-    socket.completeAll();
-    viewer.onJoin(init(/* hasVideo= */ false), 1, List.of());
-    int sentAfterJoin = socket.sent.size();
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ false);
     viewer.onFragment(audio(10));
     assertEquals(sentAfterJoin + 1, socket.sent.size());
   }
