@@ -30,12 +30,21 @@ public final class CmafMuxer {
   static final int NON_SYNC_SAMPLE_FLAGS = 0b0000_0001_0000_0001_0000_0000_0000_0000;
 
   private static final double DEFAULT_FRAME_RATE = 30;
+  static final int SLAB_BYTES = 256 * 1024;
 
   private final VideoConfig video;
   private final AudioConfig audio;
   private final double frameRate;
   private final InitSegment initSegment;
   private int sequenceNumber = 0;
+  /**
+   * Where fragments are written, one after another (a fragment larger than {@link #SLAB_BYTES} gets a slab of its own):
+   * consecutive fragments are contiguous, so a viewer sends a run of them as one buffer, and a direct allocation
+   * serves about a second of a 3 Mbps stream rather than one frame. A slab is freed when no fragment in it is
+   * referenced any more. Only the stream's writer thread writes; readers use {@link #readOnlySlab}.
+   */
+  private ByteBuffer slab;
+  private ByteBuffer readOnlySlab;
   private long lastVideoDecodeTicks = -1;
   private int videoDurationTicks;
   private long nextAudioDecodeTicks = -1;
@@ -166,12 +175,17 @@ public final class CmafMuxer {
     byte[] moof = wrapIntoBox("moof", mfhd, wrapIntoBox("traf", tfhd, tfdt, trun));
     byte[] prft = Boxes.prft(trackId, sample.arrivalEpochMs(), decodeTicks);
     byte[] mdatHeader = Boxes.mdatHeader(sampleBytes);
-    // The one copy of the frame between the RTMP message and the viewers' sockets.
-    ByteBuffer data = ByteBuffer.allocateDirect(prft.length + moof.length + mdatHeader.length + sampleBytes)
-        .put(prft).put(moof).put(mdatHeader).put(sample.data().duplicate()).flip();
-    return new Fragment(data.asReadOnlyBuffer(), sample.track(), isVideo && sample.keyframe(), sequenceNumber,
-        decodeTicks * 1_000_000 / timescale, (long) durationTicks * 1_000_000 / timescale,
-        sample.arrivalNanos(), sample.arrivalEpochMs());
+    int fragmentBytes = prft.length + moof.length + mdatHeader.length + sampleBytes;
+    if (slab == null || slab.remaining() < fragmentBytes) {
+      slab = ByteBuffer.allocateDirect(Math.max(SLAB_BYTES, fragmentBytes));
+      readOnlySlab = slab.asReadOnlyBuffer();
+    }
+    int offset = slab.position();
+    // The one copy of the frame between the RTMP message and the viewers' sockets and LL-HLS responses.
+    slab.put(prft).put(moof).put(mdatHeader).put(sample.data().duplicate());
+    return new Fragment(readOnlySlab.slice(offset, fragmentBytes), sample.track(), isVideo && sample.keyframe(),
+        sequenceNumber, decodeTicks * 1_000_000 / timescale, (long) durationTicks * 1_000_000 / timescale,
+        sample.arrivalNanos(), sample.arrivalEpochMs(), readOnlySlab, offset);
   }
 
   private static boolean sameConfig(VideoConfig a, VideoConfig b) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -19,9 +18,12 @@ import org.slf4j.LoggerFactory;
 import space.share.media.cmaf.Fragment;
 import space.share.media.cmaf.InitSegment;
 import space.share.media.metrics.MediaMetrics.ViewerClose;
+import space.share.media.samples.Track;
 import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamSubscriber;
+import space.share.websocket.GracefulClose;
+import space.share.websocket.SendLoop;
 
 /**
  * One WebSocket viewer of the fMP4 feed (docs/protocol.md): a byte-bounded queue with at most one send in flight.
@@ -36,14 +38,20 @@ import space.share.media.stream.StreamSubscriber;
  * queued together and sent back to back, so a player can show that keyframe at once.
  *
  * <p>Threading: {@code on*} subscriber calls come from the stream's writer thread and only queue; writes start on
- * {@code sendStarts} and continue on Jetty's completion threads. State is guarded by {@code this}; the socket
- * write itself is started outside the lock.
+ * {@code sendStarts} and continue on Jetty's completion threads ({@link SendLoop}). State is guarded by {@code this};
+ * the socket write itself is started outside the lock.
  */
-public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber {
+public final class FeedViewer implements Session.Listener.AutoDemanding, StreamSubscriber, SendLoop.Source {
   private static final Logger log = LoggerFactory.getLogger(FeedViewer.class);
   static final int MAX_SKIPS = 3;
   static final long SKIP_WINDOW_MS = 30_000;
-  static final long CLOSE_GRACE_MS = 2_000;
+  /**
+   * Audio of a stream with video waits for the next video frame, at most this much of it (a video gap), so that a
+   * viewer gets one send per video frame rather than about 2.5 (AAC at 48 kHz has ~47 frames a second, video 30):
+   * every send costs a socket write, a Jetty flush and a completion, which at hundreds of viewers dominated the
+   * server's CPU. Audio is held at most one video frame interval (33 ms at 30 fps), and players buffer it longer.
+   */
+  static final long MAX_AUDIO_HOLD_US = 100_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,8 +61,10 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final LiveStream stream;
   private final int maxQueueBytes;
   private final String peerName;
-  private final Executor sendStarts;
-  private final ScheduledExecutorService scheduler;
+  private final SendLoop sends;
+  private final GracefulClose closer;
+  /** Fails the send loop when an earlier frame of a message fails (its last frame completes the loop). */
+  private final Callback framePart;
   /** The member the viewer's token named (null: an open stream, or no member token); revocations match on it. */
   private final String memberId;
   private final OpenViewers openViewers;
@@ -62,13 +72,17 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private final long expiresEpochSeconds;
   /** Text (a control message: never dropped), {@link Init} or {@link Fragment}, oldest first. */
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  /** The message being sent, reused: taken under the lock, sent outside it by the one send loop. */
+  private final List<Object> batch = new ArrayList<>();
   private Session session;
+  /** Queued and in flight. */
   private int queuedBytes;
-  /** A drain is scheduled or running, or a send is in flight: at most one of these per viewer. */
-  private boolean draining;
-  private boolean sendingOnCaller;
-  private boolean completedInline;
+  private int inFlightBytes;
   private boolean awaitingKeyframe;
+  /** The stream has video: its audio may wait for the next video frame ({@link #MAX_AUDIO_HOLD_US}). */
+  private boolean hasVideo;
+  /** Duration of the audio queued since the last send was requested. */
+  private long heldAudioUs;
   private boolean closed;
   private int skipsInWindow;
   private long skipWindowStartMs;
@@ -99,8 +113,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       ScheduledExecutorService scheduler, String memberId, OpenViewers openViewers, long expiresEpochSeconds) {
     this.expiresEpochSeconds = expiresEpochSeconds;
     this.stream = stream;
-    this.sendStarts = sendStarts;
-    this.scheduler = scheduler;
+    this.sends = new SendLoop(this, sendStarts);
+    this.framePart = Callback.from(() -> { }, sends::fail);
+    this.closer = new GracefulClose(scheduler, GracefulClose.DEFAULT_GRACE_MS);
     this.maxQueueBytes = maxQueueBytes;
     this.peerName = peerName;
     this.memberId = memberId;
@@ -142,9 +157,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       if (closed) {
         return;
       }
-      closed = true;
-      queue.clear();
-      queuedBytes = 0;
+      closeQueue();
       toClose = session;
     }
     stream.unsubscribe(this);
@@ -154,13 +167,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     stream.metrics().viewerClosed(why);
     log.info("viewer {} of stream {} closed: {}", peerName, stream.id(), logReason);
     if (toClose != null) {
-      toClose.close(MediaStatus.FORBIDDEN.closeCode(), reason, Callback.NOOP);
-      // A send in flight may hold the close frame back: a peer that does not read gets its TCP connection dropped.
-      scheduler.schedule(() -> {
-        if (toClose.isOpen()) {
-          toClose.disconnect();
-        }
-      }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+      closer.close(toClose, MediaStatus.FORBIDDEN.closeCode(), reason);
     }
   }
 
@@ -170,7 +177,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       session = newSession;
     }
     if (!stream.isLive()) {
-      enqueue(List.of("{\"type\":\"waiting\"}"));
+      enqueue("{\"type\":\"waiting\"}");
     }
     stream.subscribe(this);
     if (openViewers != null) {
@@ -186,9 +193,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       openViewers.closed(this);
     }
     synchronized (this) {
-      closed = true;
-      queue.clear();
-      queuedBytes = 0;
+      closeQueue();
     }
     log.debug("viewer {} left stream {} ({} {})", peerName, stream.id(), statusCode, reason);
   }
@@ -222,11 +227,17 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     messages.add(new Init(ByteBuffer.wrap(init.bytes()).asReadOnlyBuffer()));
     messages.addAll(sinceKeyframe);
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       // Whatever is queued belongs to the previous init segment: the new one starts afresh.
       dropQueuedFragments();
       awaitingKeyframe = false;
+      hasVideo = init.hasVideo();
+      heldAudioUs = 0;
+      messages.forEach(this::append);
     }
-    enqueue(messages);
+    sends.request();
   }
 
   @Override
@@ -245,13 +256,19 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       if (queuedBytes + fragment.sizeBytes() > maxQueueBytes && !skipForward(fragment)) {
         return;
       }
+      append(fragment);
+      if (fragment.track() == Track.AUDIO && hasVideo && heldAudioUs < MAX_AUDIO_HOLD_US) {
+        heldAudioUs += fragment.durationUs();
+        return; // goes out with the next video frame
+      }
+      heldAudioUs = 0;
     }
-    enqueue(List.of(fragment));
+    sends.request();
   }
 
   @Override
   public void onEnded() {
-    enqueue(List.of("{\"type\":\"ended\"}"));
+    enqueue("{\"type\":\"ended\"}");
   }
 
   /** Called with the lock held when the queue is full. Returns whether {@code fragment} may still be queued. */
@@ -269,16 +286,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       stream.metrics().viewerClosed(ViewerClose.TOO_SLOW);
       log.info("viewer {} of stream {} closed: too slow ({} skips in {} s, {} fragments dropped)", peerName,
           stream.id(), skipsInWindow - 1, SKIP_WINDOW_MS / 1000, droppedFragments);
-      Session toClose = session;
-      if (toClose != null) {
-        toClose.close(MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow", Callback.NOOP);
-        // The close frame waits behind the write that is stuck: if the peer does not read it soon, drop the TCP
-        // connection so a stalled viewer holds no socket or buffers.
-        scheduler.schedule(() -> {
-          if (toClose.isOpen()) {
-            toClose.disconnect();
-          }
-        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+      if (session != null) {
+        // The close frame waits behind the stuck write: a stalled viewer is disconnected after the grace.
+        closer.close(session, MediaStatus.VIEWER_TOO_SLOW.closeCode(), "viewer too slow");
       }
       return false;
     }
@@ -297,81 +307,74 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     }
   }
 
-  private void enqueue(List<?> messages) {
-    boolean schedule;
+  private void enqueue(Object message) {
     synchronized (this) {
       if (closed) {
         return;
       }
-      for (Object message : messages) {
-        queue.add(message);
-        queuedBytes += bytes(message);
-      }
-      schedule = !draining && session != null;
-      draining |= schedule;
+      append(message);
     }
-    if (schedule) {
-      // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
-      sendStarts.execute(this::drain);
-    }
+    // The socket write happens off the ingest thread: handing a fragment to a viewer is a queue append.
+    sends.request();
+  }
+
+  /** Called with the lock held: nothing more is queued or sent. */
+  private void closeQueue() {
+    closed = true;
+    queue.clear();
+    queuedBytes = 0;
+  }
+
+  /** Called with the lock held. */
+  private void append(Object message) {
+    queue.add(message);
+    queuedBytes += bytes(message);
   }
 
   /**
-   * Sends what is queued, one message in flight at a time. Fragments queued behind a send go out together as the
-   * next message (a run of complete chunks is still valid input for a SourceBuffer), written
-   * as one WebSocket frame per chunk straight from the shared buffers (Jetty gathers the frames into few socket
-   * writes), so a viewer that briefly falls behind costs neither a copy nor a write per fragment. A send that
-   * completes inline loops here instead of recursing from its callback.
+   * Sends the next text message or init segment, or all the fragments queued behind the last send as one message (a
+   * run of complete chunks is still valid input for a SourceBuffer), written straight from the shared buffers: one
+   * WebSocket frame per run of fragments that lie one after another in the muxer's slab (usually the whole message:
+   * a video frame and the audio held for it), so a message costs one frame and one socket write rather than one per
+   * fragment, and a viewer that briefly falls behind costs no copy. Called by {@link #sends} only, one at a time.
    */
-  private void drain() {
-    while (true) {
-      List<Object> next;
-      Session target;
-      synchronized (this) {
-        next = closed ? null : takeBatch();
-        if (next == null) {
-          draining = false;
-          return;
-        }
-        sendingOnCaller = true;
-        completedInline = false;
-        target = session;
+  @Override
+  public boolean sendNext(Callback done) {
+    Session target;
+    synchronized (this) {
+      if (closed || !takeBatch()) {
+        return false;
       }
-      int bytes = next.stream().mapToInt(FeedViewer::bytes).sum();
-      Callback done = Callback.from(() -> sent(bytes), this::failed);
-      if (next.get(0) instanceof String text) {
-        target.sendText(text, done);
-      } else {
-        Callback partDone = Callback.from(() -> { }, this::failed);
-        for (int i = 0; i < next.size(); i++) {
-          boolean last = i == next.size() - 1;
-          target.sendPartialBinary(binary(next.get(i)), last, last ? done : partDone);
-        }
-      }
-      synchronized (this) {
-        sendingOnCaller = false;
-        if (!completedInline) {
-          return; // completes later, on a Jetty thread, which drains the rest
-        }
-      }
+      target = session;
     }
+    try {
+      Object first = batch.get(0);
+      if (first instanceof String text) {
+        target.sendText(text, done);
+      } else if (first instanceof Init init) {
+        target.sendBinary(init.bytes().duplicate(), done);
+      } else {
+        sendFragments(target, done);
+      }
+    } finally {
+      batch.clear();
+    }
+    return true;
   }
 
-  /** Called with the lock held: the next text message or init segment, or the run of fragments to send as one. */
-  private List<Object> takeBatch() {
+  /** Called with the lock held: fills {@link #batch} with what {@link #sendNext} sends; false when nothing is queued. */
+  private boolean takeBatch() {
     Object first = queue.poll();
     if (first == null) {
-      return null;
+      return false;
     }
-    if (!(first instanceof Fragment)) {
-      return List.of(first);
-    }
-    List<Object> batch = new ArrayList<>(4);
     batch.add(first);
-    while (queue.peek() instanceof Fragment) {
+    inFlightBytes = bytes(first);
+    while (first instanceof Fragment && queue.peek() instanceof Fragment fragment) {
       batch.add(queue.poll());
+      inFlightBytes += fragment.sizeBytes();
     }
-    return batch;
+    return true;
   }
 
   private static int bytes(Object message) {
@@ -381,33 +384,35 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
     return message instanceof Init init ? init.bytes().remaining() : ((String) message).length();
   }
 
-  /** A view with its own position: Jetty consumes it as it writes. */
-  private static ByteBuffer binary(Object message) {
-    return message instanceof Fragment fragment ? fragment.buffer() : ((Init) message).bytes().duplicate();
-  }
-
-  private void sent(int bytes) {
-    stream.metrics().feedBytesSent(bytes);
-    boolean continueHere;
-    synchronized (this) {
-      queuedBytes -= bytes;
-      continueHere = !sendingOnCaller;
-      completedInline = sendingOnCaller;
-    }
-    if (continueHere) {
-      drain();
-    }
-  }
-
-  private void failed(Throwable failure) {
-    synchronized (this) {
-      if (closed && !draining) {
-        return; // a later frame of the same message failing too
+  /** {@link #batch}, all fragments, as one message: a frame per contiguous run, each a view Jetty consumes. */
+  private void sendFragments(Session target, Callback done) {
+    Fragment runStart = (Fragment) batch.get(0);
+    Fragment runEnd = runStart;
+    for (int i = 1, size = batch.size(); i < size; i++) {
+      Fragment next = (Fragment) batch.get(i);
+      if (!runEnd.continuedBy(next)) {
+        target.sendPartialBinary(runStart.bufferThrough(runEnd), false, framePart);
+        runStart = next;
       }
-      closed = true;
-      draining = false;
-      queue.clear();
-      queuedBytes = 0;
+      runEnd = next;
+    }
+    target.sendPartialBinary(runStart.bufferThrough(runEnd), true, done);
+  }
+
+  @Override
+  public void sent() {
+    int bytes;
+    synchronized (this) {
+      bytes = inFlightBytes;
+      queuedBytes -= closed ? 0 : bytes;
+    }
+    stream.metrics().feedBytesSent(bytes);
+  }
+
+  @Override
+  public void failed(Throwable failure) {
+    synchronized (this) {
+      closeQueue();
     }
     log.debug("viewer {} of stream {}: send failed: {}", peerName, stream.id(), failure.toString());
   }

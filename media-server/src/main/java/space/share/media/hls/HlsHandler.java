@@ -192,7 +192,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         return;
       }
       List<ByteBuffer> buffers = new ArrayList<>();
-      segment.get().parts().forEach(p -> buffers.add(p.buffer()));
+      segment.get().parts().forEach(p -> buffers.addAll(p.buffers()));
       bytes(buffers, CACHE_IMMUTABLE);
     }
 
@@ -204,7 +204,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
       HlsSnapshot snapshot = packager.snapshot();
       Optional<HlsPart> done = snapshot.part(msn, index);
       if (done.isPresent()) {
-        bytes(List.of(done.get().buffer()), CACHE_IMMUTABLE);
+        bytes(done.get().buffers(), CACHE_IMMUTABLE);
         return;
       }
       OpenPart open = snapshot.openPart();

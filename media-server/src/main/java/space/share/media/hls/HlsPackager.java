@@ -192,10 +192,10 @@ public final class HlsPackager implements StreamSubscriber {
 
   /** Closes the open part at {@code endUs} and adds it to the open segment. */
   private void finishPart(long endUs) {
-    byte[] data = openPart.close();
+    List<Fragment> fragments = openPart.close();
     long durationUs = Math.max(0, endUs - partStartUs);
     openSegment = openSegment.withPart(
-        new HlsPart(openPart.msn(), openPart.index(), partStartUs, durationUs, openPart.independent(), data));
+        new HlsPart(openPart.msn(), openPart.index(), partStartUs, durationUs, openPart.independent(), fragments));
     openPart = null;
   }
 

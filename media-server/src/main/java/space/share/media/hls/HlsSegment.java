@@ -39,7 +39,7 @@ public record HlsSegment(long msn, int generation, boolean discontinuity, long s
   long sizeBytes() {
     long total = 0;
     for (HlsPart part : parts) {
-      total += part.data().length;
+      total += part.sizeBytes();
     }
     return total;
   }

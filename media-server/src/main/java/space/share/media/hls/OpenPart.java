@@ -71,22 +71,12 @@ final class OpenPart {
     notifyListeners();
   }
 
-  /** Seals the part; returns its bytes (the fragments concatenated). */
-  byte[] close() {
+  /** Seals the part; returns its fragments (shared, not copied: {@link HlsPart}). */
+  List<Fragment> close() {
     closed = true;
     notifyListeners();
     listeners.clear();
-    int size = 0;
-    for (Fragment fragment : fragments) {
-      size += fragment.sizeBytes();
-    }
-    byte[] data = new byte[size];
-    int position = 0;
-    for (Fragment fragment : fragments) {
-      fragment.buffer().get(data, position, fragment.sizeBytes());
-      position += fragment.sizeBytes();
-    }
-    return data;
+    return fragments;
   }
 
   private void notifyListeners() {

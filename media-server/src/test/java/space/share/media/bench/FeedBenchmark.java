@@ -35,13 +35,17 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * server's CPU (% of one core) and RSS, ffmpeg's CPU and this (client) JVM's CPU.
  *
  * <p>Run: {@code bench/feed.sh [seconds] [viewers...]} (defaults: 15 s; 100 500 1000). Every wait is bounded; the
- * server and ffmpeg are stopped on the way out.
+ * server and ffmpeg are stopped on the way out. {@code -Dbench.homes=DIR,DIR...}: one run per build (a directory
+ * holding {@code bin/media-server} and its build, e.g. another commit's tree), in order, so that two builds are
+ * compared under the same load. {@code -Dbench.jfr=DIR}: a JFR recording of the server over each measurement.
  */
 public final class FeedBenchmark {
   private static final String STREAM = "bench";
   private static final String KEY = "bench-relay-key-0123456789";
   /** {@code -Dbench.deflate=false}: viewers that do not offer permessage-deflate (browsers do). */
   private static final boolean OFFER_DEFLATE = !"false".equals(System.getProperty("bench.deflate"));
+  /** {@code -Dbench.jfr=DIR}: where each measurement's JFR recording of the server goes (none when unset). */
+  private static final String JFR_DIR = System.getProperty("bench.jfr");
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -52,9 +56,17 @@ public final class FeedBenchmark {
     if (viewerCounts.isEmpty()) {
       viewerCounts = List.of(100, 500, 1000);
     }
+    for (String home : System.getProperty("bench.homes", ".").split(",")) {
+      runServer(Path.of(home), seconds, viewerCounts);
+    }
+    System.exit(0);
+  }
+
+  /** Starts the build in {@code home}, publishes into it and runs every viewer count against it. */
+  private static void runServer(Path home, int seconds, List<Integer> viewerCounts) throws Exception {
     int rtmpPort = freePort();
     int httpPort = freePort();
-    ProcessBuilder serverBuilder = new ProcessBuilder("bin/media-server")
+    ProcessBuilder serverBuilder = new ProcessBuilder(home.resolve("bin/media-server").toString())
         .redirectErrorStream(true).redirectOutput(Path.of("/tmp/feed-bench-server.log").toFile());
     Map<String, String> env = serverBuilder.environment();
     env.put("SHARE_SPACE_DEV_MODE", "on");
@@ -82,14 +94,16 @@ public final class FeedBenchmark {
       awaitHttp(server, "http://127.0.0.1:" + httpPort + "/api/streams/" + STREAM, "\"live\":true");
       Thread.sleep(2_000); // let the encoder settle
       System.out.printf("%nWebSocket feed fan-out: 1280x720 30 fps ~3 Mbps + AAC, %d s per run; server pid %d"
-          + " (bin/media-server, own JVM); load %s%n", seconds, server.pid(), loadAverage());
-      System.out.printf("%8s | %-22s | %-23s | %9s | %6s | %6s | %8s | %-15s | %7s | %7s | %s%n", "viewers",
-          "delivered p50/p99", "join p50/max (none)", "Mbit/s/vw", "behind", "closed", "srv CPU", "srv RSS/peak MB",
+          + " (%s/bin/media-server, own JVM); load %s%n", seconds, server.pid(), home.toAbsolutePath().normalize(),
+          loadAverage());
+      System.out.printf("%8s | %-22s | %-23s | %9s | %6s | %6s | %-13s | %-15s | %7s | %7s | %s%n", "viewers",
+          "delivered p50/p99", "join p50/max (none)", "Mbit/s/vw", "behind", "closed", "srv CPU (sys)", "srv RSS/peak MB",
           "ffmpeg", "clients", "deflate");
       for (int viewers : viewerCounts) {
         run(server, ffmpeg, httpPort, viewers, seconds);
       }
-      System.out.printf("idle after the last run (5 s): server RSS %d MB%n", settleRssMb(server));
+      System.out.printf("idle after the last run (5 s): server RSS %d MB; load %s%n", settleRssMb(server),
+          loadAverage());
     } finally {
       if (ffmpeg != null) {
         ffmpeg.destroy();
@@ -101,7 +115,6 @@ public final class FeedBenchmark {
         server.destroyForcibly();
       }
     }
-    System.exit(0);
   }
 
   private static void run(Process server, Process ffmpeg, int httpPort, int viewerCount, int seconds)
@@ -142,7 +155,13 @@ public final class FeedBenchmark {
     Thread.sleep(1_000); // past the GOP each new viewer starts with
     viewers.forEach(Viewer::resetCounters);
     delivered.reset();
+    if (JFR_DIR != null) {
+      new ProcessBuilder("jcmd", String.valueOf(server.pid()), "JFR.start", "name=bench", "settings=profile", "duration=" + seconds + "s",
+          "filename=" + Path.of(JFR_DIR, "server-" + server.pid() + "-" + viewerCount + ".jfr").toAbsolutePath())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+    }
     long serverTicksBefore = cpuTicks(server.pid());
+    long serverSysTicksBefore = sysTicks(server.pid());
     long ffmpegTicksBefore = cpuTicks(ffmpeg.pid());
     long clientTicksBefore = cpuTicks(ProcessHandle.current().pid());
     long start = System.nanoTime();
@@ -153,6 +172,7 @@ public final class FeedBenchmark {
     }
     double wallS = (System.nanoTime() - start) / 1e9;
     double serverCpu = (cpuTicks(server.pid()) - serverTicksBefore) / 100.0 / wallS * 100;
+    double serverSysCpu = (sysTicks(server.pid()) - serverSysTicksBefore) / 100.0 / wallS * 100;
     double ffmpegCpu = (cpuTicks(ffmpeg.pid()) - ffmpegTicksBefore) / 100.0 / wallS * 100;
     double clientCpu = (cpuTicks(ProcessHandle.current().pid()) - clientTicksBefore) / 100.0 / wallS * 100;
     long rssKb = statusKb(server.pid(), "VmRSS:");
@@ -160,13 +180,14 @@ public final class FeedBenchmark {
     long behind = viewers.stream().filter(v -> v.gaps.get() > 0).count();
     long closed = viewers.stream().filter(v -> v.closeCode.get() != 0).count();
     double mbps = viewers.stream().mapToLong(v -> v.bytes.get()).average().orElse(0) * 8 / wallS / 1e6;
-    System.out.printf("%8d | %8.1f / %8.1f ms | %5.0f / %5.0f ms (%4d) | %9.2f | %6d | %6d | %7.0f%% | %6d / %6d | %6.0f%% | %6.0f%% | %d/%d%n",
+    System.out.printf("%8d | %8.1f / %8.1f ms | %5.0f / %5.0f ms (%4d) | %9.2f | %6d | %6d | %3.0f%% (%2.0f%%) | %6d / %6d | %6.0f%% | %6.0f%% | %d/%d%n",
         viewerCount, deliveredHistogram.getValueAtPercentile(50) / 1e3,
         deliveredHistogram.getValueAtPercentile(99) / 1e3, join.getValueAtPercentile(50) / 1e3,
-        join.getMaxValue() / 1e3, neverJoined, mbps, behind, closed, serverCpu, rssKb / 1024, peakRssKb / 1024, ffmpegCpu,
+        join.getMaxValue() / 1e3, neverJoined, mbps, behind, closed, serverCpu, serverSysCpu, rssKb / 1024, peakRssKb / 1024, ffmpegCpu,
         clientCpu, deflated, viewerCount);
-    System.out.printf("%8s   one more viewer joining while %d watch, 5 times: connect → first fragment %s ms%n", "",
-        viewerCount, singleJoinsMs(client, feed));
+    String load = loadAverage();
+    System.out.printf("%8s   one more viewer joining while %d watch, 5 times: connect → first fragment %s ms; load %s%n",
+        "", viewerCount, singleJoinsMs(client, feed), load);
     for (Viewer viewer : viewers) {
       viewer.close();
     }
@@ -248,6 +269,12 @@ public final class FeedBenchmark {
   private static long cpuTicks(long pid) throws IOException {
     String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
     return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+  }
+
+  /** stime of a process (in the kernel: socket writes, wake-ups), in clock ticks. */
+  private static long sysTicks(long pid) throws IOException {
+    String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
+    return Long.parseLong(stat[12]);
   }
 
   private static long statusKb(long pid, String field) throws IOException {

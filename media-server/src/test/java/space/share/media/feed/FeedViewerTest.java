@@ -158,6 +158,56 @@ class FeedViewerTest {
     assertEquals(0, viewer.queuedBytes());
   }
 
+  private Fragment audio(int sizeBytes) {
+    return new Fragment(ByteBuffer.allocateDirect(sizeBytes).asReadOnlyBuffer(), Track.AUDIO, false, ++sequence,
+        0, 21_333, 0, 0);
+  }
+
+  private static space.share.media.cmaf.InitSegment init(boolean hasVideo) {
+    return new space.share.media.cmaf.InitSegment(new byte[] {1, 2, 3}, "avc1.64001f,mp4a.40.2", 1280, 720, 30,
+        hasVideo, true);
+  }
+
+  /** Sends complete at once from here on; joins a stream; returns how many messages were sent so far. */
+  private int joinCompletingInline(boolean hasVideo) {
+    socket.completeInline = true;
+    socket.completeAll(); // "waiting"
+    viewer.onJoin(init(hasVideo), 1, List.of());
+    return socket.sent.size();
+  }
+
+  @Test
+  void onFragment_audioOfAStreamWithVideo_waitsForTheNextVideoFrame() {
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
+    viewer.onFragment(audio(10));
+    viewer.onFragment(audio(20));
+    assertEquals(sentAfterJoin, socket.sent.size(), "audio went out on its own: a send per AAC frame");
+    viewer.onFragment(fragment(false, 300));
+    assertEquals(sentAfterJoin + 1, socket.sent.size());
+    assertEquals(List.of(10, 20, 300), socket.frames.get(socket.frames.size() - 1).stream()
+        .map(ByteBuffer::remaining).toList(), "the audio rides in the video frame's message, in order");
+  }
+
+  @Test
+  void onFragment_videoStalls_audioHeldAtMostTheBound() {
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
+    int held = 0;
+    while (socket.sent.size() == sentAfterJoin && held < 100) {
+      viewer.onFragment(audio(10));
+      held++;
+    }
+    // 21.333 ms frames: five are held (106 ms >= the 100 ms bound), the sixth goes out with them.
+    assertEquals(6, held);
+    assertEquals(6, socket.frames.get(socket.frames.size() - 1).size());
+  }
+
+  @Test
+  void onFragment_audioOnlyStream_sentAtOnce() {
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ false);
+    viewer.onFragment(audio(10));
+    assertEquals(sentAfterJoin + 1, socket.sent.size());
+  }
+
   @Test
   void onFragment_sendsCompletingInline_doNotRecurse() {
     socket.completeInline = true;
@@ -257,9 +307,40 @@ class FeedViewerTest {
     assertTrue(joining.sent.get(0) instanceof String header && header.contains("\"type\":\"header\""));
     assertEquals(1, joining.frames.get(0).size(), "the init segment");
     List<ByteBuffer> frames = joining.frames.get(1);
-    assertEquals(3, frames.size(), "the second keyframe and the two frames after it");
-    String firstFragment = space.share.media.testing.BoxWalker.render(bytes(frames.get(0)));
-    assertTrue(firstFragment.contains("flags=0x2000000") && firstFragment.contains("size=9500"), firstFragment);
+    assertEquals(1, frames.size(), "one frame: the fragments lie one after another in the muxer's slab");
+    assertTrue(frames.get(0).isDirect() && frames.get(0).isReadOnly(), "copied for the viewer");
+    String message = space.share.media.testing.BoxWalker.render(bytes(frames.get(0)));
+    List<String> sampleSizes = message.lines().filter(line -> line.contains("trun"))
+        .map(line -> line.replaceAll(".* size=(\\d+) flags=(0x\\w+).*", "$1 $2")).toList();
+    assertEquals(List.of("9500 0x2000000", "600 0x1010000", "650 0x1010000"), sampleSizes,
+        "the second keyframe and the two frames after it");
+  }
+
+  @Test
+  void onFragment_contiguousRunWithAGap_oneFramePerRun() {
+    socket.completeAll(); // "waiting"
+    ByteBuffer slab = ByteBuffer.allocateDirect(1000).asReadOnlyBuffer();
+    Fragment a = slabFragment(slab, 0, 100, true);
+    Fragment b = slabFragment(slab, 100, 50, false);
+    Fragment d = slabFragment(slab, 300, 70, false); // the one at 150 was skipped
+    viewer.onFragment(a); // in flight alone
+    viewer.onFragment(b);
+    viewer.onFragment(d);
+    socket.completeAll();
+    socket.completeAll();
+    assertEquals(List.of(100), socket.frames.get(0).stream().map(ByteBuffer::remaining).toList());
+    assertEquals(List.of(50, 70), socket.frames.get(1).stream().map(ByteBuffer::remaining).toList());
+    viewer.onFragment(slabFragment(slab, 370, 30, false));
+    viewer.onFragment(slabFragment(slab, 400, 20, false)); // queued behind the first: joined with it
+    socket.completeAll();
+    socket.completeAll();
+    assertEquals(List.of(30), socket.frames.get(2).stream().map(ByteBuffer::remaining).toList());
+    assertEquals(List.of(20), socket.frames.get(3).stream().map(ByteBuffer::remaining).toList());
+  }
+
+  private Fragment slabFragment(ByteBuffer slab, int offset, int sizeBytes, boolean keyframe) {
+    return new Fragment(slab.slice(offset, sizeBytes), Track.VIDEO, keyframe, ++sequence, 0, 33_333, 0, 0, slab,
+        offset);
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

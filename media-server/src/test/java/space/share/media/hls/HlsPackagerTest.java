@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import space.share.media.cmaf.Fragment;
 import space.share.media.metrics.MediaMetrics;
+import space.share.media.samples.Track;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -215,7 +218,27 @@ class HlsPackagerTest {
     assertEquals(List.of("3", "4", "5", "6", "6closed"), seen);
   }
 
+  @Test
+  void buffers_fragmentsInOneSlab_viewsOfTheSharedBytesOnePerContiguousRun() {
+    ByteBuffer slab = ByteBuffer.allocateDirect(64);
+    ByteBuffer readOnly = slab.asReadOnlyBuffer();
+    HlsPart part = new HlsPart(0, 0, 0, 100_000, true,
+        List.of(slabFragment(readOnly, 0, 10), slabFragment(readOnly, 10, 20), slabFragment(readOnly, 40, 5)));
+    List<ByteBuffer> buffers = part.buffers();
+    assertEquals(List.of(30, 5), buffers.stream().map(ByteBuffer::remaining).toList());
+    assertEquals(35, part.sizeBytes());
+    slab.put(12, (byte) 7);
+    assertEquals(7, buffers.get(0).get(12), "the part holds a copy of the feed's bytes");
+    assertTrue(buffers.get(0).isReadOnly());
+  }
+
+  private static Fragment slabFragment(ByteBuffer slab, int offset, int sizeBytes) {
+    return new Fragment(slab.slice(offset, sizeBytes), Track.VIDEO, offset == 0, 1, 0, 33_333, 0, 0, slab, offset);
+  }
+
   static String label(HlsPart part) {
-    return new String(part.data(), StandardCharsets.US_ASCII);
+    StringBuilder label = new StringBuilder();
+    part.fragments().forEach(f -> label.append(new String(f.copyBytes(), StandardCharsets.US_ASCII)));
+    return label.toString();
   }
 }

@@ -19,6 +19,7 @@ import space.share.room.rooms.RoomListener;
 import space.share.room.rooms.RoomServices;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
+import space.share.websocket.GracefulClose;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket
@@ -37,6 +38,7 @@ final class EventHub implements RoomListener, AutoCloseable {
   private final RoomServices rooms;
   private final Map<String, Set<EventSocket>> socketsByRoom = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeat;
+  private final GracefulClose closer;
   private final Duration idleTimeout;
   private final OverlayHub overlay;
   private final Clock clock;
@@ -63,12 +65,14 @@ final class EventHub implements RoomListener, AutoCloseable {
    *
    * @param maxSocketsPerMember open event sockets per member at most ({@code room.events.max-sockets-per-member})
    * @param maxSocketsPerRoom open event sockets per room at most ({@code room.events.max-sockets-per-room})
-   * @param heartbeat single-threaded: pings and expiry checks; owned from here on (shut down by {@link #close})
+   * @param heartbeat single-threaded: pings, expiry checks and the disconnect of sockets that do not take their close
+   *     frame; owned from here on (shut down by {@link #close})
    */
   EventHub(RoomServices rooms, Duration pingInterval, LongSupplier nowMs, int maxSocketsPerMember, int maxSocketsPerRoom,
       ScheduledExecutorService heartbeat) {
     this.rooms = rooms;
     this.heartbeat = heartbeat;
+    this.closer = new GracefulClose(heartbeat, GracefulClose.DEFAULT_GRACE_MS);
     this.overlay = new OverlayHub(rooms.control(), this::sockets, nowMs);
     this.idleTimeout = pingInterval.multipliedBy(3);
     this.clock = rooms.members().clock();
@@ -81,6 +85,11 @@ final class EventHub implements RoomListener, AutoCloseable {
 
   Duration idleTimeout() {
     return idleTimeout;
+  }
+
+  /** Closes the event sockets: a socket whose peer does not take the close frame is dropped after the grace. */
+  GracefulClose closer() {
+    return closer;
   }
 
   private void pingAll() {

@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
 import space.share.room.status.RoomStatus;
+import space.share.websocket.GracefulClose;
+import space.share.websocket.SendLoop;
 
 /**
  * One member's room event socket: JSON text messages out; in, the member's drawing and pointer messages
@@ -14,20 +16,21 @@ import space.share.room.status.RoomStatus;
  * queued; a socket that falls further behind is closed with {@link RoomStatus#TOO_SLOW} (it can reconnect
  * and get a fresh snapshot) so it never holds the room back. The control holder's pointer positions do not
  * queue: one slot holds the latest, sent when the queue is empty, so a 60 Hz pointer can neither fill the
- * queue nor lag behind itself. Thread-safe: {@link #send} is called under room locks and only queues.
+ * queue nor lag behind itself. Thread-safe: {@link #send} is called under room locks and only queues (and starts a
+ * non-blocking write when none is in flight, {@link SendLoop}).
  */
-public final class EventSocket implements Session.Listener.AutoDemanding {
+public final class EventSocket implements Session.Listener.AutoDemanding, SendLoop.Source {
   private static final Logger LOG = LoggerFactory.getLogger(EventSocket.class);
   static final int MAX_QUEUED_MESSAGES = 256;
 
   private final Member member;
   private final String peer;
   private final EventHub hub;
+  private final SendLoop sends = new SendLoop(this, Runnable::run);
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   /** The latest pointer position not yet sent (replaced by newer ones); guarded by this. */
   private String pendingCursor;
   private Session session;
-  private boolean sending;
   private boolean closed;
 
   EventSocket(Member member, String peer, EventHub hub) {
@@ -101,26 +104,23 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
       if (closed || session == null) {
         return;
       }
-      if (queue.size() >= MAX_QUEUED_MESSAGES) {
+      if (queue.size() < MAX_QUEUED_MESSAGES) {
+        queue.addLast(json);
+        target = null;
+      } else {
         LOG.info("event socket of member {} from {} too slow: {} messages queued", member.id(), peer, queue.size());
         queue.clear();
         closed = true;
         target = session;
-      } else {
-        queue.addLast(json);
-        if (sending) {
-          return;
-        }
-        sending = true;
-        target = null;
       }
     }
-    if (target != null) {
-      target.close(RoomStatus.TOO_SLOW.closeCode(), "too slow", Callback.NOOP);
-      hub.closed(this);
+    if (target == null) {
+      sends.request();
       return;
     }
-    sendNext();
+    // The close frame waits behind the stuck write: a peer that reads nothing is disconnected after the grace.
+    hub.closer().close(target, RoomStatus.TOO_SLOW.closeCode(), "too slow");
+    hub.closed(this);
   }
 
   /** Sends a pointer position when the queue is empty; a newer one replaces it until then. Never blocks. */
@@ -130,12 +130,8 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
         return;
       }
       pendingCursor = json;
-      if (sending) {
-        return;
-      }
-      sending = true;
     }
-    sendNext();
+    sends.request();
   }
 
   /** Queues a pointer's end; a position still waiting in the slot is dropped (it is older). */
@@ -146,7 +142,9 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
     send(json);
   }
 
-  private void sendNext() {
+  /** The oldest queued message, else the latest pointer position: called by {@link #sends} only. */
+  @Override
+  public boolean sendNext(Callback done) {
     String next;
     Session target;
     synchronized (this) {
@@ -156,12 +154,23 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
         pendingCursor = null;
       }
       if (next == null || closed) {
-        sending = false;
-        return;
+        return false;
       }
       target = session;
     }
-    target.sendText(next, Callback.from(this::sendNext, error -> markClosed()));
+    target.sendText(next, done);
+    return true;
+  }
+
+  @Override
+  public void sent() {
+    // Nothing counted per message: the queue's bound is a count.
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    LOG.debug("event socket of member {} from {}: send failed: {}", member.id(), peer, cause.toString());
+    markClosed();
   }
 
   /** Closes with {@code status}'s close code and the reason {@code "<error>: <message>"} (docs/room-api.md). */
@@ -171,11 +180,8 @@ public final class EventSocket implements Session.Listener.AutoDemanding {
       target = session;
     }
     if (target != null) {
-      String reason = status.code() + ": " + message;
-      // At most 123 bytes fit a close frame's reason (RFC 6455 5.5); ours are ASCII.
-      reason = reason.length() > 120 ? reason.substring(0, 120) : reason;
       // Jetty sends the close frame after frames already handed to it; queued ones are dropped.
-      target.close(status.closeCode(), reason, Callback.NOOP);
+      hub.closer().close(target, status.closeCode(), status.code() + ": " + message);
     }
   }
 }

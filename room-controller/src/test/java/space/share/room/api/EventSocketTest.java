@@ -7,6 +7,10 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +30,7 @@ import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VncTokens;
+import space.share.websocket.GracefulClose;
 
 /** The event socket's bounded queue, against a fake Jetty session whose sends never complete. */
 class EventSocketTest {
@@ -34,17 +39,23 @@ class EventSocketTest {
   private RoomServices rooms;
   private EventHub hub;
 
-  /** A Session whose sendText keeps the callback (the peer reads nothing) and records close codes. */
+  /**
+   * A Session whose sendText keeps the callback (the peer reads nothing) and records close codes; with {@link #stuck}
+   * the close frame never gets through either (the socket stays open until disconnected).
+   */
   static final class StalledSession {
     final List<Callback> pendingSends = new ArrayList<>();
     Integer closeCode;
+    boolean stuck;
+    int disconnects;
     final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
         (proxy, method, args) -> {
           switch (method.getName()) {
             case "sendText" -> pendingSends.add((Callback) args[1]);
             case "close" -> closeCode = args == null ? 1000 : (Integer) args[0];
+            case "disconnect" -> disconnects++;
             case "isOpen" -> {
-              return closeCode == null;
+              return disconnects == 0 && (closeCode == null || stuck);
             }
             case "toString" -> {
               return "StalledSession";
@@ -94,6 +105,36 @@ class EventSocketTest {
     socket.send("{\"type\":\"one-too-many\"}");
     assertEquals(RoomStatus.TOO_SLOW.closeCode(), stalled.closeCode);
     assertEquals(1, stalled.pendingSends.size(), "nothing more was sent");
+  }
+
+  @Test
+  void send_peerReadsNothingNotEvenTheClose_disconnectedAfterTheGrace() {
+    List<Long> graceDelaysMs = new ArrayList<>();
+    List<Runnable> graceTasks = new ArrayList<>();
+    ScheduledExecutorService heartbeat = new ScheduledThreadPoolExecutor(1) {
+      @Override
+      public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        graceDelaysMs.add(unit.toMillis(delay));
+        graceTasks.add(command);
+        return null;
+      }
+    };
+    hub.close();
+    hub = new EventHub(rooms, Duration.ofMinutes(10), () -> 0L, 2, 3, heartbeat);
+    String ownerId = rooms.dashboard().createRoom("room5", "Room", "open-sesame", "Olive").owner().memberId();
+    Member owner = new Member(ownerId, "room5", "Olive", true, clock.millis(), clock.millis() + 3_600_000);
+    StalledSession stalled = new StalledSession();
+    stalled.stuck = true;
+    EventSocket socket = new EventSocket(owner, "test-peer", hub);
+    socket.onWebSocketOpen(stalled.session);
+    for (int i = 0; i <= EventSocket.MAX_QUEUED_MESSAGES; i++) {
+      socket.send("{\"type\":\"x\"}");
+    }
+    assertEquals(RoomStatus.TOO_SLOW.closeCode(), stalled.closeCode);
+    assertEquals(List.of(GracefulClose.DEFAULT_GRACE_MS), graceDelaysMs);
+    assertEquals(0, stalled.disconnects, "disconnected before the grace");
+    graceTasks.forEach(Runnable::run);
+    assertEquals(1, stalled.disconnects);
   }
 
   @Test
