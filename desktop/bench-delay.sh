@@ -2,7 +2,7 @@
 # Benchmark: where the room desktop's delay goes before the media server. Starts its own room desktop (Xvfb,
 # pulse.sh, a Chromium drawing the clock page player/src/test/resources/stamp-desktop.html, 1280x720 like
 # RoomDelayIT), then:
-#   1. x11grab at 200 fps reads the top of the screen: drawn -> in X (the app's frame reaching the display);
+#   1. x11grab at 120 fps reads the top of the screen: drawn -> in X (the app's frame reaching the display);
 #   2. for each setting, encode.sh writes its FLV into a pipe read by desktop/delay-probe.py, which stamps the
 #      arrival of every FLV tag and decodes the frame: drawn -> capture pts, capture pts -> FLV tag out (queues,
 #      CFR, x264, muxer interleaving), drawn -> FLV tag out (what the media server would see, minus RTMP).
@@ -44,7 +44,7 @@ chromium --display="$DISPLAY" --no-sandbox --test-type --kiosk --no-first-run --
 sleep 5
 
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
-ffmpeg -nostdin -hide_banner -loglevel error -f x11grab -framerate 200 -video_size 1280x84 -i "${DISPLAY}.0+0,0" \
+ffmpeg -nostdin -hide_banner -loglevel error -f x11grab -framerate 120 -video_size 1280x84 -i "${DISPLAY}.0+0,0" \
   -pix_fmt gray -f rawvideo pipe:1 | timeout $(( BENCH_SECONDS + 10 )) python3 "$here/delay-probe.py" screen "$BENCH_SECONDS" || true
 
 # encode.sh execs $DESKTOP_FFMPEG; this wrapper records the -itsoffset (minus encode.sh's wall-clock origin).
@@ -52,7 +52,7 @@ cat > "$work/ffmpeg" <<WRAP
 #!/usr/bin/env bash
 prev=""
 for a in "\$@"; do [[ "\$prev" == -itsoffset ]] && { echo "\${a#-}" > "$work/origin"; break; }; prev="\$a"; done
-exec ffmpeg "\$@"
+exec ffmpeg -y "\$@"
 WRAP
 chmod +x "$work/ffmpeg"
 for setting in $BENCH_SETTINGS; do
@@ -63,12 +63,13 @@ for setting in $BENCH_SETTINGS; do
   env "${vars[@]}" DESKTOP_FFMPEG="$work/ffmpeg" DESKTOP_RTMP_URL="$work/flv" DESKTOP_FFMPEG_LOGLEVEL=error \
     "$here/encode.sh" 2>"$work/encode.log" &
   enc=$!
-  until [[ -s "$work/origin" ]]; do sleep 0.05; done
+  for _ in $(seq 300); do [[ -s "$work/origin" ]] && break; sleep 0.05; done
+  [[ -s "$work/origin" ]] || die "encode.sh did not start ffmpeg: $(cat "$work/encode.log")"
   echo "--- ${setting} (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  timeout $(( BENCH_SECONDS + 20 )) python3 "$here/delay-probe.py" flv "$BENCH_SECONDS" "$(cat "$work/origin")" < "$work/flv" &
+  timeout $(( BENCH_SECONDS + 20 )) python3 "$here/delay-probe.py" flv "$BENCH_SECONDS" "$(cat "$work/origin")" "$work/flv" &
   probe=$!
   sleep 3
-  ff="$(pgrep -P "$enc" -x ffmpeg || echo "$enc")"
+  ff="$enc" # encode.sh and the wrapper both exec ffmpeg
   t0="$(cpu_ticks "$ff")"; s0="$EPOCHREALTIME"
   sleep $(( BENCH_SECONDS - 5 ))
   t1="$(cpu_ticks "$ff")"; s1="$EPOCHREALTIME"

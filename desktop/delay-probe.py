@@ -6,11 +6,11 @@ animation frame: 40 cells of 32 px, row A (y 8-44) the bits, row B (y 48-84) the
 
   screen SECONDS              stdin: raw gray frames 1280x84 (the top of the display, grabbed by x11grab at a
                               high rate); prints "drawn -> in X" = wall clock when the frame was read - stamp
-  flv SECONDS ORIGIN_S        stdin: encode.sh's FLV. Per video tag: arrival (wall clock) - stamp decoded from
-                              that frame, and the capture time ffmpeg gave it (ORIGIN_S, encode.sh's wall clock at start, + tag time) - stamp.
+  flv SECONDS ORIGIN_S PATH   PATH: encode.sh's FLV (a pipe). Per video tag: arrival (wall clock) - the stamp
+                              decoded from that frame; the tag's time + ORIGIN_S (encode.sh's -itsoffset) is
+                              the capture time ffmpeg gave it (shifted by the muxer if audio starts negative).
 Prints p50 / p95 / n of each figure, in ms, on one line each. Bounded: stops after SECONDS.
 """
-import os
 import subprocess
 import sys
 import threading
@@ -71,7 +71,7 @@ def screen(seconds):
     line("drawn -> in X (grab read)", delays[60:])
 
 
-def flv(seconds, origin_s):
+def flv(seconds, origin_s, path):
     decoder = subprocess.Popen(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-fflags", "nobuffer", "-flags", "low_delay",
          "-probesize", "32", "-analyzeduration", "0", "-threads", "1", "-f", "flv", "-i", "pipe:0",
@@ -90,7 +90,7 @@ def flv(seconds, origin_s):
 
     reader = threading.Thread(target=read_decoded, daemon=True)
     reader.start()
-    src = sys.stdin.buffer
+    src = open(path, 'rb', buffering=0)  # opened here, so the caller's timeout also bounds waiting for a writer
     end = time.monotonic() + seconds
     header = read_exact(src, 13)
     decoder.stdin.write(header)
@@ -138,4 +138,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "screen":
         screen(float(sys.argv[2]))
     else:
-        flv(float(sys.argv[2]), float(sys.argv[3]))
+        flv(float(sys.argv[2]), float(sys.argv[3]), sys.argv[4])

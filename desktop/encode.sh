@@ -18,9 +18,10 @@
 #                                     thin lines sharp; off: 4:2:0 (High), for players that cannot do 4:4:4
 #   DESKTOP_AUDIO [on]                off: video only, PulseAudio not needed
 #   DESKTOP_AUDIO_BITRATE_KBPS [128]
-#   DESKTOP_AUDIO_RATE_HZ [96000]     an AAC frame is 1024 samples and the encoder holds one: 21 ms + 21 ms at
-#                                     48 kHz, half that at 96 kHz; the FLV muxer holds every video frame until
-#                                     the audio has caught up with it, so this is video delay too (docs/desktop.md)
+#   DESKTOP_AUDIO_RATE_HZ [48000]     an AAC frame is 1024 samples and the encoder holds one: 21 ms + 21 ms at
+#                                     48 kHz, half at 96 kHz; the FLV muxer holds every video frame until the
+#                                     audio has caught up with it, so this is video delay too (docs/desktop.md;
+#                                     at 96000 the player's WebCodecs audio is off the picture: not the default)
 #   DESKTOP_FFMPEG_LOGLEVEL [warning] DESKTOP_FFMPEG [ffmpeg]
 #   DESKTOP_READY_TIMEOUT_S [15]      wait for the display (and PulseAudio) before starting
 # Runs ffmpeg in the foreground (exec); ffmpeg exits when the RTMP peer goes away, and the supervisor
@@ -35,7 +36,7 @@ DESKTOP_BITRATE_KBPS="${DESKTOP_BITRATE_KBPS:-6000}"
 DESKTOP_VBV_MS="${DESKTOP_VBV_MS:-1000}"
 DESKTOP_GOP_SECONDS="${DESKTOP_GOP_SECONDS:-1}"
 DESKTOP_AUDIO_BITRATE_KBPS="${DESKTOP_AUDIO_BITRATE_KBPS:-128}"
-DESKTOP_AUDIO_RATE_HZ="${DESKTOP_AUDIO_RATE_HZ:-96000}"
+DESKTOP_AUDIO_RATE_HZ="${DESKTOP_AUDIO_RATE_HZ:-48000}"
 DESKTOP_FFMPEG_LOGLEVEL="${DESKTOP_FFMPEG_LOGLEVEL:-warning}"
 DESKTOP_FFMPEG="${DESKTOP_FFMPEG:-ffmpeg}"
 screen_content="$(require_bool DESKTOP_SCREEN_CONTENT "${DESKTOP_SCREEN_CONTENT:-on}")"

@@ -119,7 +119,7 @@ video="$(probe v:0 stream=codec_name,width,height,pix_fmt | paste -sd' ')"
 want_pix=yuv444p; [[ "$DESKTOP_SCREEN_CONTENT" =~ ^(off|0|false|no)$ ]] && want_pix=yuv420p
 if [[ "$video" == "h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix" ]]; then pass "video: $video"; else fail "video is '$video', want h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix"; fi
 audio="$(probe a:0 stream=codec_name,sample_rate,channels | paste -sd' ')"
-want_rate="${DESKTOP_AUDIO_RATE_HZ:-96000}"
+want_rate="${DESKTOP_AUDIO_RATE_HZ:-48000}"
 if [[ "$audio" == "aac $want_rate 2" ]]; then pass "audio: $audio"; else fail "audio is '$audio', want aac $want_rate 2"; fi
 max_volume="$(ffmpeg -nostdin -hide_banner -i "$work/out.flv" -map 0:a:0 -af volumedetect -f null - 2>&1 |
   awk '/max_volume/ { print $(NF - 1) }')"
