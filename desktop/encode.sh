@@ -17,7 +17,11 @@
 #   DESKTOP_SCREEN_CONTENT [on]       on: 4:4:4 chroma (H.264 High 4:4:4 Predictive) keeps coloured text and
 #                                     thin lines sharp; off: 4:2:0 (High), for players that cannot do 4:4:4
 #   DESKTOP_AUDIO [on]                off: video only, PulseAudio not needed
-#   DESKTOP_AUDIO_BITRATE_KBPS [128]  DESKTOP_AUDIO_RATE_HZ [48000]
+#   DESKTOP_AUDIO_BITRATE_KBPS [128]
+#   DESKTOP_AUDIO_RATE_HZ [48000]     an AAC frame is 1024 samples and the encoder holds one: 21 ms + 21 ms at
+#                                     48 kHz, half at 96 kHz; the FLV muxer holds every video frame until the
+#                                     audio has caught up with it, so this is video delay too (docs/desktop.md;
+#                                     at 96000 the player's WebCodecs audio is off the picture: not the default)
 #   DESKTOP_FFMPEG_LOGLEVEL [warning] DESKTOP_FFMPEG [ffmpeg]
 #   DESKTOP_READY_TIMEOUT_S [15]      wait for the display (and PulseAudio) before starting
 # Runs ffmpeg in the foreground (exec); ffmpeg exits when the RTMP peer goes away, and the supervisor
@@ -70,7 +74,7 @@ args=(-nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats -copyt
   -thread_queue_size 16 -itsoffset "$origin" -f x11grab -framerate "$DESKTOP_FPS"
   -video_size "${DESKTOP_WIDTH}x${DESKTOP_HEIGHT}" -draw_mouse 1 -i "${DISPLAY}.0+0,0")
 if [[ "$audio" == 1 ]]; then
-  # 20 ms fragments (48 kHz x 2 ch x 2 bytes x 0.02 s): left to itself PulseAudio picks ~2 s, which is latency.
+  # 20 ms fragments (rate x 2 ch x 2 bytes x 0.02 s): left to itself PulseAudio picks ~2 s, which is latency.
   fragment_bytes=$(( DESKTOP_AUDIO_RATE_HZ * 2 * 2 / 50 ))
   args+=(-thread_queue_size 64 -itsoffset "$origin" -f pulse -sample_rate "$DESKTOP_AUDIO_RATE_HZ" -channels 2
     -fragment_size "$fragment_bytes" -name share-space-encoder -i room.monitor)

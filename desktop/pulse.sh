@@ -7,7 +7,7 @@
 # Environment (defaults in brackets):
 #   DESKTOP_DISPLAY_NUM [99]     used only to derive the default runtime dir
 #   DESKTOP_RUNTIME_DIR [${XDG_RUNTIME_DIR:-/tmp}/share-space-desktop-<display>]
-#   DESKTOP_AUDIO_RATE_HZ [48000]
+#   DESKTOP_AUDIO_RATE_HZ [48000]     the null sink's rate, the same as the encoder's (encode.sh)
 #   DESKTOP_READY_TIMEOUT_S [15]
 # Clients reach the daemon with PULSE_SERVER=unix:<DESKTOP_RUNTIME_DIR>/pulse/native (lib.sh exports it).
 # Works as a normal user and as root (root gets --system=no plus its own dirs; PulseAudio warns but runs).

@@ -3,7 +3,7 @@
 # a one-shot local RTMP listener (ffmpeg -listen 1), for SELFTEST_SECONDS, then stops it with SIGTERM and
 # checks:
 #   - the recorded FLV has H.264 at the room's size and pixel format, a keyframe every fps x GOP frames,
-#     about fps x seconds frames, and AAC 48 kHz stereo audio (ffprobe);
+#     about fps x seconds frames, and AAC stereo audio at DESKTOP_AUDIO_RATE_HZ (ffprobe);
 #   - a tone played into the room's default sink is audible in the stream (sink -> monitor -> AAC);
 #   - x11vnc answered an RFB handshake on loopback; PulseAudio's default source was room.monitor;
 #   - a component killed with SIGKILL (x11vnc) was restarted and room.sh's status file showed it;
@@ -119,7 +119,8 @@ video="$(probe v:0 stream=codec_name,width,height,pix_fmt | paste -sd' ')"
 want_pix=yuv444p; [[ "$DESKTOP_SCREEN_CONTENT" =~ ^(off|0|false|no)$ ]] && want_pix=yuv420p
 if [[ "$video" == "h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix" ]]; then pass "video: $video"; else fail "video is '$video', want h264 $DESKTOP_WIDTH $DESKTOP_HEIGHT $want_pix"; fi
 audio="$(probe a:0 stream=codec_name,sample_rate,channels | paste -sd' ')"
-if [[ "$audio" == "aac 48000 2" ]]; then pass "audio: $audio"; else fail "audio is '$audio', want aac 48000 2"; fi
+want_rate="${DESKTOP_AUDIO_RATE_HZ:-48000}"
+if [[ "$audio" == "aac $want_rate 2" ]]; then pass "audio: $audio"; else fail "audio is '$audio', want aac $want_rate 2"; fi
 max_volume="$(ffmpeg -nostdin -hide_banner -i "$work/out.flv" -map 0:a:0 -af volumedetect -f null - 2>&1 |
   awk '/max_volume/ { print $(NF - 1) }')"
 if awk -v v="${max_volume:--99}" 'BEGIN { exit !(v > -20) }'; then pass "tone played into the sink is in the stream (max ${max_volume} dB)"; else fail "no tone in the stream audio (max_volume ${max_volume:-?} dB)"; fi
