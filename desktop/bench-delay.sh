@@ -20,6 +20,8 @@ export DESKTOP_RUNTIME_DIR="$work/run"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 require_uint BENCH_SECONDS "$BENCH_SECONDS" 5 120
+command -v python3 >/dev/null \
+  || die "needs python3 (delay-probe.py): apt-get install -y --no-install-recommends python3"
 page="$here/../player/src/test/resources/stamp-desktop.html"
 [[ -r "$page" ]] || die "missing $page"
 pids=()
