@@ -60,6 +60,7 @@ import space.share.settings.HttpLimits;
 import space.share.settings.ScrapeToken;
 import space.share.settings.Secrets;
 import space.share.settings.Settings;
+import space.share.web.MetricsGate;
 
 /**
  * The room controller process: one Jetty server with the room API, the room WebSockets (events, VNC)
@@ -251,7 +252,19 @@ public final class RoomController {
     WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(server, context, sockets::configure);
     webSockets.setHandler(new Handler.Sequence(new ApiHandler(rooms, adminToken), playerFiles(), new NotFound()));
     context.setHandler(webSockets);
-    server.setHandler(new MetricsGate(metricsToken, metrics::scrape, context));
+    server.setHandler(new MetricsGate(metricsToken, metrics::scrape, new MetricsGate.Refusals() {
+      @Override
+      public void notFound(Request request, Response response, Callback callback) {
+        ErrorRenderer.render(request, response, callback, new RoomException(RoomStatus.NOT_FOUND,
+            "nothing at " + Request.getPathInContext(request)));
+      }
+
+      @Override
+      public void unauthorized(Request request, Response response, Callback callback) {
+        ErrorRenderer.render(request, response, callback, new RoomException(RoomStatus.UNAUTHORIZED,
+            "metrics token required"));
+      }
+    }, context));
     server.setStopTimeout(2000);
     server.start();
 

@@ -83,7 +83,7 @@ class MetricsIT {
 
   @Test
   void metrics_withoutTheToken_is401_andWithNoTokenConfigured_is404() throws Exception {
-    try (LogLines lines = LogLines.of("space.share.room.MetricsGate")) {
+    try (LogLines lines = LogLines.of("space.share.web.MetricsGate")) {
       refusals();
       // One line per refused request, naming the peer.
       assertEquals(4, lines.matching(m -> m.contains("refused") && m.contains("from 127.0.0.1:")).size(),

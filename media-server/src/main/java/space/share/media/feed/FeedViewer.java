@@ -22,8 +22,8 @@ import space.share.media.samples.Track;
 import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamSubscriber;
-import space.share.websocket.GracefulClose;
-import space.share.websocket.SendLoop;
+import space.share.web.GracefulClose;
+import space.share.web.SendLoop;
 
 /**
  * One WebSocket viewer of the fMP4 feed (docs/protocol.md): a byte-bounded queue with at most one send in flight.

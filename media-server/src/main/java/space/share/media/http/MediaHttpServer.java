@@ -21,14 +21,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.media.access.AccessPolicy;
-import space.share.settings.ScrapeToken;
-import space.share.settings.HttpLimits;
 import space.share.media.access.RevocationRequests;
 import space.share.media.feed.FeedSockets;
 import space.share.media.status.JsonResponses;
 import space.share.media.status.MediaStatus;
 import space.share.media.stream.LiveStream;
 import space.share.media.stream.StreamRegistry;
+import space.share.settings.HttpLimits;
+import space.share.settings.ScrapeToken;
+import space.share.web.MetricsGate;
 
 /**
  * The media server's HTTP side on Jetty 12: the WebSocket feed, the stream status API, health, and (through
@@ -94,7 +95,17 @@ public final class MediaHttpServer implements AutoCloseable {
     }
     var feeds = FeedSockets.handler(server, streams, access, viewerMaxQueueBytes);
     feeds.setHandler(routes);
-    server.setHandler(new MetricsGate(metricsToken, streams.metrics()::scrape, feeds));
+    server.setHandler(new MetricsGate(metricsToken, streams.metrics()::scrape, new MetricsGate.Refusals() {
+      @Override
+      public void notFound(Request request, Response response, Callback callback) {
+        JsonResponses.error(response, MediaStatus.NOT_FOUND, "not found", callback);
+      }
+
+      @Override
+      public void unauthorized(Request request, Response response, Callback callback) {
+        JsonResponses.error(response, MediaStatus.UNAUTHORIZED, "metrics token required", callback);
+      }
+    }, feeds));
     server.setStopTimeout(2_000);
   }
 

@@ -19,7 +19,7 @@ import space.share.room.rooms.RoomListener;
 import space.share.room.rooms.RoomServices;
 import space.share.room.status.RoomException;
 import space.share.room.status.RoomStatus;
-import space.share.websocket.GracefulClose;
+import space.share.web.GracefulClose;
 
 /**
  * Fans each room's events out to its event sockets: serialized once, queued per socket. A new socket

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import space.share.room.members.Member;
 import space.share.room.status.RoomStatus;
-import space.share.websocket.GracefulClose;
-import space.share.websocket.SendLoop;
+import space.share.web.GracefulClose;
+import space.share.web.SendLoop;
 
 /**
  * One member's room event socket: JSON text messages out; in, the member's drawing and pointer messages

@@ -30,7 +30,7 @@ import space.share.room.token.PasscodeHasher;
 import space.share.room.token.SessionTokens;
 import space.share.room.token.TokenSigner;
 import space.share.room.token.VncTokens;
-import space.share.websocket.GracefulClose;
+import space.share.web.GracefulClose;
 
 /** The event socket's bounded queue, against a fake Jetty session whose sends never complete. */
 class EventSocketTest {

@@ -1,4 +1,4 @@
-package space.share.websocket;
+package space.share.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package space.share.websocket;
+package space.share.web;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;

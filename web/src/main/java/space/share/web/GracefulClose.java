@@ -1,4 +1,4 @@
-package space.share.websocket;
+package space.share.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;

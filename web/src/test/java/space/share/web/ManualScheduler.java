@@ -1,4 +1,4 @@
-package space.share.websocket;
+package space.share.web;
 
 import java.util.ArrayList;
 import java.util.List;

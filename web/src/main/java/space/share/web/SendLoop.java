@@ -1,4 +1,4 @@
-package space.share.websocket;
+package space.share.web;
 
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.websocket.api.Callback;
