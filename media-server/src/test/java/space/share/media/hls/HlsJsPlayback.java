@@ -46,12 +46,13 @@ final class HlsJsPlayback {
 
   private HlsJsPlayback() {}
 
-  /**
-   * @param mode {@code ll} (hls.js lowLatencyMode) or {@code legacy} (plain HLS tuned for low delay)
-   * @param warmupMs playback before measuring starts (hls.js settles on its live edge)
-   */
+  /** The longest warm-up: until the video plays, or this. */
   static final long MAX_WARMUP_MS = 30_000;
 
+  /**
+   * @param mode {@code ll} (hls.js lowLatencyMode) or {@code legacy} (plain HLS tuned for low delay)
+   * @param warmupMs playback before measuring starts (hls.js settles on its live edge); longer until the video plays
+   */
   static Result play(StaticPages pages, String playlistUrl, String mode, long warmupMs, long measureMs)
       throws Exception {
     try (Chromium.Session chromium = Chromium.open()) {

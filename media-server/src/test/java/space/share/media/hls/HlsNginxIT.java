@@ -100,8 +100,10 @@ class HlsNginxIT {
           .matcher(nginx.accessLog()).results().count();
       assertEquals(1, originRequests, nginx.accessLog());
 
-      HlsJsPlayback.Result result = HlsJsPlayback.play(pages, nginx.url("/live/edge/index.m3u8"), "ll", 6_000,
-          10_000);
+      // With the live-edge policy HlsPlaybackIT uses: hls.js's defaults never catch up after a stall, so a loaded
+      // machine, not the cache, would decide the outcome (they failed 2 of 3 runs under stress -c 2).
+      HlsJsPlayback.Result result = HlsJsPlayback.play(pages, nginx.url("/live/edge/index.m3u8"),
+          HlsJsPlayback.LOW_LATENCY_TUNED, 6_000, 10_000);
       System.out.println("hls.js through nginx: " + result.summary());
       assertTrue(result.errors().stream().noneMatch(e -> e.startsWith("FATAL")), result.summary());
       assertTrue(result.playedS() > 8, "playback stalled: " + result.summary());
