@@ -38,7 +38,7 @@ app="${SHARE_SPACE_ROOM_DESKTOP_APP:-$(sed -n 's/^room\.desktop\.app=\(.*\)$/\1/
 declare -A package_of=(
   [javac]=openjdk-17-jdk-headless [mvn]=maven [ffmpeg]=ffmpeg [ffprobe]=ffmpeg [curl]=curl
   [Xvfb]=xvfb [xauth]=xauth [setpriv]=util-linux [xdpyinfo]=x11-utils [openbox]=openbox [xterm]=xterm [x11vnc]=x11vnc
-  [pulseaudio]=pulseaudio [pactl]=pulseaudio-utils [pgrep]=procps [setsid]=util-linux
+  [pulseaudio]=pulseaudio [pactl]=pulseaudio-utils [pgrep]=procps [setsid]=util-linux [python3]=python3
 )
 [[ "${app:-chromium}" == chromium ]] && package_of[chromium]=chromium
 [[ -f player/package.json ]] && package_of[npm]=npm

@@ -3,7 +3,8 @@
 # the player's integration tests; figures in docs/player.md):
 #   room     RoomDelayIT: a real room desktop (Xvfb, a Chromium drawing the clock, PulseAudio, desktop/encode.sh)
 #            played by the room page through WebCodecs and through MediaSource, muted and with sound; stamped
-#            frames vs the page's own figure (-Dplayer.decoders=webcodecs,mse)
+#            frames vs the page's own figure (-Dplayer.decoders=webcodecs,mse); PLAYER_ENCODERS compares encode.sh
+#            settings in one run, ';' between them (e.g. PLAYER_ENCODERS='DESKTOP_SPLIT_AV=off;default')
 #   layouts  DelayMeasureIT: a synthetic stamped publisher (720p30 + tone), WebCodecs vs MediaSource muted and with
 #            sound in one run, then join -> first picture per decoder (-Dplayer.variants=... for MSE layouts and
 #            live-edge settings, see DelayMeasureIT)
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-room}" in
-  room) test=RoomDelayIT; extra=(-Dplayer.rounds="${2:-2}") ;;
+  room) test=RoomDelayIT; extra=(-Dplayer.rounds="${2:-2}" -Dplayer.encoders="${PLAYER_ENCODERS:-default}") ;;
   layouts|decoders) test=DelayMeasureIT; extra=(-Dplayer.rounds="${2:-2}") ;;
   join) test=DelayMeasureIT; extra=(-Dplayer.variants= -Dplayer.joins="${2:-7}") ;;
   *) echo "usage: bench/player-delay.sh [room|layouts|decoders|join] [rounds|reloads]" >&2; exit 2 ;;

@@ -33,7 +33,14 @@ cleanup() {
 }
 trap cleanup EXIT
 [[ -n "${BENCH_KEEP:-}" ]] && trap - EXIT
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks of a process and all its descendants (encode.sh runs two encoders, flv-merge.py and a publisher).
+cpu_ticks() {
+  local total pid=$1 child children
+  total=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+  read -r -a children <<< "$(cat /proc/"$pid"/task/*/children 2>/dev/null)"
+  for child in "${children[@]}"; do total=$(( total + $(cpu_ticks "$child") )); done
+  echo "$total"
+}
 tick_hz="$(getconf CLK_TCK)"
 
 "$here/xvfb.sh" 2>"$work/xvfb.log" & pids+=("$!")
@@ -71,10 +78,9 @@ for setting in $BENCH_SETTINGS; do
   timeout $(( BENCH_SECONDS + 20 )) python3 "$here/delay-probe.py" flv "$BENCH_SECONDS" "$(cat "$work/origin")" "$work/flv" &
   probe=$!
   sleep 3
-  ff="$enc" # encode.sh and the wrapper both exec ffmpeg
-  t0="$(cpu_ticks "$ff")"; s0="$EPOCHREALTIME"
+  t0="$(cpu_ticks "$enc")"; s0="$EPOCHREALTIME"
   sleep $(( BENCH_SECONDS - 5 ))
-  t1="$(cpu_ticks "$ff")"; s1="$EPOCHREALTIME"
+  t1="$(cpu_ticks "$enc")"; s1="$EPOCHREALTIME"
   wait "$probe" || true
   kill -INT "$enc" 2>/dev/null || true; wait "$enc" 2>/dev/null || true
   awk -v t=$(( t1 - t0 )) -v hz="$tick_hz" -v a="$s0" -v b="$s1" 'BEGIN { printf "encoder CPU %.0f %% of one core\n", 100 * t / hz / (b - a) }'

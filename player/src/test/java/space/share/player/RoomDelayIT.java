@@ -3,7 +3,9 @@ package space.share.player;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openqa.selenium.By;
@@ -29,25 +31,35 @@ class RoomDelayIT extends RealMediaBase {
     List<String> lines = new ArrayList<>();
     try (XDesktop desktop = new XDesktop(log, Path.of("..", "desktop").toAbsolutePath().normalize())) {
       desktop.startBrowser(page);
-      desktop.startEncoder(rtmpUrl("room1"));
-      int rounds = Integer.getInteger("player.rounds", 2);
-      for (int round = 1; round <= rounds; round++) {
-        for (String decoder : System.getProperty("player.decoders", "webcodecs,mse").split(",")) {
-          for (boolean sound : new boolean[] {false, true}) {
-            extraQuery = "&decoder=" + decoder;
-            join("Bench", "secret");
-            wait(30).until(d -> pill().equals("live"));
-            if (sound) {
-              chromium.driver.findElement(By.id("unmute-btn")).click();
-              if (decoder.equals("mse")) wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
-              else wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
+      // player.encoders: encode.sh settings to compare, ';' between settings, each a list of VAR=value
+      // (e.g. "DESKTOP_SPLIT_AV=off;default"); "default" = encode.sh as a room runs it
+      for (String setting : System.getProperty("player.encoders", "default").split(";")) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String pair : setting.trim().split("[ ,]+")) {
+          if (pair.contains("=")) env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        Process encoder = desktop.startEncoder(rtmpUrl("room1"), env);
+        int rounds = Integer.getInteger("player.rounds", 2);
+        for (int round = 1; round <= rounds; round++) {
+          for (String decoder : System.getProperty("player.decoders", "webcodecs,mse").split(",")) {
+            for (boolean sound : new boolean[] {false, true}) {
+              extraQuery = "&decoder=" + decoder;
+              join("Bench", "secret");
+              wait(30).until(d -> pill().equals("live"));
+              if (sound) {
+                chromium.driver.findElement(By.id("unmute-btn")).click();
+                if (decoder.equals("mse")) wait(20).until(d -> "split".equals(stats().get("mode")) && pill().equals("live"));
+                else wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
+              }
+              settle(120, 40); // past the start: the GOP burst, the first seek (about 4 s of frames)
+              Measured m = measureFrames(360, 60); // about 12 s at 30 fps
+              lines.add(String.format("%-22s round %d %-9s %-11s %s%s", setting.trim(), round, decoder,
+                  sound ? "with sound" : "muted", m.line(), DelayMeasureIT.webCodecsLine(m)));
+              chromium.driver.get("about:blank");
             }
-            settle(120, 40); // past the start: the GOP burst, the first seek (about 4 s of frames)
-            Measured m = measureFrames(360, 60); // about 12 s at 30 fps
-            lines.add(String.format("round %d %-9s %-11s %s%s", round, decoder, sound ? "with sound" : "muted", m.line(), DelayMeasureIT.webCodecsLine(m)));
-            chromium.driver.get("about:blank");
           }
         }
+        desktop.stop(encoder);
       }
     } finally {
       System.out.println("--- desktop log (encoder warnings):\n" + Files.readString(log).lines()

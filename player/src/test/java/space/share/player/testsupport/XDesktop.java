@@ -110,9 +110,23 @@ public final class XDesktop implements AutoCloseable {
   }
 
   /** The room's own publisher (desktop/encode.sh: x264 4:4:4 screen-content settings, AAC from PulseAudio). */
-  public void startEncoder(String rtmpUrl) throws IOException {
+  public Process startEncoder(String rtmpUrl) throws IOException {
+    return startEncoder(rtmpUrl, java.util.Map.of());
+  }
+
+  /** {@link #startEncoder(String)} with more DESKTOP_* settings (docs/desktop.md); stop it with {@link #stop}. */
+  public Process startEncoder(String rtmpUrl, java.util.Map<String, String> settings) throws IOException {
     if (scripts == null) throw new IllegalStateException("no room scripts");
-    startScript("encode.sh", java.util.Map.of("DESKTOP_RTMP_URL", rtmpUrl, "DESKTOP_BITRATE_KBPS", "3000"));
+    var env = new java.util.HashMap<>(java.util.Map.of("DESKTOP_RTMP_URL", rtmpUrl, "DESKTOP_BITRATE_KBPS", "3000"));
+    env.putAll(settings);
+    return startScript("encode.sh", env);
+  }
+
+  /** Stops one process this desktop started (SIGTERM, then SIGKILL after 5 s) and waits for it. */
+  public void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    processes.remove(p);
   }
 
   /**
@@ -207,9 +221,7 @@ public final class XDesktop implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     for (int i = processes.size() - 1; i >= 0; i--) {
-      Process p = processes.get(i);
-      p.destroy();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      stop(processes.get(i));
     }
     try (var walk = Files.walk(runtimeDir)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

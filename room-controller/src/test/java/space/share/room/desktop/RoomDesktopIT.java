@@ -199,10 +199,13 @@ class RoomDesktopIT {
       }
     });
     watcher.start();
+    // encode.sh's split encoder: video and audio ffmpeg, flv-merge.py, the publishing ffmpeg; kill the video one
     List<Long> encoders = roomProcesses(info, "ffmpeg");
+    assertEquals(3, encoders.size(), "three ffmpeg in the room (video, audio, publisher): " + encoders);
+    assertEquals(1, roomProcesses(info, "python3").size(), "flv-merge.py in the room");
+    long videoEncoder = encoders.stream().filter(pid -> commandLine(pid).contains("x11grab")).findFirst().orElseThrow();
     long killedAtNanos = System.nanoTime();
-    assertEquals(1, encoders.size(), "one ffmpeg in the room: " + encoders);
-    ProcessTree.signal(encoders.get(0), "KILL");
+    ProcessTree.signal(videoEncoder, "KILL");
     waitFor(() -> feed.binaryCount(2) >= 1, 30_000, "generation 2 on the same viewer");
     System.out.printf("ffmpeg SIGKILL -> first fragment of the new generation on the same viewer: %d ms; states seen %s%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNanos), seen);
@@ -213,6 +216,11 @@ class RoomDesktopIT {
     assertNull(feed.closeCode(), "viewer connection stayed open");
     assertEquals(2, feed.header(2).path("generation").asInt());
     assertTrue(seen.contains("failed"), "the room's state showed the encoder in backoff: " + seen);
+    // the killed encoder's partners went with it: one encoder again, not the old one's leftovers beside it
+    waitFor(() -> {
+      List<Long> now = uncheckedRoomProcesses(info, "ffmpeg");
+      return now.size() == 3 && now.stream().noneMatch(encoders::contains);
+    }, 10_000, "three new ffmpeg, none of the old");
     Path second = dir.resolve("gen2.mp4");
     Files.write(second, feed.mp4(2));
     assertTrue(meanAbsoluteDifference(screenshot, lastFrame(second, env)) < 12, "picture after the restart");
@@ -266,6 +274,22 @@ class RoomDesktopIT {
       }
     }
     return pids;
+  }
+
+  private static List<Long> uncheckedRoomProcesses(ProcessDesktopManager.DesktopInfo info, String comm) {
+    try {
+      return roomProcesses(info, comm);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // gone
+    }
   }
 
   private static byte[] lastFrame(Path mp4, Map<String, String> env) throws Exception {
