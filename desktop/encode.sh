@@ -22,6 +22,7 @@
 #                                     48 kHz, half at 96 kHz; the FLV muxer holds every video frame until the
 #                                     audio has caught up with it, so this is video delay too (docs/desktop.md;
 #                                     at 96000 the player's WebCodecs audio is off the picture: not the default)
+#   DESKTOP_AUDIO_FRAGMENT_MS [20]    PulseAudio's fragment for the recorder (its latency; 5 overran at load 15)
 #   DESKTOP_SPLIT_AV [on]             on: video and audio encoded by two ffmpeg processes, their FLV tags merged
 #                                     as they come (flv-merge.py, needs python3), so video never waits for audio;
 #                                     off: one ffmpeg, whose muxer holds each video frame ~100 ms for the audio
@@ -41,6 +42,7 @@ DESKTOP_VBV_MS="${DESKTOP_VBV_MS:-1000}"
 DESKTOP_GOP_SECONDS="${DESKTOP_GOP_SECONDS:-1}"
 DESKTOP_AUDIO_BITRATE_KBPS="${DESKTOP_AUDIO_BITRATE_KBPS:-128}"
 DESKTOP_AUDIO_RATE_HZ="${DESKTOP_AUDIO_RATE_HZ:-48000}"
+DESKTOP_AUDIO_FRAGMENT_MS="${DESKTOP_AUDIO_FRAGMENT_MS:-20}"
 DESKTOP_FFMPEG_LOGLEVEL="${DESKTOP_FFMPEG_LOGLEVEL:-warning}"
 DESKTOP_FFMPEG="${DESKTOP_FFMPEG:-ffmpeg}"
 screen_content="$(require_bool DESKTOP_SCREEN_CONTENT "${DESKTOP_SCREEN_CONTENT:-on}")"
@@ -54,6 +56,7 @@ require_uint DESKTOP_BITRATE_KBPS "$DESKTOP_BITRATE_KBPS" 100 100000
 require_uint DESKTOP_VBV_MS "$DESKTOP_VBV_MS" 50 10000
 require_uint DESKTOP_AUDIO_BITRATE_KBPS "$DESKTOP_AUDIO_BITRATE_KBPS" 16 512
 require_uint DESKTOP_AUDIO_RATE_HZ "$DESKTOP_AUDIO_RATE_HZ" 8000 96000
+require_uint DESKTOP_AUDIO_FRAGMENT_MS "$DESKTOP_AUDIO_FRAGMENT_MS" 5 200
 [[ "$DESKTOP_GOP_SECONDS" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "DESKTOP_GOP_SECONDS must be a number of seconds, got '$DESKTOP_GOP_SECONDS'"
 case "$DESKTOP_FFMPEG_LOGLEVEL" in
   quiet|panic|fatal|error|warning|info|verbose|debug) ;;
@@ -85,9 +88,9 @@ video_out=(-c:v libx264 -preset ultrafast -tune zerolatency -pix_fmt "$pix_fmt"
   -b:v "${DESKTOP_BITRATE_KBPS}k" -maxrate "${DESKTOP_BITRATE_KBPS}k" -bufsize "${bufsize_kbit}k"
   # repeat-headers: SPS/PPS before every IDR, so a reader that joins mid-stream can decode.
   -x264-params "repeat-headers=1")
-# 20 ms fragments (rate x 2 ch x 2 bytes x 0.02 s): left to itself PulseAudio picks ~2 s, which is latency.
+# Fragments of DESKTOP_AUDIO_FRAGMENT_MS (rate x 2 ch x 2 bytes x ms): left to itself PulseAudio picks ~2 s.
 audio_in=(-thread_queue_size 64 -itsoffset "$origin" -f pulse -sample_rate "$DESKTOP_AUDIO_RATE_HZ" -channels 2
-  -fragment_size $(( DESKTOP_AUDIO_RATE_HZ * 2 * 2 / 50 )) -name share-space-encoder -i room.monitor)
+  -fragment_size $(( DESKTOP_AUDIO_RATE_HZ * 4 * DESKTOP_AUDIO_FRAGMENT_MS / 1000 )) -name share-space-encoder -i room.monitor)
 audio_out=(-c:a aac -b:a "${DESKTOP_AUDIO_BITRATE_KBPS}k" -ar "$DESKTOP_AUDIO_RATE_HZ" -ac 2)
 flv_out=(-f flv -flvflags no_duration_filesize -flush_packets 1)
 if [[ "$DESKTOP_RTMP_URL" =~ ^rtmps?://[^/]+/.+/[^/]+$ ]]; then
