@@ -614,7 +614,8 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks } } : null),
+  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks },
+    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null } : null),
   resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
