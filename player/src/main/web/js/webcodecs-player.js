@@ -61,8 +61,10 @@ export class WebCodecsPlayer {
     this.audioWorker = null;
     this.audioGate = new InFlightGate();
     // Where the audio's arrival jitter comes from (docs/player.md): at the media server (prft), at this page
-    // (socket message), at the worklet (PCM in); and how long this thread went without running a task.
+    // (socket message), at the worklet (PCM in); and how long this thread went without running a task. With the
+    // socket in the feed Worker, 'socket' is its arrival there and 'page' when this thread got the message.
     this.audioSpreadServer = new ArrivalSpread();
+    this.audioSpreadSocket = new ArrivalSpread();
     this.audioSpreadPage = new ArrivalSpread();
     this.audioSpreadWorklet = new ArrivalSpread();
     this.videoSpreadServer = new ArrivalSpread(); // the same for the video, to compare with
@@ -163,6 +165,7 @@ export class WebCodecsPlayer {
     if (!this.videoCfg && !this.audioCfg) return; // no init yet
     this.meter.bytesIn.add(data.byteLength, receivedAtMs);
     this.#mark('fragment');
+    const pageAtMs = this.sound ? wallNowMs() : NaN;
     for (const chunk of splitChunks(data)) {
       const { prft, samples } = readSamples(chunk);
       if (prft && this.clock) this.clock.addOneWay(prft.wallClockMs, receivedAtMs);
@@ -182,7 +185,8 @@ export class WebCodecsPlayer {
             this.audioLate.add(prft.wallClockMs - this.meter.wallClock.wallClockAt(s.ptsTicks / timescale));
             this.audioSpreadServer.add(prft.wallClockMs, mediaMs);
           }
-          this.audioSpreadPage.add(receivedAtMs, mediaMs);
+          this.audioSpreadSocket.add(receivedAtMs, mediaMs);
+          this.audioSpreadPage.add(pageAtMs, mediaMs);
           if (audioDecoded) this.audioTakenInWorker++;
           else this.#decodeAudio(s, timescale);
         }
@@ -466,7 +470,7 @@ export class WebCodecsPlayer {
   }
 
   #flushAudio() {
-    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
+    for (const spread of [this.audioSpreadServer, this.audioSpreadSocket, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
     if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
     this.sync = new SyncTracker();
   }
@@ -525,6 +529,7 @@ export class WebCodecsPlayer {
       audioWorkerDropped: this.audioWorkerDropped || 0,
       audioSpreadServerP95Ms: this.audioSpreadServer.spread().p95Ms,
       audioSpreadServerMaxMs: this.audioSpreadServer.spread().maxMs,
+      audioSpreadSocketP95Ms: this.audioSpreadSocket.spread().p95Ms,
       audioSpreadPageP95Ms: this.audioSpreadPage.spread().p95Ms,
       audioSpreadPageMaxMs: this.audioSpreadPage.spread().maxMs,
       audioSpreadWorkletP95Ms: this.audioSpreadWorklet.spread().p95Ms,
