@@ -51,6 +51,29 @@ class RealFeedIT extends RealMediaBase {
     awaitVideoAdvances(1.0, 10);
   }
 
+  /**
+   * A reload of a member already in: the feed plays on the socket room.html opened during the parse (the join's);
+   * at the sound-on click it moves to the feed Worker, which then decodes the sound.
+   */
+  @Test
+  void reload_earlySocketForTheJoin_soundOnMovesTheFeedToTheWorker() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    chromium.driver.navigate().refresh();
+    wait(25).until(d -> stats() != null && pill().equals("live") && stats().get("pageMarks") instanceof Map<?, ?> m && m.get("earlySocket") != null);
+    if (!"webcodecs".equals(stats().get("decoder"))) return;
+    assertEquals("page", stats().get("feedSocket"), "the join's socket: " + stats());
+    chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).click();
+    try {
+      wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")) && "feed-worker".equals(stats().get("audioPath")));
+    } catch (RuntimeException e) {
+      throw new AssertionError("sound not from the feed Worker: " + stats() + "\n" + chromium.console(), e);
+    }
+    assertEquals("worker", stats().get("feedSocket"));
+    awaitVideoAdvances(1.0, 10);
+  }
+
   /** A browser without Worker: the page opens the feed socket and decodes the sound itself. */
   @Test
   void noWorkerInTheBrowser_feedOnAPageSocket_playsWithSound() throws Exception {
