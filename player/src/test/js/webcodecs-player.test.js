@@ -105,7 +105,7 @@ test('webCodecsPlayer_republish_resetsTheDecoderAndWaitsForAKeyframe', () => {
   assert.equal(player.stats().generation, 2);
 });
 
-test('webCodecsPlayer_soundOnTheFeedWorker_configuresItThere_andSkipsTheAudioItDecodedAlready', async () => {
+test('webCodecsPlayer_soundOnTheFeedWorker_configuresItThere_andSkipsTheAudioItDecodedAlready', async (t) => {
   const posted = [];
   const worker = { postMessage: (m) => posted.push(m), addEventListener() {}, removeEventListener() {}, terminate() { throw new Error('the feed Worker is not the player\'s to end'); } };
   Object.assign(globalThis, {
@@ -116,6 +116,7 @@ test('webCodecsPlayer_soundOnTheFeedWorker_configuresItThere_andSkipsTheAudioItD
   });
   const video = { play: async () => {}, srcObject: null };
   const p = new WebCodecsPlayer(video, { workletUrl: 'unused', log: { warn() {}, info() {} }, feedWorker: () => ({ worker, failed: false }) });
+  t.after(() => p.destroy()); // its main-thread timer ends with it, also when an assertion failed
   p.onHeader(header(1));
   p.onInit(golden('ffmpeg-init-avc-aac.mp4'));
   p.setSound(true);
