@@ -65,4 +65,16 @@ await esbuild.build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// The feed Worker (the feed socket and, with sound on, the audio decoder; js/feed-worker.js): a classic script,
+// so a browser without module Workers runs it too.
+await esbuild.build({
+  entryPoints: { 'feed-worker': join(srcDir, 'js/feed-worker.js') },
+  bundle: true,
+  format: 'iife',
+  target: ['es2022'],
+  outdir: join(outDir, 'js'),
+  minify: process.env.PLAYER_MINIFY !== 'false',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 console.log(`player: built into ${outDir}`);

@@ -104,3 +104,30 @@ test('webCodecsPlayer_republish_resetsTheDecoderAndWaitsForAKeyframe', () => {
   assert.deepEqual(decoders[0].chunks, [], 'no delta before the new keyframe');
   assert.equal(player.stats().generation, 2);
 });
+
+test('webCodecsPlayer_soundOnTheFeedWorker_configuresItThere_andSkipsTheAudioItDecodedAlready', async (t) => {
+  const posted = [];
+  const worker = { postMessage: (m) => posted.push(m), addEventListener() {}, removeEventListener() {}, terminate() { throw new Error('the feed Worker is not the player\'s to end'); } };
+  Object.assign(globalThis, {
+    AudioContext: class { constructor(o) { Object.assign(this, { sampleRate: o.sampleRate || 48000, state: 'running', destination: {}, audioWorklet: { addModule: async () => {} } }); }
+      resume() { return Promise.resolve(); } suspend() { return Promise.resolve(); } close() { return Promise.resolve(); } },
+    AudioWorkletNode: class { constructor() { this.port = { postMessage() {} }; } connect() {} },
+    Worker: class { constructor() { throw new Error('the player makes no Worker of its own here'); } },
+  });
+  const video = { play: async () => {}, srcObject: null };
+  const p = new WebCodecsPlayer(video, { workletUrl: 'unused', log: { warn() {}, info() {} }, feedWorker: () => ({ worker, failed: false }) });
+  t.after(() => p.destroy()); // its main-thread timer ends with it, also when an assertion failed
+  p.onHeader(header(1));
+  p.onInit(golden('ffmpeg-init-avc-aac.mp4'));
+  p.setSound(true);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(posted.filter((m) => m.type !== 'port').map((m) => m.type), ['config', 'audio']);
+  assert.equal(posted.find((m) => m.type === 'audio').on, true);
+  p.onFragment(golden('ffmpeg-fragment-1.m4s'), Date.now(), true);
+  assert.equal(posted.filter((m) => m.type === 'chunk').length, 0, 'decoded in the Worker already');
+  assert.equal(p.stats().audioPath, 'feed-worker');
+  p.onFragment(golden('ffmpeg-fragment-1.m4s'), Date.now(), false); // came before the Worker took the sound over
+  assert.equal(posted.filter((m) => m.type === 'chunk').length, 1, 'handed to the Worker to decode');
+  p.destroy();
+  assert.deepEqual(posted.slice(-2).map((m) => [m.type, m.on]), [['audio', false], ['reset', undefined]]);
+});

@@ -1,5 +1,6 @@
 // The WebSocket feed connection: opens the socket, runs the message state machine, hands media to the
-// player, and reconnects by itself with backoff. Main thread only.
+// player, and reconnects by itself with backoff. Main thread only; the socket itself may live in the feed Worker
+// (lib/feed-worker.js: a WebSocket-shaped stand-in from openSocket).
 import { FeedParser, FeedProtocolError } from './lib/feed.js';
 import { Backoff } from './lib/backoff.js';
 import { wallNowMs } from './mse-player.js';
@@ -22,9 +23,11 @@ export class FeedClient {
    * @param {{onState?: Function, onFatal?: Function, onHeader?: Function, log?: Console, maxFailedConnects?: number,
    *     early?: {ws: WebSocket, url: string, opened: boolean, messages: {data, receivedAtMs}[], closed: ?{code, reason}}}} options
    *     early: a socket the page opened before this client existed (lib/early-feed.js), used for the first connect
+   * @param {(url: string) => WebSocket} [options.openSocket] opens each socket (the feed Worker's, or the page's)
    */
-  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 3, early = null } = {}) {
-    Object.assign(this, { urlProvider, player, onState, onFatal, onHeader, log, maxFailedConnects, early });
+  constructor(urlProvider, player, { onState = () => {}, onFatal = () => {}, onHeader = () => {}, log = console, maxFailedConnects = 3, early = null,
+    openSocket = (url) => new WebSocket(url) } = {}) {
+    Object.assign(this, { urlProvider, player, onState, onFatal, onHeader, log, maxFailedConnects, early, openSocket });
     this.backoff = new Backoff();
     this.socket = null;
     this.stopped = false;
@@ -80,7 +83,7 @@ export class FeedClient {
       return;
     }
     if (this.stopped) return;
-    const ws = new WebSocket(url);
+    const ws = this.openSocket(url);
     ws.binaryType = 'arraybuffer';
     this.#attach(ws, url);
   }
@@ -126,9 +129,10 @@ export class FeedClient {
             this.player.onInit(out.data);
             this.onState('live');
             // Fragments in the init segment's own message (docs/protocol.md allows it; this server sends them next).
-            if (out.fragments) this.player.onFragment(out.fragments, receivedAtMs);
+            // audioDecoded: the feed Worker took this message's sound to its audio decoder already.
+            if (out.fragments) this.player.onFragment(out.fragments, receivedAtMs, !!ev.audioDecoded);
             break;
-          case 'fragment': this.player.onFragment(out.data, receivedAtMs); break;
+          case 'fragment': this.player.onFragment(out.data, receivedAtMs, !!ev.audioDecoded); break;
           case 'ended': this.player.onEnded(); this.onState('ended'); break;
           default: break;
         }

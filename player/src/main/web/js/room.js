@@ -9,6 +9,7 @@ import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
 import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
 import { FeedClient } from './feed-client.js';
+import { FeedSockets } from './lib/feed-worker.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
 import { DesktopControl, preloadRfb } from './control.js';
@@ -41,6 +42,16 @@ for (const pair of (params.get('edge') || '').split(',')) {
 
 /** The feed socket room.html opened while the page loaded (lib/early-feed.js), for the first startVideo. */
 const earlyFeed = window.shareSpaceEarlyFeed || null;
+/**
+ * The feed's sockets open in a Worker (lib/feed-worker.js; with sound on it decodes the audio there too), made when
+ * first needed; the page's own sockets with ?feedworker=0, without Worker support, or once the Worker failed.
+ */
+const feedSockets = new FeedSockets({ param: params.get('feedworker'), workerUrl: new URL('js/feed-worker.js', document.baseURI).href, log });
+const feedOnWorker = () => (feed ? feedSockets.workerOf(feed.socket) : null);
+// Without a socket from the parse (a join through the form, ?early=0) the Worker starts now, while the member types
+// or the room's configuration is fetched: made when the feed opens, it put the first message ~50 ms later (measured).
+// With one, it starts at the sound-on click (or a reconnect), not during the join.
+if (!earlyFeed && params.get('transport') !== 'hls') feedSockets.worker();
 const video = $('video');
 const stage = $('stage');
 const clock = new ClockOffsetEstimator();
@@ -182,7 +193,7 @@ function startVideo() {
     player = useWebCodecs
       ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent, optimizeForLatency: params.get('optimize') !== '0',
         hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software',
-        audioPath: params.get('audio') === 'main' ? 'main' : 'worker' })
+        audioPath: params.get('audio') === 'main' ? 'main' : 'worker', feedWorker: feedOnWorker })
       : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     const early = earlyFeed && earlyFeed.take(feedUrlOf(room));
     if (early) {
@@ -206,6 +217,7 @@ function startVideo() {
     }, player, {
       log,
       early: early ? { ...early, url: wsUrl(feedUrlOf(room)) } : null,
+      openSocket: (url) => feedSockets.open(url),
       onState: (s) => { ui.feed = s; render(); },
       onHeader: (h) => {
         header = h;
@@ -435,7 +447,12 @@ $('unmute-btn').addEventListener('click', () => {
   if (!video.muted) video.play().catch(() => {});
   // Sound on: the audio track joins (a fresh MediaSource from the next keyframe). Muting again keeps it, so
   // toggling does not restart the video each time.
-  // WebCodecs: the sound starts or stops inside this click (AudioContext needs the gesture), no restart.
+  // WebCodecs: the sound starts or stops inside this click (AudioContext needs the gesture), no restart, unless the
+  // feed still runs on the socket the page opened while loading (the join's, lib/early-feed.js): then it moves to
+  // the feed Worker (a restart at the latest keyframe), which takes the sound out of the socket's messages itself.
+  if (player instanceof WebCodecsPlayer && !video.muted && feed && feed.socket && !feedOnWorker() && params.get('audio') !== 'main' && feedSockets.worker()) {
+    feed.restart('sound on: the feed socket moves to its Worker');
+  }
   if (player instanceof WebCodecsPlayer) player.setSound(!video.muted);
   if (!video.muted && player instanceof MsePlayer && player.mode === 'video' && !fixedMseMode && feed) {
     player.mode = 'split';
@@ -601,7 +618,8 @@ function toast(text) {
 
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
-  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks } } : null),
+  stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks },
+    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null } : null),
   resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),

@@ -46,16 +46,25 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
-    audioWorkerUrl = null, audioPath = 'worker',
+    audioWorkerUrl = null, audioPath = 'worker', feedWorker = null,
     optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
     Object.assign(this, { video, clock, log, onEvent, workletUrl, audioWorkerUrl, optimizeForLatency, hardwareAcceleration });
+    /**
+     * () => the feed Worker (lib/feed-worker.js FeedWorkerHub) when the feed's socket lives there now, else null:
+     * it decodes the audio too, taking it out of the socket's messages itself once sound is on (those fragments
+     * come with audioDecoded); asked at each init, so a socket that moved there (room.js, sound on) is followed.
+     */
+    this.feedWorker = typeof feedWorker === 'function' ? feedWorker : () => feedWorker;
+    this.audioTakenInWorker = 0; // fragments whose sound the feed Worker took
     /** 'worker': AAC decoded in a Worker that posts PCM straight to the worklet; 'main': on this thread (?audio=main). */
     this.audioPath = audioPath === 'main' || typeof Worker !== 'function' ? 'main' : 'worker';
     this.audioWorker = null;
     this.audioGate = new InFlightGate();
     // Where the audio's arrival jitter comes from (docs/player.md): at the media server (prft), at this page
-    // (socket message), at the worklet (PCM in); and how long this thread went without running a task.
+    // (socket message), at the worklet (PCM in); and how long this thread went without running a task. With the
+    // socket in the feed Worker, 'socket' is its arrival there and 'page' when this thread got the message.
     this.audioSpreadServer = new ArrivalSpread();
+    this.audioSpreadSocket = new ArrivalSpread();
     this.audioSpreadPage = new ArrivalSpread();
     this.audioSpreadWorklet = new ArrivalSpread();
     this.videoSpreadServer = new ArrivalSpread(); // the same for the video, to compare with
@@ -151,10 +160,12 @@ export class WebCodecsPlayer {
     }
   }
 
-  onFragment(data, receivedAtMs) {
+  /** audioDecoded: the feed Worker decoded this message's audio already (its samples are only measured here). */
+  onFragment(data, receivedAtMs, audioDecoded = false) {
     if (!this.videoCfg && !this.audioCfg) return; // no init yet
     this.meter.bytesIn.add(data.byteLength, receivedAtMs);
     this.#mark('fragment');
+    const pageAtMs = this.sound ? wallNowMs() : NaN;
     for (const chunk of splitChunks(data)) {
       const { prft, samples } = readSamples(chunk);
       if (prft && this.clock) this.clock.addOneWay(prft.wallClockMs, receivedAtMs);
@@ -174,8 +185,10 @@ export class WebCodecsPlayer {
             this.audioLate.add(prft.wallClockMs - this.meter.wallClock.wallClockAt(s.ptsTicks / timescale));
             this.audioSpreadServer.add(prft.wallClockMs, mediaMs);
           }
-          this.audioSpreadPage.add(receivedAtMs, mediaMs);
-          this.#decodeAudio(s, timescale);
+          this.audioSpreadSocket.add(receivedAtMs, mediaMs);
+          this.audioSpreadPage.add(pageAtMs, mediaMs);
+          if (audioDecoded) this.audioTakenInWorker++;
+          else this.#decodeAudio(s, timescale);
         }
       }
     }
@@ -195,7 +208,7 @@ export class WebCodecsPlayer {
     this.#resetMedia();
     if (this.videoDecoder && this.videoDecoder.state !== 'closed') this.videoDecoder.close();
     if (this.audio) { this.audio.ctx.close().catch(() => {}); this.audio = null; }
-    if (this.audioWorker) { this.audioWorker.terminate(); this.audioWorker = null; }
+    this.#dropWorker();
     this.#watchMainThread(false);
     this.writer.close().catch(() => {});
     this.video.srcObject = null;
@@ -347,8 +360,16 @@ export class WebCodecsPlayer {
       }).catch((e) => this.log.warn(`player: audio worklet: ${e.message}`));
     }
     if (this.audioPath === 'worker') {
-      if (!this.audioWorker) this.#startWorker();
-      if (this.audioWorker) { this.audioWorker.postMessage({ type: 'config', config: audioConfigOf(cfg) }); return; }
+      const hub = this.feedWorker();
+      const feedWorker = hub && !hub.failed ? hub : null;
+      if (this.audioWorker && this.audioWorkerShared !== !!feedWorker) this.#dropWorker(); // the socket moved
+      if (!this.audioWorker) this.#startWorker(feedWorker);
+      if (this.audioWorker) {
+        this.audioWorker.postMessage({ type: 'config', config: audioConfigOf(cfg) });
+        // The feed Worker: from now on it takes the sound out of the socket's messages itself.
+        if (this.audioWorkerShared) this.audioWorker.postMessage({ type: 'audio', on: true });
+        return;
+      }
     }
     if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
       this.audioDecoder = new AudioDecoder({
@@ -359,18 +380,26 @@ export class WebCodecsPlayer {
     this.audioDecoder.configure(audioConfigOf(cfg));
   }
 
-  #startWorker() {
+  #startWorker(feedWorker) {
     try {
-      const w = new Worker(this.audioWorkerUrl || new URL('js/audio-decode-worker.js', document.baseURI).href, { type: 'module', name: 'audio-decoder' });
-      w.onmessage = (ev) => {
+      // The feed Worker when the feed socket lives there (it decodes, no second Worker), else a Worker of its own.
+      const shared = !!feedWorker;
+      const w = shared ? feedWorker.worker
+        : new Worker(this.audioWorkerUrl || new URL('js/audio-decode-worker.js', document.baseURI).href, { type: 'module', name: 'audio-decoder' });
+      const onMessage = (ev) => {
         const m = ev.data;
         if (m.type === 'taken') { this.audioGate.onTaken(m.n); this.audioWorkerDropped = m.dropped; }
+        else if (m.type === 'audio-taken') this.audioWorkerDropped = m.dropped;
         else if (m.type === 'error') this.log.warn(`player: audio worker: ${m.message}`);
       };
-      w.onerror = (e) => { // the worker did not load: decode on this thread instead
+      const onError = (e) => { // the worker did not load or failed: decode on this thread instead
         this.log.warn(`player: audio worker failed (${e.message || 'no detail'}), decoding audio on the main thread`);
-        if (this.audioWorker === w) { w.terminate(); this.audioWorker = null; this.audioPath = 'main'; if (this.sound) this.#startAudio(); }
+        if (this.audioWorker === w) { this.#dropWorker(); this.audioPath = 'main'; if (this.sound) this.#startAudio(); }
       };
+      w.addEventListener('message', onMessage);
+      w.addEventListener('error', onError);
+      this.audioWorkerListeners = { onMessage, onError };
+      this.audioWorkerShared = shared;
       this.audioWorker = w;
       this.audioGate.reset();
       if (this.audio && this.audio.node) this.#connectWorker(this.audio.node);
@@ -378,6 +407,18 @@ export class WebCodecsPlayer {
       this.log.warn(`player: no audio worker (${e.message}), decoding audio on the main thread`);
       this.audioPath = 'main';
     }
+  }
+
+  /** Lets go of the audio Worker: its own is terminated; the feed Worker (shared) stops decoding and keeps the socket. */
+  #dropWorker() {
+    const w = this.audioWorker;
+    if (!w) return;
+    this.audioWorker = null;
+    w.removeEventListener('message', this.audioWorkerListeners.onMessage);
+    w.removeEventListener('error', this.audioWorkerListeners.onError);
+    if (!this.audioWorkerShared) { w.terminate(); return; }
+    w.postMessage({ type: 'audio', on: false });
+    w.postMessage({ type: 'reset' });
   }
 
   /** One MessageChannel between the decoder Worker and the worklet: PCM never passes through this thread. */
@@ -390,7 +431,10 @@ export class WebCodecsPlayer {
   #closeAudioDecoder() {
     if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
     this.audioDecoder = null;
-    if (this.audioWorker) this.audioWorker.postMessage({ type: 'reset' });
+    if (this.audioWorker) {
+      if (this.audioWorkerShared) this.audioWorker.postMessage({ type: 'audio', on: false });
+      this.audioWorker.postMessage({ type: 'reset' });
+    }
   }
 
   #onReport(audio, report) {
@@ -426,7 +470,7 @@ export class WebCodecsPlayer {
   }
 
   #flushAudio() {
-    for (const spread of [this.audioSpreadServer, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
+    for (const spread of [this.audioSpreadServer, this.audioSpreadSocket, this.audioSpreadPage, this.audioSpreadWorklet, this.videoSpreadServer, this.videoSpreadPage]) spread.clear(); // a new timeline
     if (this.audio && this.audio.node) { this.audio.node.port.postMessage({ type: 'flush' }); this.audio.report = null; }
     this.sync = new SyncTracker();
   }
@@ -480,9 +524,12 @@ export class WebCodecsPlayer {
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
       audioPlaying: !!(r && r.playing),
-      audioPath: this.audioPath,
+      audioPath: this.audioPath === 'worker' && this.audioWorkerShared ? (this.audioTakenInWorker ? 'feed-worker' : 'feed-worker-chunks') : this.audioPath,
+      audioTakenInWorker: this.audioTakenInWorker,
+      audioWorkerDropped: this.audioWorkerDropped || 0,
       audioSpreadServerP95Ms: this.audioSpreadServer.spread().p95Ms,
       audioSpreadServerMaxMs: this.audioSpreadServer.spread().maxMs,
+      audioSpreadSocketP95Ms: this.audioSpreadSocket.spread().p95Ms,
       audioSpreadPageP95Ms: this.audioSpreadPage.spread().p95Ms,
       audioSpreadPageMaxMs: this.audioSpreadPage.spread().maxMs,
       audioSpreadWorkletP95Ms: this.audioSpreadWorklet.spread().p95Ms,

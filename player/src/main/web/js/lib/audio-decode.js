@@ -20,6 +20,7 @@ export class AudioDecodeCore {
     this.config = null;
     this.taken = 0; // chunks taken off the page's queue (decoded or dropped)
     this.dropped = 0;
+    this.decoded = 0;
   }
 
   handle(m) {
@@ -44,14 +45,26 @@ export class AudioDecodeCore {
     this.decoder.configure(config);
   }
 
-  #decode({ timestampUs, durationUs, data }) {
+  /** A decoder is configured: the feed Worker may take the audio out of the socket's messages itself. */
+  get ready() { return !!this.decoder && this.decoder.state === 'configured'; }
+
+  #decode(chunk) {
+    this.decodeSample(chunk);
+    if (++this.taken % this.takenEvery === 0) this.post({ type: 'taken', n: this.taken, dropped: this.dropped });
+  }
+
+  /**
+   * One AAC frame, from the page's 'chunk' message or taken by the feed Worker from the socket's message (lib/
+   * feed-worker.js); dropped when no decoder is configured or more than 100 wait to be decoded.
+   */
+  decodeSample({ timestampUs, durationUs, data }) {
     const d = this.decoder;
     if (d && d.state === 'configured' && admitAudio(d.decodeQueueSize)) {
       d.decode(new this.EncodedAudioChunkCtor({ type: 'key', timestamp: timestampUs, duration: durationUs, data }));
+      this.decoded++;
     } else {
       this.dropped++;
     }
-    if (++this.taken % this.takenEvery === 0) this.post({ type: 'taken', n: this.taken, dropped: this.dropped });
   }
 
   #output(ad) {

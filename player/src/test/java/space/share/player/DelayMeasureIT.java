@@ -13,7 +13,8 @@ import org.openqa.selenium.By;
  * first picture per decoder. Run with {@code bench/player-delay.sh layouts}; docs/player.md holds the figures.
  * Variants: {@code -Dplayer.variants=mode/sound/edge,...}, mode {@code webcodecs} or an MSE layout
  * ({@code video|split|muxed}), sound {@code muted|sound}, then the MSE live-edge tuning or, for WebCodecs, more
- * query ({@code audio=main;hw=no-preference}; may be empty).
+ * query ({@code audio=main;hw=no-preference;feedworker=0}; may be empty). {@code -Dplayer.joinDecoders=webcodecs,webcodecs&early=0}
+ * picks the join part's variants.
  */
 @EnabledIfSystemProperty(named = "player.measure", matches = "true")
 class DelayMeasureIT extends RealMediaBase {
@@ -64,8 +65,8 @@ class DelayMeasureIT extends RealMediaBase {
         num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
         m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")))
         + (m.stats().get("audioPath") == null ? "" : String.format(
-            " | audio decoded on %s; arrival spread p95/max ms: server %s/%s, page %s/%s, worklet %s/%s; video p95 server %s, page %s; main-thread 20 ms timer gap p95 %s max %s ms",
-            m.stats().get("audioPath"), num(m.stats().get("audioSpreadServerP95Ms")), num(m.stats().get("audioSpreadServerMaxMs")),
+            " | feed socket %s, audio decoded on %s; arrival spread p95/max ms: server %s/%s, socket %s, page %s/%s, worklet %s/%s; video p95 server %s, page %s; main-thread 20 ms timer gap p95 %s max %s ms",
+            m.stats().get("feedSocket"), m.stats().get("audioPath"), num(m.stats().get("audioSpreadServerP95Ms")), num(m.stats().get("audioSpreadServerMaxMs")), num(m.stats().get("audioSpreadSocketP95Ms")),
             num(m.stats().get("audioSpreadPageP95Ms")), num(m.stats().get("audioSpreadPageMaxMs")),
             num(m.stats().get("audioSpreadWorkletP95Ms")), num(m.stats().get("audioSpreadWorkletMaxMs")),
             num(m.stats().get("videoSpreadServerP95Ms")), num(m.stats().get("videoSpreadPageP95Ms")),

@@ -51,6 +51,62 @@ class RealFeedIT extends RealMediaBase {
     awaitVideoAdvances(1.0, 10);
   }
 
+  /**
+   * A reload of a member already in: the feed plays on the socket room.html opened during the parse (the join's);
+   * at the sound-on click it moves to the feed Worker, which then decodes the sound.
+   */
+  @Test
+  void reload_earlySocketForTheJoin_soundOnMovesTheFeedToTheWorker() throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    chromium.driver.navigate().refresh();
+    wait(25).until(d -> stats() != null && pill().equals("live") && stats().get("pageMarks") instanceof Map<?, ?> m && m.get("earlySocket") != null);
+    if (!"webcodecs".equals(stats().get("decoder"))) return;
+    assertEquals("page", stats().get("feedSocket"), "the join's socket: " + stats());
+    chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).click();
+    try {
+      wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")) && "feed-worker".equals(stats().get("audioPath")));
+    } catch (RuntimeException e) {
+      throw new AssertionError("sound not from the feed Worker: " + stats() + "\n" + chromium.console(), e);
+    }
+    assertEquals("worker", stats().get("feedSocket"));
+    awaitVideoAdvances(1.0, 10);
+  }
+
+  /** A browser without Worker: the page opens the feed socket and decodes the sound itself. */
+  @Test
+  void noWorkerInTheBrowser_feedOnAPageSocket_playsWithSound() throws Exception {
+    chromium.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", "delete window.Worker;"));
+    unmuteAndPlay("page", "main");
+  }
+
+  /** A Worker that fails (its script did not load): its socket closes, the feed reconnects on a page socket. */
+  @Test
+  void failingWorker_feedFallsBackToAPageSocket_playsWithSound() throws Exception {
+    chromium.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+        "window.Worker = class extends EventTarget { constructor() { super(); setTimeout(() => this.dispatchEvent("
+            + "Object.assign(new Event('error'), { message: 'test: the Worker failed' })), 50); } postMessage() {} terminate() {} };"));
+    unmuteAndPlay("page", "main");
+  }
+
+  void unmuteAndPlay(String feedSocket, String audioPath) throws Exception {
+    publish();
+    join("Alice", "secret");
+    wait(25).until(d -> pill().equals("live"));
+    if (!"webcodecs".equals(stats().get("decoder"))) return;
+    assertEquals(feedSocket, stats().get("feedSocket"), "feed socket: " + stats());
+    chromium.driver.findElement(org.openqa.selenium.By.id("unmute-btn")).click();
+    try {
+      wait(20).until(d -> Boolean.TRUE.equals(stats().get("audioPlaying")));
+    } catch (RuntimeException e) {
+      throw new AssertionError("sound not playing: " + stats() + "\n" + chromium.console(), e);
+    }
+    assertEquals(feedSocket, stats().get("feedSocket"), "feed socket: " + stats());
+    assertEquals(audioPath, stats().get("audioPath"), "audio path: " + stats());
+    awaitVideoAdvances(1.0, 10);
+  }
+
   @Test
   void unmute_addsTheAudioTrackAndKeepsPlaying() throws Exception {
     publish();
@@ -74,6 +130,11 @@ class RealFeedIT extends RealMediaBase {
       wait(20).until(d -> ((Number) stats().get("avSyncSamples")).intValue() >= 90);
       Map<String, Object> s = stats();
       System.out.println("webcodecs with sound: " + s);
+      if (!extraQuery.contains("feedworker=0") && !extraQuery.contains("audio=main")) {
+        // The feed socket in its Worker, which takes the sound out of the socket's messages and decodes it there.
+        assertEquals("worker", s.get("feedSocket"), "feed socket: " + s);
+        assertEquals("feed-worker", s.get("audioPath"), "audio path: " + s);
+      }
       double av = ((Number) s.get("avSyncP50Ms")).doubleValue();
       assertTrue(Math.abs(av) <= 45, "a/v offset p50 " + av + " ms: " + s);
     }
