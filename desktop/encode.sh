@@ -114,15 +114,15 @@ fi
 
 # Split (default): video and audio are encoded by two ffmpeg processes into two pipes, flv-merge.py writes their
 # tags into one FLV stream as they come, and a third ffmpeg publishes those bytes unchanged (-f data: its RTMP
-# protocol reads the FLV tags itself), so no muxer holds the video for the audio. The audio is padded with
-# silence to start at the origin (aresample first_pts=0), so its FLV starts one AAC frame (the encoder's
-# priming) before 0 and flv-merge.py shifts the video by that frame (flv-merge.py explains).
+# protocol reads the FLV tags itself), so no muxer holds the video for the audio. flv-merge.py stamps the audio:
+# arrival on the same origin minus the audio's pipeline (the AAC frame and the one the encoder holds, 2 ms),
+# since PulseAudio's own stamps are off by a different amount at every start.
 pipes="$DESKTOP_RUNTIME_DIR/encode.$$"
 rm -rf "$pipes"
 ensure_runtime_dir
 mkdir -m 0700 "$pipes"
 mkfifo "$pipes/video.flv" "$pipes/audio.flv"
-aac_frame_ms=$(( (1024 * 1000 + DESKTOP_AUDIO_RATE_HZ / 2) / DESKTOP_AUDIO_RATE_HZ ))
+audio_pipeline_ms=$(( (2 * 1024 * 1000 + DESKTOP_AUDIO_RATE_HZ / 2) / DESKTOP_AUDIO_RATE_HZ + 2 ))
 pids=()
 finish() {
   local pid
@@ -133,10 +133,10 @@ finish() {
 trap 'finish; exit 0' TERM INT
 "$DESKTOP_FFMPEG" "${common[@]}" "${video_in[@]}" -map 0:v:0 "${video_out[@]}" "${flv_out[@]}" -y "$pipes/video.flv" &
 pids+=("$!")
-"$DESKTOP_FFMPEG" "${common[@]}" "${audio_in[@]}" -map 0:a:0 -af aresample=async=1:first_pts=0 "${audio_out[@]}" \
-  "${flv_out[@]}" -y "$pipes/audio.flv" &
+"$DESKTOP_FFMPEG" "${common[@]}" "${audio_in[@]}" -map 0:a:0 "${audio_out[@]}" "${flv_out[@]}" -y "$pipes/audio.flv" &
 pids+=("$!")
-python3 "$(dirname "$(readlink -f "$0")")/flv-merge.py" "$pipes/video.flv" "$pipes/audio.flv" "$aac_frame_ms" \
+python3 "$(dirname "$(readlink -f "$0")")/flv-merge.py" "$pipes/video.flv" "$pipes/audio.flv" "${origin#-}" \
+  "$DESKTOP_AUDIO_RATE_HZ" "$audio_pipeline_ms" \
   | "$DESKTOP_FFMPEG" -nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats \
       -f data -raw_packet_size 65536 -i pipe:0 -map 0 -c copy -f data -flush_packets 1 "${target[@]}" &
 pids+=("$!")

@@ -7,23 +7,26 @@ the same moment, which leaves the AAC encoder ~65 ms after its timestamp: ~100 m
 neither waits; this relay writes whole tags from either as they come. Each track stays in timestamp order; the
 media server and the player key on timestamps, not on arrival order.
 
-Timestamps: both encoders stamp with the same wall-clock origin (encode.sh's -copyts -itsoffset), but the FLV
-muxer rebases each output to its first packet: the video's first packet is at 0 (CFR output starts at the
-origin), the audio's at minus one AAC frame (the encoder's priming; encode.sh pads the audio to start at 0), so
-the audio tags come out one frame late. VIDEO_SHIFT_MS (one AAC frame in ms) is added to every video tag to put
-the tracks back on one clock.
+Timestamps: the video's are x11grab's capture times on encode.sh's wall-clock origin (-copyts -itsoffset; the
+FLV muxer rebases to the first packet, which CFR output puts at the origin). The audio's are made here: PulseAudio's
+own (wall clock minus its latency, smoothed by ffmpeg) are off by a different 0.1-0.6 s at every start. An AAC
+frame leaves its encoder at least AUDIO_PIPELINE_MS after its first sample was heard (that frame and the one the
+encoder holds), so each frame is stamped from its arrival on the origin's clock minus that, in sample-exact steps
+(AudioClock).
 
 Start: the first tags are held until both tracks have started (each encoder's first tag is its sequence header;
 the audio's comes 0.1-1.5 s after the video's, or first when PulseAudio is warm), so the media server sees both
 tracks before the first frame and builds one init segment; at most MAX_HELD_BYTES are held. Then the stream
 starts like one ffmpeg's: onMetaData, the video's sequence header, the audio's, the held frames.
 
-usage: flv-merge.py VIDEO_FLV AUDIO_FLV VIDEO_SHIFT_MS   (the merged FLV goes to stdout)
+usage: flv-merge.py VIDEO_FLV AUDIO_FLV ORIGIN_S AUDIO_RATE_HZ AUDIO_PIPELINE_MS   (the merged FLV to stdout)
 Exits 0 when either input ends, 1 with one line on stderr on bad input or when the output is gone.
 """
+import collections
 import os
 import select
 import sys
+import time
 
 FLV_HEADER = b'FLV\x01\x05\x00\x00\x00\x09' + b'\x00\x00\x00\x00'  # audio + video, then PreviousTagSize0
 HEADER_BYTES = 13
@@ -31,6 +34,8 @@ TAG_HEADER_BYTES = 11
 AUDIO, VIDEO, SCRIPT = 8, 9, 18
 MAX_HELD_BYTES = 64 << 20     # tags held at the start, waiting for the other track's first tag
 READ_BYTES = 1 << 20
+AAC_FRAME_SAMPLES = 1024
+WINDOW_S = 5                  # AudioClock's window of arrivals (a deque of ~234 offsets at 48 kHz)
 
 
 class Failure(Exception):
@@ -69,8 +74,31 @@ class Source:
         return tags
 
 
-def shifted(tag, shift_ms):
-    ts = (int.from_bytes(tag[4:7], 'big') | (tag[7] << 24)) + shift_ms
+class AudioClock:
+    """Stamps AAC frames: frame i at anchor + i x frame, sample-exact, the anchor being the earliest
+    (arrival - pipeline - i x frame) of the last WINDOW_S. A frame is never out of its encoder sooner than the
+    pipeline after it was heard, and arrivals only come later than that (fragment phase, bursts, stalls), so the
+    earliest is the best estimate; a stall's burst keeps its sample-exact stamps. Samples PulseAudio dropped show as
+    arrivals later than the stamps: the anchor moves once the window has left the earlier ones."""
+
+    def __init__(self, rate_hz, pipeline_ms, now_ms):
+        self.frame_ms = AAC_FRAME_SAMPLES * 1000.0 / rate_hz
+        self.pipeline_ms = pipeline_ms
+        self.now_ms = now_ms
+        self.offsets = collections.deque(maxlen=max(1, int(WINDOW_S * 1000 / self.frame_ms)))
+        self.count = 0
+        self.last = -1
+
+    def stamp(self):
+        at = self.count * self.frame_ms
+        self.count += 1
+        self.offsets.append(self.now_ms() - self.pipeline_ms - at)
+        ts = max(int(round(min(self.offsets) + at)), self.last + 1, 0)  # each track's stamps must rise
+        self.last = ts
+        return ts
+
+
+def restamped(tag, ts):
     ts &= 0xFFFFFFFF
     tag[4:7] = (ts & 0xFFFFFF).to_bytes(3, 'big')
     tag[7] = ts >> 24
@@ -98,7 +126,7 @@ def write_all(fd, data):
         view = view[os.write(fd, view):]
 
 
-def merge(video_path, audio_path, shift_ms, out_fd):
+def merge(video_path, audio_path, clock, out_fd):
     video = Source('video', os.open(video_path, os.O_RDONLY), {VIDEO, SCRIPT})
     audio = Source('audio', os.open(audio_path, os.O_RDONLY), {AUDIO, SCRIPT})
     write_all(out_fd, FLV_HEADER)
@@ -115,8 +143,8 @@ def merge(video_path, audio_path, shift_ms, out_fd):
                 kind = tag[0] & 0x1F
                 if kind == SCRIPT and source is audio:
                     continue  # the video's onMetaData describes the stream
-                if kind == VIDEO:
-                    tag = shifted(tag, shift_ms)  # not onMetaData: readers expect it at 0
+                if kind == AUDIO and tag[TAG_HEADER_BYTES + 1] == 1:  # an AAC frame, not the sequence header
+                    tag = restamped(tag, clock.stamp())
                 if live:
                     write_all(out_fd, tag)
                     continue
@@ -138,11 +166,16 @@ def merge(video_path, audio_path, shift_ms, out_fd):
 
 
 def main(argv):
-    if len(argv) != 4 or not argv[3].isdigit():
-        print("usage: flv-merge.py VIDEO_FLV AUDIO_FLV VIDEO_SHIFT_MS", file=sys.stderr)
+    try:
+        if len(argv) != 6 or int(argv[4]) <= 0:
+            raise ValueError
+        origin_ms = float(argv[3]) * 1000
+        clock = AudioClock(int(argv[4]), float(argv[5]), lambda: time.time() * 1000 - origin_ms)
+    except (IndexError, ValueError):
+        print("usage: flv-merge.py VIDEO_FLV AUDIO_FLV ORIGIN_S AUDIO_RATE_HZ AUDIO_PIPELINE_MS", file=sys.stderr)
         return 2
     try:
-        reason = merge(argv[1], argv[2], int(argv[3]), sys.stdout.fileno())
+        reason = merge(argv[1], argv[2], clock, sys.stdout.fileno())
     except Failure as e:
         log(str(e))
         return 1

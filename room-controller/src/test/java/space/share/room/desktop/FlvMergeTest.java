@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * desktop/flv-merge.py, run with python3 between two named pipes, as encode.sh runs it: the first tags are held
- * until both tracks have started and then follow the stream's configuration tags; every video tag but onMetaData is
- * shifted by one AAC frame; the audio's onMetaData is dropped; afterwards tags pass in arrival order; bad input
+ * until both tracks have started and then follow the stream's configuration tags; the video's stamps are kept and
+ * each AAC frame is stamped with its arrival minus the audio pipeline, in sample-exact steps; the audio's
+ * onMetaData is dropped; afterwards tags pass in arrival order; bad input
  * and the hold's bound end it with one line and status 1; the end of either input ends it with status 0.
  */
 class FlvMergeTest {
@@ -32,7 +33,7 @@ class FlvMergeTest {
   private static final int AUDIO = 8;
   private static final int VIDEO = 9;
   private static final int SCRIPT_TAG = 18;
-  private static final int SHIFT_MS = 21;
+  private static final int PIPELINE_MS = 45;
 
   @TempDir
   Path dir;
@@ -41,6 +42,7 @@ class FlvMergeTest {
   private final StringBuffer err = new StringBuffer();
   private OutputStream video;
   private OutputStream audio;
+  private final long originMs = System.currentTimeMillis();
 
   @BeforeEach
   void start() throws Exception {
@@ -48,7 +50,7 @@ class FlvMergeTest {
     Path audioPipe = dir.resolve("audio.flv");
     assertEquals(0, new ProcessBuilder("mkfifo", videoPipe.toString(), audioPipe.toString()).start().waitFor());
     merge = new ProcessBuilder("python3", SCRIPT.toString(), videoPipe.toString(), audioPipe.toString(),
-        String.valueOf(SHIFT_MS)).start();
+        String.format(java.util.Locale.ROOT, "%.3f", originMs / 1000.0), "48000", String.valueOf(PIPELINE_MS)).start();
     drain(merge.getInputStream(), out::write);
     drain(merge.getErrorStream(), (b, off, len) -> err.append(new String(b, off, len, StandardCharsets.UTF_8)));
     video = Files.newOutputStream(videoPipe); // the script opens the video pipe first
@@ -72,18 +74,24 @@ class FlvMergeTest {
     write(audio, tag(SCRIPT_TAG, 0, "onMetaData-audio"));
     write(audio, tag(AUDIO, 0, 0xAF, 0x00)); // AAC sequence header
     waitFor(() -> tags().size() == 5, "the released tags");
+    long sentMs = System.currentTimeMillis() - originMs;
     write(audio, tag(AUDIO, 21, 0xAF, 0x01));
     waitFor(() -> tags().size() == 6, "the audio frame");
     write(video, tag(VIDEO, 66, 0x27, 0x01));
     waitFor(() -> tags().size() == 7, "the live tags");
 
     assertArrayEquals(flvHeaderBothTracks(), Arrays.copyOf(out.toByteArray(), 13));
+    List<String> tags = tags();
     assertEquals(List.of(
-        "18@0 onMetaData-video", // not shifted: readers expect onMetaData at 0
-        "9@21 config", // the video's sequence header
+        "18@0 onMetaData-video",
+        "9@0 config", // the video's sequence header
         "8@0 config", // then the audio's
-        "9@21 frame", "9@54 frame", // the held frames
-        "8@21 frame", "9@87 frame"), tags()); // then in arrival order, the audio's onMetaData dropped
+        "9@0 frame", "9@33 frame"), tags.subList(0, 5)); // the held frames: the video's stamps are kept
+    assertEquals("9@66 frame", tags.get(6)); // then in arrival order, the audio's onMetaData dropped
+    // the audio frame is stamped with its arrival on the origin's clock minus the pipeline, not its own 21
+    assertTrue(tags.get(5).startsWith("8@") && tags.get(5).endsWith(" frame"), tags.toString());
+    long stamped = Long.parseLong(tags.get(5).substring(2, tags.get(5).indexOf(' ')));
+    assertTrue(Math.abs(stamped - (sentMs - PIPELINE_MS)) < 100, "stamped " + stamped + " for sent " + sentMs);
     assertTrue(err.toString().contains("releasing 5 held tags"), err.toString());
   }
 
@@ -101,7 +109,37 @@ class FlvMergeTest {
     waitFor(() -> tags().size() == 5, "the keyframe");
 
     // an audio sample ahead of the video's configuration would start an audio-only init segment
-    assertEquals(List.of("18@0 onMetaData-video", "9@21 config", "8@0 config", "8@21 frame", "9@21 frame"), tags());
+    List<String> tags = tags();
+    assertEquals(List.of("18@0 onMetaData-video", "9@0 config", "8@0 config"), tags.subList(0, 3));
+    assertTrue(tags.get(3).startsWith("8@") && tags.get(3).endsWith(" frame"), tags.toString());
+    assertEquals("9@0 frame", tags.get(4));
+  }
+
+  @Test
+  void audioStamps_neverLaterThanTheirArrivalAllows_andRise() throws Exception {
+    write(video, flvHeader());
+    write(video, tag(VIDEO, 0, 0x17, 0x00));
+    write(audio, flvHeader());
+    write(audio, tag(AUDIO, 0, 0xAF, 0x00));
+    waitFor(() -> tags().size() == 2, "both configurations");
+    long firstSentMs = System.currentTimeMillis() - originMs;
+    write(audio, tag(AUDIO, 7, 0xAF, 0x01));
+    waitFor(() -> tags().size() == 3, "the first frame");
+    ByteArrayOutputStream burst = new ByteArrayOutputStream();
+    for (int i = 0; i < 12; i++) {
+      burst.write(tag(AUDIO, 7, 0xAF, 0x01)); // arrive together, whatever their own stamps say
+    }
+    long burstSentMs = System.currentTimeMillis() - originMs;
+    write(audio, burst.toByteArray());
+    waitFor(() -> tags().size() == 15, "the burst");
+
+    List<Long> stamps = tags().subList(2, 15).stream().map(t -> Long.parseLong(t.substring(2, t.indexOf(' ')))).toList();
+    assertTrue(Math.abs(stamps.get(0) - (firstSentMs - PIPELINE_MS)) < 100, "first " + stamps + " sent at " + firstSentMs);
+    for (int i = 1; i < stamps.size(); i++) {
+      assertTrue(stamps.get(i) > stamps.get(i - 1), "each track's stamps rise: " + stamps);
+    }
+    // the last of the burst was heard at least the pipeline before it arrived, the others 1024 samples apart before it
+    assertTrue(stamps.get(12) <= burstSentMs + 100 - PIPELINE_MS, "last " + stamps + " sent at " + burstSentMs);
   }
 
   @Test
