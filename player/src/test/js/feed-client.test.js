@@ -84,6 +84,38 @@ test('feedClient_tokenExpiresTwiceWhileWatching_freshTokenEachTime', async () =>
   feed.stop();
 });
 
+test('feedClient_tokenExpiresThenRenewalRefused_countsOneSocketPerConnectAndOneRenewalPer4403', async () => {
+  FakeWebSocket.instances = [];
+  let calls = 0;
+  const fatals = [];
+  const infos = [];
+  const log = { ...quietLog, info: (m) => infos.push(m) };
+  const gone = Object.assign(new Error('session ended'), { code: 'unauthorized', permanent: true });
+  const feed = new FeedClient(async () => {
+    calls++;
+    if (calls > 2) throw gone;
+    return `ws://media.test/live/room1/feed?token=m1.room1.bea.${calls}.sig`;
+  }, player, { log, onFatal: (f) => fatals.push(f), onState() {} });
+  await feed.start();
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [1, 0]);
+  const first = FakeWebSocket.instances[0];
+  first.onopen();
+  first.onmessage({ data: '{"type":"waiting"}' });
+  first.serverClose(4403, 'media token expired');
+  assert.equal(feed.tokenRenewals, 1, 'the 4403 counts as one renewal at once');
+  assert.ok(infos.some((m) => /4403 \(media token expired\).*fresh media token \(renewal 1\)/.test(m)), infos.join('\n'));
+  await until(() => FakeWebSocket.instances.length === 2);
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [2, 1]);
+  const second = FakeWebSocket.instances[1];
+  second.onopen();
+  second.onmessage({ data: '{"type":"waiting"}' });
+  second.serverClose(4403, 'media token revoked');
+  await until(() => fatals.length === 1);
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [2, 2], 'the refused renewal opened no socket');
+  assert.equal(fatals[0].error, gone);
+  feed.stop();
+});
+
 test('feedClient_initMessageWithTheBurst_givesThePlayerTheInitThenTheBurstAsOneFragmentMessage', async () => {
   FakeWebSocket.instances = [];
   const calls = [];

@@ -34,6 +34,9 @@ export class FeedClient {
     this.failedConnects = 0;
     this.everOpened = false;
     this.reconnects = 0;
+    /** Sockets this client used (the early one included) and 4403s it asked the room controller about (for stats). */
+    this.sockets = 0;
+    this.tokenRenewals = 0;
   }
 
   async start() {
@@ -62,6 +65,7 @@ export class FeedClient {
     if (this.early) { // the socket opened while the page loaded: what it got so far, then its events as they come
       const early = this.early;
       this.early = null;
+      this.sockets++;
       this.#attach(early.ws, early.url);
       if (early.opened) early.ws.onopen();
       for (const m of early.messages) early.ws.onmessage({ data: m.data }, m.receivedAtMs);
@@ -72,18 +76,20 @@ export class FeedClient {
     try {
       url = await this.urlProvider();
     } catch (e) {
-      this.log.warn(`feed: no URL: ${e.message}`);
       if (e && e.permanent) {
         // The provider knows retrying cannot help (the member's session is over: a revoked token).
+        this.log.warn(`feed: no fresh media token (${e.message}), giving up`);
         this.onState('failed');
         this.onFatal({ code: FeedClose.BAD_TOKEN, reason: e.message, error: e });
         return;
       }
+      this.log.warn(`feed: no URL: ${e.message}`);
       this.#scheduleRetry();
       return;
     }
     if (this.stopped) return;
     const ws = this.openSocket(url);
+    this.sockets++;
     ws.binaryType = 'arraybuffer';
     this.#attach(ws, url);
   }
@@ -153,7 +159,14 @@ export class FeedClient {
       if (this.stopped) return;
       if (ev.code === FeedClose.BAD_TOKEN || ev.code === FeedClose.UNKNOWN_STREAM) {
         // A token can be renewed: the URL provider asks the room controller again, once.
-        if (ev.code === FeedClose.BAD_TOKEN && !this.retriedToken) { this.retriedToken = true; this.#scheduleRetry(); return; }
+        if (ev.code === FeedClose.BAD_TOKEN && !this.retriedToken) {
+          this.retriedToken = true;
+          this.tokenRenewals++;
+          this.log.info(`feed: closed ${ev.code} (${ev.reason || 'no reason'}), asking the room controller for a fresh media token (renewal ${this.tokenRenewals})`);
+          this.#scheduleRetry();
+          return;
+        }
+        this.log.warn(`feed: closed ${ev.code} (${ev.reason || 'no reason'}), giving up`);
         this.onState('failed');
         this.onFatal({ code: ev.code, reason: ev.reason });
         return;

@@ -178,9 +178,12 @@ async function enterRoom() {
 }
 
 let hlsAttempts = 0;
+/** Feed sockets and media token renewals of the FeedClients this page stopped (the current one's are added). */
+const feedTotals = { sockets: 0, tokenRenewals: 0 };
+const feedCounts = () => ({ sockets: feedTotals.sockets + (feed ? feed.sockets : 0), tokenRenewals: feedTotals.tokenRenewals + (feed ? feed.tokenRenewals : 0) });
 function stopMedia() {
   hlsAttempts++;
-  if (feed) { feed.stop(); feed = null; }
+  if (feed) { feed.stop(); feedTotals.sockets += feed.sockets; feedTotals.tokenRenewals += feed.tokenRenewals; feed = null; }
   if (player) { player.destroy(); player = null; }
 }
 
@@ -525,6 +528,7 @@ function renderStats() {
     ['clock offset', `${fmt(s.clockOffsetMs, 0, ' ms')} ± ${fmt(s.clockUncertaintyMs, 0)} (${s.clockSource})`],
     ['playback rate', fmt(s.playbackRate, 2, '×')],
     ['seeks / dropped', `${s.seeks} / ${s.droppedFrames}`],
+    ['feed sockets / token renewals', ((c) => `${c.sockets} / ${c.tokenRenewals}`)(feedCounts())],
   ];
   if (s.decoder === 'webcodecs' && s.audioPlaying) {
     rows.push(['a/v sync p50 / p95', `${fmt(s.avSyncP50Ms, 0)} / ${fmt(s.avSyncP95Ms, 0)} ms (+: picture behind)`]);
@@ -619,7 +623,9 @@ function toast(text) {
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
   stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks },
-    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null } : null),
+    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null, feedCounts: feedCounts() } : null),
+  /** Feed sockets and media token renewals so far (also after the player stopped). */
+  feedCounts,
   resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
