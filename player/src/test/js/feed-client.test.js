@@ -9,7 +9,7 @@ class FakeWebSocket {
   serverClose(code, reason) { this.onclose && this.onclose({ code, reason }); }
 }
 globalThis.WebSocket = FakeWebSocket;
-const { FeedClient } = await import('../../main/web/js/feed-client.js');
+const { FeedClient, hlsMayHelp } = await import('../../main/web/js/feed-client.js');
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 const player = { onHeader() {}, onInit() {}, onFragment() {}, onEnded() {}, reset() {} };
@@ -114,6 +114,14 @@ test('feedClient_tokenExpiresThenRenewalRefused_countsOneSocketPerConnectAndOneR
   assert.deepEqual([feed.sockets, feed.tokenRenewals], [2, 2], 'the refused renewal opened no socket');
   assert.equal(fatals[0].error, gone);
   feed.stop();
+});
+
+test('hlsMayHelp_refusedTokenOrUnknownStream_no_otherCloses_yes', () => {
+  // LL-HLS checks the same media token on every request: after a refused renewal it would only be refused again.
+  assert.equal(hlsMayHelp(4403), false);
+  assert.equal(hlsMayHelp(4404), false);
+  assert.equal(hlsMayHelp(1006), true, 'a feed that could not be reached (WebSockets blocked): LL-HLS may play');
+  assert.equal(hlsMayHelp(4008), true);
 });
 
 test('feedClient_initMessageWithTheBurst_givesThePlayerTheInitThenTheBurstAsOneFragmentMessage', async () => {

@@ -8,6 +8,13 @@ import { wallNowMs } from './mse-player.js';
 /** Close codes of docs/protocol.md. */
 export const FeedClose = Object.freeze({ BAD_TOKEN: 4403, UNKNOWN_STREAM: 4404, TOO_SLOW: 4008, GOING_AWAY: 1001 });
 
+/**
+ * Whether LL-HLS may play where the feed gave up with this close code: not for a refused media token (the playlist
+ * and every segment check the same token, so hls.js would be refused and retry every 2 s for as long as the page is
+ * open) nor for an unknown stream.
+ */
+export const hlsMayHelp = (code) => code !== FeedClose.BAD_TOKEN && code !== FeedClose.UNKNOWN_STREAM;
+
 /** With nothing at all for this long while live, the socket is presumed dead (a half-open TCP link). */
 const SILENCE_TIMEOUT_MS = 8000;
 

@@ -8,7 +8,7 @@ import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
 import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
-import { FeedClient } from './feed-client.js';
+import { FeedClient, hlsMayHelp } from './feed-client.js';
 import { FeedSockets } from './lib/feed-worker.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
@@ -233,6 +233,13 @@ function startVideo() {
         if (error && error.code === 'room_gone') { fatal('room_gone'); return; }
         if (error && error.code === 'unauthorized') {
           fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+          return;
+        }
+        if (!hlsMayHelp(code)) {
+          // A fresh token was refused too (the servers disagree on the secret or the clock, or it expired at once).
+          log.warn(`feed: media token refused (${code} ${reason}), not trying LL-HLS with the same token`);
+          ui.feed = 'refused';
+          render();
           return;
         }
         log.warn(`feed: giving up on the WebSocket (${code} ${reason}), trying LL-HLS`);
@@ -555,6 +562,7 @@ const STREAM_TEXT = {
   reconnecting: ['reconnecting…', 'Connection lost. Reconnecting…'],
   failed: ['video unavailable', 'The video cannot be played in this browser or cannot be reached.'],
   'no-stream': ['no stream', 'This room has no desktop stream.'],
+  refused: ['video refused', 'The media server refused this member\'s access to the video, also with a fresh token. Reload the page to try again; if that does not help, tell the room\'s owner.'],
 };
 
 function render() {

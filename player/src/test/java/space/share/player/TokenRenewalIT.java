@@ -58,7 +58,13 @@ class TokenRenewalIT extends RealControllerBase {
    * tell the page that its session ended: the feed's own renewal is what is refused.
    */
   void start(boolean eventsReachable) throws Exception {
-    Map<String, String> config = new HashMap<>(Map.of("room.media.token-ttl-seconds", String.valueOf(TOKEN_TTL_SECONDS)));
+    start(eventsReachable, SECRET);
+  }
+
+  /** @param controllerSecret the secret the controller signs with (the media server's is {@link #SECRET}) */
+  void start(boolean eventsReachable, String controllerSecret) throws Exception {
+    Map<String, String> config = new HashMap<>(Map.of("room.media.token-ttl-seconds", String.valueOf(TOKEN_TTL_SECONDS),
+        "secret", controllerSecret));
     if (!eventsReachable) {
       try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         config.put("room.public-url", "http://127.0.0.1:" + closed.getLocalPort());
@@ -66,9 +72,9 @@ class TokenRenewalIT extends RealControllerBase {
     }
     startController(config);
     created = admin("POST", "api/rooms", "{\"id\":\"" + ROOM + "\",\"name\":\"Renewal room\",\"passcode\":\"renewme\"}");
+    // The stream key the media server accepts (the controller's own publishUrl, when the secrets differ, it does not).
     rtmp = new RtmpPublisher(List.of("-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-        "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"), true,
-        created.path("room").path("publishUrl").asText(), null, ffmpegLog);
+        "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"), true, rtmpUrl(ROOM), null, ffmpegLog);
   }
 
   @AfterEach
@@ -104,6 +110,37 @@ class TokenRenewalIT extends RealControllerBase {
   void eventSocketUp_sessionEnds_pageStopsTheFeedWithoutARenewal() throws Exception {
     start(true);
     renewThenGiveUp("&decoder=webcodecs", "webcodecs", "worker", false, true);
+  }
+
+  /**
+   * The controller's tokens are refused by the media server (here: another secret; also a token that expired at once,
+   * or clocks apart): one renewal, refused again, and the page says so. It does not fall back to LL-HLS, which checks
+   * the same token on every request (before, hls.js was refused and retried every 2 s while the page was open).
+   */
+  @Test
+  void freshTokenRefusedToo_oneRenewal_pageSaysSo_noLlHlsWithTheSameToken() throws Exception {
+    start(true, "not-the-media-servers-secret");
+    chromium.driver.get(base + "room.html?room=" + ROOM);
+    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
+    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
+    chromium.driver.findElement(By.id("join-submit")).click();
+    waitFor(30, () -> pill().equals("video refused"), "the refusal shown");
+    assertTrue(chromium.driver.findElement(By.id("stage-message")).getText().contains("refused"),
+        chromium.driver.findElement(By.id("stage-message")).getText());
+    Map<String, Long> gaveUp = counts();
+    assertEquals(Map.of("sockets", 2L, "tokenRenewals", 1L), gaveUp, "one renewal, refused again");
+    assertEquals(1L, consoleLines("not trying LL-HLS"), console());
+    screenshot("token-refused-twice");
+    // While the publisher sends 5 s of video: no feed socket, no hls.js, no playlist request.
+    waitFor(30, () -> ingestVideoFrames() > 0, "the publisher live");
+    double framesAtGiveUp = ingestVideoFrames();
+    waitFor(30, () -> {
+      assertEquals(gaveUp, counts(), "a feed socket or renewal after giving up");
+      assertEquals(0L, chromium.js("return performance.getEntriesByType('resource')"
+          + ".filter((e) => e.name.includes('.m3u8') || e.name.includes('hls')).length"), "LL-HLS tried");
+      return ingestVideoFrames() - framesAtGiveUp >= 150;
+    }, "150 more frames from the publisher");
   }
 
   void renewThenGiveUp(String query, String decoder, String feedSocket, boolean sound, boolean eventsReachable) throws Exception {
