@@ -9,7 +9,7 @@ class FakeWebSocket {
   serverClose(code, reason) { this.onclose && this.onclose({ code, reason }); }
 }
 globalThis.WebSocket = FakeWebSocket;
-const { FeedClient } = await import('../../main/web/js/feed-client.js');
+const { FeedClient, hlsMayHelp } = await import('../../main/web/js/feed-client.js');
 
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 const player = { onHeader() {}, onInit() {}, onFragment() {}, onEnded() {}, reset() {} };
@@ -82,6 +82,46 @@ test('feedClient_tokenExpiresTwiceWhileWatching_freshTokenEachTime', async () =>
   assert.equal(calls, 3, 'a fresh token was asked for after each expiry');
   assert.equal(fatals.length, 0);
   feed.stop();
+});
+
+test('feedClient_tokenExpiresThenRenewalRefused_countsOneSocketPerConnectAndOneRenewalPer4403', async () => {
+  FakeWebSocket.instances = [];
+  let calls = 0;
+  const fatals = [];
+  const infos = [];
+  const log = { ...quietLog, info: (m) => infos.push(m) };
+  const gone = Object.assign(new Error('session ended'), { code: 'unauthorized', permanent: true });
+  const feed = new FeedClient(async () => {
+    calls++;
+    if (calls > 2) throw gone;
+    return `ws://media.test/live/room1/feed?token=m1.room1.bea.${calls}.sig`;
+  }, player, { log, onFatal: (f) => fatals.push(f), onState() {} });
+  await feed.start();
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [1, 0]);
+  const first = FakeWebSocket.instances[0];
+  first.onopen();
+  first.onmessage({ data: '{"type":"waiting"}' });
+  first.serverClose(4403, 'media token expired');
+  assert.equal(feed.tokenRenewals, 1, 'the 4403 counts as one renewal at once');
+  assert.ok(infos.some((m) => /4403 \(media token expired\).*fresh media token \(renewal 1\)/.test(m)), infos.join('\n'));
+  await until(() => FakeWebSocket.instances.length === 2);
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [2, 1]);
+  const second = FakeWebSocket.instances[1];
+  second.onopen();
+  second.onmessage({ data: '{"type":"waiting"}' });
+  second.serverClose(4403, 'media token revoked');
+  await until(() => fatals.length === 1);
+  assert.deepEqual([feed.sockets, feed.tokenRenewals], [2, 2], 'the refused renewal opened no socket');
+  assert.equal(fatals[0].error, gone);
+  feed.stop();
+});
+
+test('hlsMayHelp_refusedTokenOrUnknownStream_no_otherCloses_yes', () => {
+  // LL-HLS checks the same media token on every request: after a refused renewal it would only be refused again.
+  assert.equal(hlsMayHelp(4403), false);
+  assert.equal(hlsMayHelp(4404), false);
+  assert.equal(hlsMayHelp(1006), true, 'a feed that could not be reached (WebSockets blocked): LL-HLS may play');
+  assert.equal(hlsMayHelp(4008), true);
 });
 
 test('feedClient_initMessageWithTheBurst_givesThePlayerTheInitThenTheBurstAsOneFragmentMessage', async () => {

@@ -8,6 +8,13 @@ import { wallNowMs } from './mse-player.js';
 /** Close codes of docs/protocol.md. */
 export const FeedClose = Object.freeze({ BAD_TOKEN: 4403, UNKNOWN_STREAM: 4404, TOO_SLOW: 4008, GOING_AWAY: 1001 });
 
+/**
+ * Whether LL-HLS may play where the feed gave up with this close code: not for a refused media token (the playlist
+ * and every segment check the same token, so hls.js would be refused and retry every 2 s for as long as the page is
+ * open) nor for an unknown stream.
+ */
+export const hlsMayHelp = (code) => code !== FeedClose.BAD_TOKEN && code !== FeedClose.UNKNOWN_STREAM;
+
 /** With nothing at all for this long while live, the socket is presumed dead (a half-open TCP link). */
 const SILENCE_TIMEOUT_MS = 8000;
 
@@ -34,6 +41,9 @@ export class FeedClient {
     this.failedConnects = 0;
     this.everOpened = false;
     this.reconnects = 0;
+    /** Sockets this client used (the early one included) and 4403s it asked the room controller about (for stats). */
+    this.sockets = 0;
+    this.tokenRenewals = 0;
   }
 
   async start() {
@@ -62,6 +72,7 @@ export class FeedClient {
     if (this.early) { // the socket opened while the page loaded: what it got so far, then its events as they come
       const early = this.early;
       this.early = null;
+      this.sockets++;
       this.#attach(early.ws, early.url);
       if (early.opened) early.ws.onopen();
       for (const m of early.messages) early.ws.onmessage({ data: m.data }, m.receivedAtMs);
@@ -72,18 +83,20 @@ export class FeedClient {
     try {
       url = await this.urlProvider();
     } catch (e) {
-      this.log.warn(`feed: no URL: ${e.message}`);
       if (e && e.permanent) {
         // The provider knows retrying cannot help (the member's session is over: a revoked token).
+        this.log.warn(`feed: no fresh media token (${e.message}), giving up`);
         this.onState('failed');
         this.onFatal({ code: FeedClose.BAD_TOKEN, reason: e.message, error: e });
         return;
       }
+      this.log.warn(`feed: no URL: ${e.message}`);
       this.#scheduleRetry();
       return;
     }
     if (this.stopped) return;
     const ws = this.openSocket(url);
+    this.sockets++;
     ws.binaryType = 'arraybuffer';
     this.#attach(ws, url);
   }
@@ -153,7 +166,14 @@ export class FeedClient {
       if (this.stopped) return;
       if (ev.code === FeedClose.BAD_TOKEN || ev.code === FeedClose.UNKNOWN_STREAM) {
         // A token can be renewed: the URL provider asks the room controller again, once.
-        if (ev.code === FeedClose.BAD_TOKEN && !this.retriedToken) { this.retriedToken = true; this.#scheduleRetry(); return; }
+        if (ev.code === FeedClose.BAD_TOKEN && !this.retriedToken) {
+          this.retriedToken = true;
+          this.tokenRenewals++;
+          this.log.info(`feed: closed ${ev.code} (${ev.reason || 'no reason'}), asking the room controller for a fresh media token (renewal ${this.tokenRenewals})`);
+          this.#scheduleRetry();
+          return;
+        }
+        this.log.warn(`feed: closed ${ev.code} (${ev.reason || 'no reason'}), giving up`);
         this.onState('failed');
         this.onFatal({ code: ev.code, reason: ev.reason });
         return;

@@ -8,7 +8,7 @@ import { containRect } from './lib/geometry.js';
 import { LIVE_EDGE_DEFAULTS } from './lib/liveedge.js';
 import { MsePlayer } from './mse-player.js';
 import { WebCodecsPlayer, webCodecsAvailable } from './webcodecs-player.js';
-import { FeedClient } from './feed-client.js';
+import { FeedClient, hlsMayHelp } from './feed-client.js';
 import { FeedSockets } from './lib/feed-worker.js';
 import { sampleServerClock } from './clock-sync.js';
 import { RoomEvents, EMPTY_ROOM_STATE, applyRoomConfig, applyRoomEvent } from './room-events.js';
@@ -178,9 +178,12 @@ async function enterRoom() {
 }
 
 let hlsAttempts = 0;
+/** Feed sockets and media token renewals of the FeedClients this page stopped (the current one's are added). */
+const feedTotals = { sockets: 0, tokenRenewals: 0 };
+const feedCounts = () => ({ sockets: feedTotals.sockets + (feed ? feed.sockets : 0), tokenRenewals: feedTotals.tokenRenewals + (feed ? feed.tokenRenewals : 0) });
 function stopMedia() {
   hlsAttempts++;
-  if (feed) { feed.stop(); feed = null; }
+  if (feed) { feed.stop(); feedTotals.sockets += feed.sockets; feedTotals.tokenRenewals += feed.tokenRenewals; feed = null; }
   if (player) { player.destroy(); player = null; }
 }
 
@@ -230,6 +233,13 @@ function startVideo() {
         if (error && error.code === 'room_gone') { fatal('room_gone'); return; }
         if (error && error.code === 'unauthorized') {
           fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+          return;
+        }
+        if (!hlsMayHelp(code)) {
+          // A fresh token was refused too (the servers disagree on the secret or the clock, or it expired at once).
+          log.warn(`feed: media token refused (${code} ${reason}), not trying LL-HLS with the same token`);
+          ui.feed = 'refused';
+          render();
           return;
         }
         log.warn(`feed: giving up on the WebSocket (${code} ${reason}), trying LL-HLS`);
@@ -525,6 +535,7 @@ function renderStats() {
     ['clock offset', `${fmt(s.clockOffsetMs, 0, ' ms')} ± ${fmt(s.clockUncertaintyMs, 0)} (${s.clockSource})`],
     ['playback rate', fmt(s.playbackRate, 2, '×')],
     ['seeks / dropped', `${s.seeks} / ${s.droppedFrames}`],
+    ['feed sockets / token renewals', ((c) => `${c.sockets} / ${c.tokenRenewals}`)(feedCounts())],
   ];
   if (s.decoder === 'webcodecs' && s.audioPlaying) {
     rows.push(['a/v sync p50 / p95', `${fmt(s.avSyncP50Ms, 0)} / ${fmt(s.avSyncP95Ms, 0)} ms (+: picture behind)`]);
@@ -551,6 +562,7 @@ const STREAM_TEXT = {
   reconnecting: ['reconnecting…', 'Connection lost. Reconnecting…'],
   failed: ['video unavailable', 'The video cannot be played in this browser or cannot be reached.'],
   'no-stream': ['no stream', 'This room has no desktop stream.'],
+  refused: ['video refused', 'The media server refused this member\'s access to the video, also with a fresh token. Reload the page to try again; if that does not help, tell the room\'s owner.'],
 };
 
 function render() {
@@ -619,7 +631,9 @@ function toast(text) {
 // Hooks for the browser tests and for curious members (stats in the console).
 window.shareSpace = {
   stats: () => (player ? { ...player.stats(), pageMarks: { ...navigationMarks(), ...pageMarks },
-    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null } : null),
+    feedSocket: feed && feed.socket ? (feedOnWorker() ? 'worker' : 'page') : null, feedCounts: feedCounts() } : null),
+  /** Feed sockets and media token renewals so far (also after the player stopped). */
+  feedCounts,
   resetDelays: () => { if (player) for (const p of [player.meter && player.meter.delays, player.avSync, player.audioLate]) if (p) p.values = []; },
   state: () => ({ feed: ui.feed, events: ui.events, vnc: ui.vnc, room: ui.roomState, member: member && member.memberId, fatal: ui.fatal }),
   pictureRect: () => $('vnc-layer').getBoundingClientRect().toJSON(),
