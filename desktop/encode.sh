@@ -115,14 +115,14 @@ fi
 # Split (default): video and audio are encoded by two ffmpeg processes into two pipes, flv-merge.py writes their
 # tags into one FLV stream as they come, and a third ffmpeg publishes those bytes unchanged (-f data: its RTMP
 # protocol reads the FLV tags itself), so no muxer holds the video for the audio. flv-merge.py stamps the audio:
-# arrival on the same origin minus the audio's pipeline (the AAC frame and the one the encoder holds, 2 ms),
-# since PulseAudio's own stamps are off by a different amount at every start.
+# arrival on the same origin minus the audio's pipeline (the AAC frame and the one the encoder holds, half a
+# recorder fragment, 2 ms), since PulseAudio's own stamps are off by a different amount at every start.
 pipes="$DESKTOP_RUNTIME_DIR/encode.$$"
 rm -rf "$pipes"
 ensure_runtime_dir
 mkdir -m 0700 "$pipes"
 mkfifo "$pipes/video.flv" "$pipes/audio.flv"
-audio_pipeline_ms=$(( (2 * 1024 * 1000 + DESKTOP_AUDIO_RATE_HZ / 2) / DESKTOP_AUDIO_RATE_HZ + 2 ))
+audio_pipeline_ms=$(( (2 * 1024 * 1000 + DESKTOP_AUDIO_RATE_HZ / 2) / DESKTOP_AUDIO_RATE_HZ + DESKTOP_AUDIO_FRAGMENT_MS / 2 + 2 ))
 pids=()
 finish() {
   local pid

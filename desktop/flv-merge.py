@@ -10,9 +10,9 @@ media server and the player key on timestamps, not on arrival order.
 Timestamps: the video's are x11grab's capture times on encode.sh's wall-clock origin (-copyts -itsoffset; the
 FLV muxer rebases to the first packet, which CFR output puts at the origin). The audio's are made here: PulseAudio's
 own (wall clock minus its latency, smoothed by ffmpeg) are off by a different 0.1-0.6 s at every start. An AAC
-frame leaves its encoder at least AUDIO_PIPELINE_MS after its first sample was heard (that frame and the one the
-encoder holds), so each frame is stamped from its arrival on the origin's clock minus that, in sample-exact steps
-(AudioClock).
+frame leaves its encoder about AUDIO_PIPELINE_MS after its first sample was heard (that frame, the one the encoder
+holds, half a recorder fragment), so each frame is stamped from its arrival on the origin's clock minus that, in
+sample-exact steps (AudioClock).
 
 Start: the first tags are held until both tracks have started (each encoder's first tag is its sequence header;
 the audio's comes 0.1-1.5 s after the video's, or first when PulseAudio is warm), so the media server sees both
@@ -75,11 +75,11 @@ class Source:
 
 
 class AudioClock:
-    """Stamps AAC frames: frame i at anchor + i x frame, sample-exact, the anchor being the earliest
-    (arrival - pipeline - i x frame) of the last WINDOW_S. A frame is never out of its encoder sooner than the
-    pipeline after it was heard, and arrivals only come later than that (fragment phase, bursts, stalls), so the
-    earliest is the best estimate; a stall's burst keeps its sample-exact stamps. Samples PulseAudio dropped show as
-    arrivals later than the stamps: the anchor moves once the window has left the earlier ones."""
+    """Stamps AAC frames: frame i at anchor + i x frame, sample-exact, the anchor being the median of
+    (arrival - pipeline - i x frame) over the last WINDOW_S: arrivals wander with the recorder's fragment phase
+    and with bursts and stalls, and the median of 5 s follows none of them (the earliest did: it made the audio's
+    stamps ~60 ms early, RoomDelayIT "audio arrives 85-100 ms after its video" against 62 with the median). Samples
+    PulseAudio dropped show as arrivals later than the stamps: the anchor moves once half the window has seen it."""
 
     def __init__(self, rate_hz, pipeline_ms, now_ms):
         self.frame_ms = AAC_FRAME_SAMPLES * 1000.0 / rate_hz
@@ -93,7 +93,8 @@ class AudioClock:
         at = self.count * self.frame_ms
         self.count += 1
         self.offsets.append(self.now_ms() - self.pipeline_ms - at)
-        ts = max(int(round(min(self.offsets) + at)), self.last + 1, 0)  # each track's stamps must rise
+        ordered = sorted(self.offsets)
+        ts = max(int(round(ordered[len(ordered) // 2] + at)), self.last + 1, 0)  # each track's stamps must rise
         self.last = ts
         return ts
 
