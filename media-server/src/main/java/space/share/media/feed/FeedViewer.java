@@ -50,6 +50,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
    * viewer gets one send per video frame rather than about 2.5 (AAC at 48 kHz has ~47 frames a second, video 30):
    * every send costs a socket write, a Jetty flush and a completion, which at hundreds of viewers dominated the
    * server's CPU. Audio is held at most one video frame interval (33 ms at 30 fps), and players buffer it longer.
+   * Only audio whose video is still to come waits: audio older than the newest video frame queued (a publisher
+   * that does not interleave, like the room desktop's split encoder, where the audio of a moment comes ~60 ms after
+   * its video) goes at once, since the player holds the picture for the sound.
    */
   static final long MAX_AUDIO_HOLD_US = 100_000;
 
@@ -83,6 +86,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
   private boolean hasVideo;
   /** Duration of the audio queued since the last send was requested. */
   private long heldAudioUs;
+  private long newestVideoUs = Long.MIN_VALUE;
   private boolean closed;
   private int skipsInWindow;
   private long skipWindowStartMs;
@@ -235,6 +239,7 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
       awaitingKeyframe = false;
       hasVideo = init.hasVideo();
       heldAudioUs = 0;
+      newestVideoUs = Long.MIN_VALUE;
       messages.forEach(this::append);
     }
     sends.request();
@@ -257,7 +262,9 @@ public final class FeedViewer implements Session.Listener.AutoDemanding, StreamS
         return;
       }
       append(fragment);
-      if (fragment.track() == Track.AUDIO && hasVideo && heldAudioUs < MAX_AUDIO_HOLD_US) {
+      if (fragment.track() == Track.VIDEO) {
+        newestVideoUs = Math.max(newestVideoUs, fragment.decodeTimeUs());
+      } else if (hasVideo && heldAudioUs < MAX_AUDIO_HOLD_US && fragment.decodeTimeUs() >= newestVideoUs) {
         heldAudioUs += fragment.durationUs();
         return; // goes out with the next video frame
       }

@@ -189,6 +189,25 @@ class FeedViewerTest {
   }
 
   @Test
+  void onFragment_audioOlderThanTheVideoSent_goesAtOnce() {
+    int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
+    viewer.onFragment(at(Track.VIDEO, 100_000, 300));
+    int sentWithVideo = socket.sent.size();
+    assertEquals(sentAfterJoin + 1, sentWithVideo);
+    // a publisher that does not interleave: the audio of 40 ms comes after the video of 100 ms
+    viewer.onFragment(at(Track.AUDIO, 40_000, 10));
+    assertEquals(sentWithVideo + 1, socket.sent.size(), "audio behind the video waited for the next video frame");
+    // audio level with the video: its video is still to come, it waits as before
+    viewer.onFragment(at(Track.AUDIO, 100_000, 10));
+    assertEquals(sentWithVideo + 1, socket.sent.size());
+  }
+
+  private Fragment at(Track track, long decodeTimeUs, int sizeBytes) {
+    return new Fragment(ByteBuffer.allocateDirect(sizeBytes).asReadOnlyBuffer(), track, track == Track.VIDEO,
+        ++sequence, decodeTimeUs, track == Track.VIDEO ? 33_333 : 21_333, 0, 0);
+  }
+
+  @Test
   void onFragment_videoStalls_audioHeldAtMostTheBound() {
     int sentAfterJoin = joinCompletingInline(/* hasVideo= */ true);
     int held = 0;
