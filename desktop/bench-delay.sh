@@ -56,7 +56,8 @@ echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
 ffmpeg -nostdin -hide_banner -loglevel error -f x11grab -framerate 120 -video_size 1280x84 -i "${DISPLAY}.0+0,0" \
   -pix_fmt gray -f rawvideo pipe:1 | timeout $(( BENCH_SECONDS + 10 )) python3 "$here/delay-probe.py" screen "$BENCH_SECONDS" || true
 
-# encode.sh execs $DESKTOP_FFMPEG; this wrapper records the -itsoffset (minus encode.sh's wall-clock origin).
+# encode.sh runs $DESKTOP_FFMPEG (each encoder and the publisher); this wrapper records the -itsoffset (minus
+# encode.sh's wall-clock origin) of the first that has one.
 cat > "$work/ffmpeg" <<WRAP
 #!/usr/bin/env bash
 prev=""

@@ -19,9 +19,8 @@
 #   DESKTOP_AUDIO [on]                off: video only, PulseAudio not needed
 #   DESKTOP_AUDIO_BITRATE_KBPS [128]
 #   DESKTOP_AUDIO_RATE_HZ [48000]     an AAC frame is 1024 samples and the encoder holds one: 21 ms + 21 ms at
-#                                     48 kHz, half at 96 kHz; the FLV muxer holds every video frame until the
-#                                     audio has caught up with it, so this is video delay too (docs/desktop.md;
-#                                     at 96000 the player's WebCodecs audio is off the picture: not the default)
+#                                     48 kHz, half at 96 kHz (with DESKTOP_SPLIT_AV=off video waits for that too;
+#                                     there 96000 puts the player's WebCodecs audio off the picture: docs/desktop.md)
 #   DESKTOP_AUDIO_FRAGMENT_MS [20]    PulseAudio's fragment for the recorder (its latency; 5 overran at load 15)
 #   DESKTOP_SPLIT_AV [on]             on: video and audio encoded by two ffmpeg processes, their FLV tags merged
 #                                     as they come (flv-merge.py, needs python3), so video never waits for audio;
@@ -137,8 +136,8 @@ pids+=("$!")
 pids+=("$!")
 python3 "$(dirname "$(readlink -f "$0")")/flv-merge.py" "$pipes/video.flv" "$pipes/audio.flv" "${origin#-}" \
   "$DESKTOP_AUDIO_RATE_HZ" "$audio_pipeline_ms" \
-  | "$DESKTOP_FFMPEG" -nostdin -hide_banner -loglevel "$DESKTOP_FFMPEG_LOGLEVEL" -nostats \
-      -f data -raw_packet_size 65536 -i pipe:0 -map 0 -c copy -f data -flush_packets 1 "${target[@]}" &
+  | "$DESKTOP_FFMPEG" "${common[@]}" -f data -raw_packet_size 65536 -i pipe:0 -map 0 -c copy -f data \
+      -flush_packets 1 "${target[@]}" &
 pids+=("$!")
 # Whichever part ends first ends the encoder (room.sh restarts it as a whole).
 status=0

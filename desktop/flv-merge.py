@@ -25,6 +25,7 @@ Exits 0 when either input ends, 1 with one line on stderr on bad input or when t
 import collections
 import os
 import select
+import statistics
 import sys
 import time
 
@@ -61,16 +62,18 @@ class Source:
                 raise Failure(f"{self.name}: not an FLV stream")
             del self.buf[:HEADER_BYTES]
             self.header_seen = True
-        while len(self.buf) >= TAG_HEADER_BYTES:
-            kind = self.buf[0] & 0x1F
-            size = int.from_bytes(self.buf[1:4], 'big')
+        at = 0
+        while len(self.buf) - at >= TAG_HEADER_BYTES:
+            kind = self.buf[at] & 0x1F
+            size = int.from_bytes(self.buf[at + 1:at + 4], 'big')
             if kind not in self.accepted:
                 raise Failure(f"{self.name}: unexpected FLV tag type {kind}")
-            total = TAG_HEADER_BYTES + size + 4
-            if len(self.buf) < total:
+            end = at + TAG_HEADER_BYTES + size + 4
+            if len(self.buf) < end:
                 break
-            tags.append(bytearray(self.buf[:total]))
-            del self.buf[:total]
+            tags.append(self.buf[at:end])  # a copy: a bytearray slice
+            at = end
+        del self.buf[:at]
         return tags
 
 
@@ -93,8 +96,7 @@ class AudioClock:
         at = self.count * self.frame_ms
         self.count += 1
         self.offsets.append(self.now_ms() - self.pipeline_ms - at)
-        ordered = sorted(self.offsets)
-        ts = max(int(round(ordered[len(ordered) // 2] + at)), self.last + 1, 0)  # each track's stamps must rise
+        ts = max(int(round(statistics.median_low(self.offsets) + at)), self.last + 1, 0)  # each track's stamps rise
         self.last = ts
         return ts
 
@@ -106,15 +108,14 @@ def restamped(tag, ts):
     return tag
 
 
-def config_rank(tag):
-    """Where a configuration tag goes at the start (onMetaData, the video's sequence header, the audio's), or
-    None for a frame."""
+def start_rank(tag):
+    """Where a held tag goes at the start: onMetaData, the video's sequence header, the audio's, then the frames."""
     kind = tag[0] & 0x1F
     if kind == SCRIPT:
         return 0
     if tag[TAG_HEADER_BYTES + 1] == 0:  # AVCPacketType / AACPacketType 0: sequence header
         return 1 if kind == VIDEO else 2
-    return None
+    return 3
 
 
 def log(message):
@@ -160,8 +161,7 @@ def merge(video_path, audio_path, clock, out_fd):
                 if len(started) == 2:
                     live = True
                     log(f"both tracks started: releasing {len(held)} held tags ({held_bytes} bytes)")
-                    configs = sorted((h for h in held if config_rank(h) is not None), key=config_rank)
-                    for h in configs + [h for h in held if config_rank(h) is None]:
+                    for h in sorted(held, key=start_rank):  # stable: the frames keep their arrival order
                         write_all(out_fd, h)
                     held, held_bytes = [], 0
 

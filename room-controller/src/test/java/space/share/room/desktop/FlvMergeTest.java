@@ -255,10 +255,6 @@ class FlvMergeTest {
   }
 
   private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(20);
-    }
+    ProcessDesktopManagerTest.waitFor(condition, 10_000, what);
   }
 }
