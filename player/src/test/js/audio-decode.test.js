@@ -2,7 +2,7 @@
 // worklet, the bounds on both sides of the page -> worker hand-over, and the arrival spread.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AudioDecodeCore, InFlightGate, ArrivalSpread, keepLag } from '../../main/web/js/lib/audio-decode.js';
+import { AudioDecodeCore, ChunkStamps, InFlightGate, ArrivalSpread, keepLag } from '../../main/web/js/lib/audio-decode.js';
 
 class FakeAudioDecoder {
   constructor({ output, error }) { Object.assign(this, { output, error, state: 'unconfigured', decodeQueueSize: 0, chunks: [] }); }
@@ -14,6 +14,16 @@ class FakeAudioData {
   constructor(timestampUs, frames = 1024, channels = 2) { Object.assign(this, { timestamp: timestampUs, numberOfFrames: frames, numberOfChannels: channels, closed: false }); }
   copyTo(dest, { planeIndex }) { dest.fill(planeIndex + 0.5); }
   close() { this.closed = true; }
+}
+/** Outputs as Chromium's AudioDecoder stamps them: the first chunk's timestamp plus the frames decoded since. */
+class CountingAudioDecoder extends FakeAudioDecoder {
+  decode(chunk) {
+    super.decode(chunk);
+    if (this.firstUs === undefined) { this.firstUs = chunk.timestamp; this.frames = 0; }
+    const ad = new FakeAudioData(this.firstUs + Math.round((this.frames * 1e6) / 48000));
+    this.frames += 1024;
+    this.output(ad);
+  }
 }
 const chunkCtor = class { constructor(o) { Object.assign(this, o); } };
 const port = () => ({ sent: [], postMessage(m, transfer) { this.sent.push({ m, transfer }); } });
@@ -131,4 +141,26 @@ test('keepLag_aFloodOfArrivals_keepsAtMost16_theLastHoldsTheLargestOfTheRest', (
   for (let i = 0; i < 1000; i++) keepLag(lags, i === 500 ? 900 : i % 7);
   assert.equal(lags.length, 16);
   assert.equal(lags[15], 900);
+});
+
+test('audioDecodeCore_aDecoderThatCountsFrames_eachPcmStillCarriesItsChunksTime', () => {
+  // Chunks 3 and 4 never came (dropped on the way), chunk 6 came twice: a decoder that counts frames would put
+  // everything after either 43 ms early or 21 ms late against the picture.
+  const toPage = [];
+  const c = new AudioDecodeCore({ AudioDecoderCtor: CountingAudioDecoder, EncodedAudioChunkCtor: chunkCtor, post: (m) => toPage.push(m) });
+  const worklet = port();
+  c.handle({ type: 'port', port: worklet });
+  c.handle({ type: 'config', config: { codec: 'mp4a.40.2' } });
+  for (const i of [1, 2, 5, 6, 6, 7]) c.handle(chunk(i));
+  assert.deepEqual(worklet.sent.map(({ m }) => Math.round(m.startSec * 1e6)), [1, 2, 5, 6, 6, 7].map((i) => i * 21333));
+});
+
+test('chunkStamps_noChunkPending_usesTheDecodersTime_andForgetsPastItsBound', () => {
+  const s = new ChunkStamps(3);
+  assert.equal(s.startSecOf({ timestamp: 5_000_000 }), 5);
+  for (const t of [1e6, 2e6, 3e6, 4e6]) s.sent(t);
+  assert.deepEqual(s.pending, [2e6, 3e6, 4e6]);
+  assert.equal(s.startSecOf({ timestamp: 0 }), 2);
+  s.clear();
+  assert.equal(s.startSecOf({ timestamp: 7e6 }), 7);
 });

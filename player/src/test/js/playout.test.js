@@ -108,6 +108,20 @@ test('jitterBuffer_jumpBackOrFarAhead_startsANewTimeline', () => {
   assert.equal(buf.resets, 2);
 });
 
+test('jitterBuffer_audioAlreadyOnTheTimeline_isDropped_theTimelineKept', () => {
+  const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
+  for (let i = 0; i < 5; i++) buf.push((i * AAC) / RATE, [plane(1)]);
+  const fill = buf.fillMs;
+  buf.push((2 * AAC) / RATE, [plane(2)]); // packet 2 again
+  buf.push((4 * AAC) / RATE, [plane(2)]); // packet 4 again: ends where the timeline does
+  assert.equal(buf.stale, 2);
+  assert.equal(buf.resets, 0);
+  assert.equal(buf.fillMs, fill);
+  assert.equal(buf.playheadSec, 0);
+  buf.push((5 * AAC) / RATE, [plane(1)]);
+  assert.ok(Math.abs(buf.fillMs - (6 * AAC * 1000) / RATE) < 0.1);
+});
+
 test('jitterBuffer_underrun_silenceThenGathersTheTargetAgain', () => {
   const buf = new AudioJitterBuffer({ sampleRate: RATE, channels: 1 });
   const out = [new Float32Array(BLOCK)];

@@ -35,7 +35,7 @@ class FeedAudioProcessor extends AudioWorkletProcessor {
     b.pull(out);
     if (++this.blocks % REPORT_EVERY_BLOCKS === 0) {
       this.port.postMessage({ type: 'clock', contextTimeSec: startCtx, playheadSec: startPlayhead, playing: wasPlaying && b.playing,
-        ratio: b.ratio, fillMs: b.fillMs, targetMs: b.targetMs, underruns: b.underruns, lateUnderruns: b.lateUnderruns || 0, drops: b.drops, resets: b.resets,
+        ratio: b.ratio, fillMs: b.fillMs, targetMs: b.targetMs, underruns: b.underruns, lateUnderruns: b.lateUnderruns || 0, drops: b.drops, resets: b.resets, stale: b.stale,
         lags: this.lags });
       this.lags = [];
     }

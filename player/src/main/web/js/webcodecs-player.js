@@ -9,7 +9,7 @@ import { readDecoderConfigs, readSamples, splitChunks } from './lib/mp4.js';
 import { pickFrame, jumpToKeyframe, audibleMediaSec, SyncTracker, PLAYOUT_DEFAULTS, videoDecodeOverflow, admitAudio, holdFrame } from './lib/playout.js';
 import { Percentiles } from './lib/stats.js';
 import { PlayerMeter, watchShownFrames } from './lib/meter.js';
-import { InFlightGate, ArrivalSpread, postPcm } from './lib/audio-decode.js';
+import { InFlightGate, ArrivalSpread, ChunkStamps, postPcm } from './lib/audio-decode.js';
 import { wallNowMs } from './mse-player.js';
 
 /** True when this browser has what the WebCodecs path needs. */
@@ -60,6 +60,7 @@ export class WebCodecsPlayer {
     this.audioPath = audioPath === 'main' || typeof Worker !== 'function' ? 'main' : 'worker';
     this.audioWorker = null;
     this.audioGate = new InFlightGate();
+    this.audioStamps = new ChunkStamps(); // the media time of each decoded AudioData on this thread
     // Where the audio's arrival jitter comes from (docs/player.md): at the media server (prft), at this page
     // (socket message), at the worklet (PCM in); and how long this thread went without running a task. With the
     // socket in the feed Worker, 'socket' is its arrival there and 'page' when this thread got the message.
@@ -374,7 +375,7 @@ export class WebCodecsPlayer {
     if (!this.audioDecoder || this.audioDecoder.state === 'closed') {
       this.audioDecoder = new AudioDecoder({
         output: (ad) => this.#onAudio(ad),
-        error: (e) => { this.log.warn(`player: audio decoder: ${e.message}`); this.audioDecoder = null; },
+        error: (e) => { this.log.warn(`player: audio decoder: ${e.message}`); this.audioDecoder = null; this.audioStamps.clear(); },
       });
     }
     this.audioDecoder.configure(audioConfigOf(cfg));
@@ -431,6 +432,7 @@ export class WebCodecsPlayer {
   #closeAudioDecoder() {
     if (this.audioDecoder && this.audioDecoder.state !== 'closed') this.audioDecoder.close();
     this.audioDecoder = null;
+    this.audioStamps.clear();
     if (this.audioWorker) {
       if (this.audioWorkerShared) this.audioWorker.postMessage({ type: 'audio', on: false });
       this.audioWorker.postMessage({ type: 'reset' });
@@ -461,12 +463,13 @@ export class WebCodecsPlayer {
     const d = this.audioDecoder;
     if (!d || d.state !== 'configured') return;
     if (!admitAudio(d.decodeQueueSize)) { this.audioDropped = (this.audioDropped || 0) + 1; return; }
-    d.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round((s.ptsTicks * 1e6) / timescale),
-      duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
+    const timestamp = Math.round((s.ptsTicks * 1e6) / timescale);
+    this.audioStamps.sent(timestamp);
+    d.decode(new EncodedAudioChunk({ type: 'key', timestamp, duration: Math.round((s.durationTicks * 1e6) / timescale), data: s.data }));
   }
 
   #onAudio(ad) {
-    postPcm(this.sound && this.audio && this.audio.node ? this.audio.node.port : null, ad);
+    postPcm(this.sound && this.audio && this.audio.node ? this.audio.node.port : null, ad, this.audioStamps.startSecOf(ad));
   }
 
   #flushAudio() {
@@ -523,6 +526,8 @@ export class WebCodecsPlayer {
       audioLateUnderruns: r ? r.lateUnderruns : 0,
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
+      audioResets: r ? r.resets : 0,
+      audioStale: r ? r.stale : 0,
       audioPlaying: !!(r && r.playing),
       audioPath: this.audioPath === 'worker' && this.audioWorkerShared ? (this.audioTakenInWorker ? 'feed-worker' : 'feed-worker-chunks') : this.audioPath,
       audioTakenInWorker: this.audioTakenInWorker,

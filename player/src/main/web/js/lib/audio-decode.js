@@ -4,7 +4,30 @@
 // layout, the benchmark's read-back) is no longer between the decoder and the worklet. This file is the
 // worker's logic with the browser parts injected, so it runs under node with fakes.
 
-import { admitAudio } from './playout.js';
+import { admitAudio, DECODE_BOUNDS } from './playout.js';
+
+/**
+ * The media time of each decoded AudioData, taken from the chunk it was decoded from. Chromium's AudioDecoder stamps
+ * its outputs with the first chunk's timestamp plus the frames decoded since, whatever the later chunks say
+ * (measured here: chunks at 0-85 ms then 1000 ms came out at 0-85 then 106.7 ms), so one chunk lost, dropped or
+ * decoded twice would move the sound against the picture for the rest of the stream. An AAC decoder gives one
+ * output per chunk, in order: each output takes the timestamp of the oldest chunk not yet answered. Bounded: past
+ * max pending (the decoder's queue is bounded lower) the oldest is forgotten.
+ */
+export class ChunkStamps {
+  constructor(max = 2 * DECODE_BOUNDS.maxAudioDecodeQueue) { this.max = max; this.pending = []; }
+  /** A chunk handed to the decoder. */
+  sent(timestampUs) {
+    this.pending.push(timestampUs);
+    if (this.pending.length > this.max) this.pending.shift();
+  }
+  /** Media time (s) of the next output: its chunk's, or the decoder's own when no chunk is pending. */
+  startSecOf(audioData) {
+    const t = this.pending.length ? this.pending.shift() : audioData.timestamp;
+    return t / 1e6;
+  }
+  clear() { this.pending = []; }
+}
 
 /**
  * The worker side. post(msg, transfer) goes to the page; the worklet's port comes in a 'port' message.
@@ -21,6 +44,7 @@ export class AudioDecodeCore {
     this.taken = 0; // chunks taken off the page's queue (decoded or dropped)
     this.dropped = 0;
     this.decoded = 0;
+    this.stamps = new ChunkStamps();
   }
 
   handle(m) {
@@ -39,7 +63,7 @@ export class AudioDecodeCore {
     if (!this.decoder || this.decoder.state === 'closed') {
       this.decoder = new this.AudioDecoderCtor({
         output: (ad) => this.#output(ad),
-        error: (e) => { this.post({ type: 'error', message: `audio decoder: ${e.message}` }); this.decoder = null; },
+        error: (e) => { this.post({ type: 'error', message: `audio decoder: ${e.message}` }); this.decoder = null; this.stamps.clear(); },
       });
     }
     this.decoder.configure(config);
@@ -60,6 +84,7 @@ export class AudioDecodeCore {
   decodeSample({ timestampUs, durationUs, data }) {
     const d = this.decoder;
     if (d && d.state === 'configured' && admitAudio(d.decodeQueueSize)) {
+      this.stamps.sent(timestampUs); // first: a decoder may answer within decode()
       d.decode(new this.EncodedAudioChunkCtor({ type: 'key', timestamp: timestampUs, duration: durationUs, data }));
       this.decoded++;
     } else {
@@ -68,20 +93,22 @@ export class AudioDecodeCore {
   }
 
   #output(ad) {
-    postPcm(this.port, ad); // before the worklet's port came: nothing to play it, dropped
+    postPcm(this.port, ad, this.stamps.startSecOf(ad)); // before the worklet's port came: nothing to play it, dropped
   }
 
   #close() {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
+    this.stamps.clear();
   }
 }
 
 /**
  * Copies a decoded AudioData into one Float32Array per channel, posts it to the worklet's port (the buffers
- * transferred, not copied again) when there is one, and closes the AudioData either way.
+ * transferred, not copied again) as media time startSec (ChunkStamps) when there is a port, and closes the
+ * AudioData either way.
  */
-export function postPcm(port, ad) {
+export function postPcm(port, ad, startSec) {
   try {
     if (!port) return;
     const planes = [];
@@ -90,7 +117,7 @@ export function postPcm(port, ad) {
       ad.copyTo(p, { planeIndex: c, format: 'f32-planar' });
       planes.push(p);
     }
-    port.postMessage({ type: 'pcm', startSec: ad.timestamp / 1e6, planes }, planes.map((p) => p.buffer));
+    port.postMessage({ type: 'pcm', startSec, planes }, planes.map((p) => p.buffer));
   } finally {
     ad.close();
   }

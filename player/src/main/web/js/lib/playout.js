@@ -45,6 +45,7 @@ export class AudioJitterBuffer {
     this.underruns = 0;
     this.drops = 0;
     this.resets = 0;
+    this.stale = 0;
   }
 
   #resetTimeline(baseSec) {
@@ -73,9 +74,13 @@ export class AudioJitterBuffer {
     const expectedSec = this.baseSec + this.written / this.sampleRate;
     const gapMs = (startSec - expectedSec) * 1000;
     const frameMs = (n * 1000) / this.sampleRate;
-    if (gapMs < -frameMs || gapMs > this.policy.maxGapMs) {
+    if (gapMs <= -frameMs / 2 && -gapMs <= this.policy.maxGapMs) {
+      this.stale++; // audio mostly on the timeline already (decoded twice, or came late): dropped, the timeline kept
+      return;
+    }
+    if (Math.abs(gapMs) > this.policy.maxGapMs) {
       this.resets++;
-      this.#resetTimeline(startSec); // a new timeline (republish, reconnect far away) or old audio again
+      this.#resetTimeline(startSec); // a new timeline (republish, reconnect far away)
     } else if (gapMs > frameMs / 2) {
       this.#write(null, Math.round((gapMs * this.sampleRate) / 1000)); // lost audio: silence keeps the timeline
     }
