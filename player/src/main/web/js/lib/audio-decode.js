@@ -45,6 +45,7 @@ export class AudioDecodeCore {
     this.dropped = 0;
     this.decoded = 0;
     this.stamps = new ChunkStamps();
+    this.lastUs = undefined; // the newest frame decoded
   }
 
   handle(m) {
@@ -79,11 +80,14 @@ export class AudioDecodeCore {
 
   /**
    * One AAC frame, from the page's 'chunk' message or taken by the feed Worker from the socket's message (lib/
-   * feed-worker.js); dropped when no decoder is configured or more than 100 wait to be decoded.
+   * feed-worker.js); dropped when no decoder is configured, more than 100 wait to be decoded, or it is not newer
+   * than the last one decoded: at sound on the page may still hand over frames of messages it got before the feed
+   * Worker began taking the sound itself, and those come after newer ones.
    */
   decodeSample({ timestampUs, durationUs, data }) {
     const d = this.decoder;
-    if (d && d.state === 'configured' && admitAudio(d.decodeQueueSize)) {
+    if (d && d.state === 'configured' && admitAudio(d.decodeQueueSize) && !(timestampUs <= this.lastUs)) {
+      this.lastUs = timestampUs;
       this.stamps.sent(timestampUs); // first: a decoder may answer within decode()
       d.decode(new this.EncodedAudioChunkCtor({ type: 'key', timestamp: timestampUs, duration: durationUs, data }));
       this.decoded++;
@@ -100,6 +104,7 @@ export class AudioDecodeCore {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.stamps.clear();
+    this.lastUs = undefined; // a new timeline may start anywhere
   }
 }
 
