@@ -4,7 +4,9 @@
 #   room     RoomDelayIT: a real room desktop (Xvfb, a Chromium drawing the clock, PulseAudio, desktop/encode.sh)
 #            played by the room page through WebCodecs and through MediaSource, muted and with sound; stamped
 #            frames vs the page's own figure (-Dplayer.decoders=webcodecs,mse); PLAYER_ENCODERS compares encode.sh
-#            settings in one run, ';' between them (e.g. PLAYER_ENCODERS='DESKTOP_SPLIT_AV=off;default')
+#            settings in one run, ';' between them (e.g. PLAYER_ENCODERS='DESKTOP_SPLIT_AV=off;default'), and
+#            PLAYER_QUERIES room page settings with sound (e.g. PLAYER_QUERIES=';audiolatency=0': as shipped, then 0);
+#            PLAYER_DECODERS=webcodecs measures that path alone
 #   layouts  DelayMeasureIT: a synthetic stamped publisher (720p30 + tone), WebCodecs vs MediaSource muted and with
 #            sound in one run, then join -> first picture per decoder (-Dplayer.variants=... for MSE layouts and
 #            live-edge settings, see DelayMeasureIT)
@@ -16,7 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-room}" in
-  room) test=RoomDelayIT; extra=(-Dplayer.rounds="${2:-2}" -Dplayer.encoders="${PLAYER_ENCODERS:-default}") ;;
+  room) test=RoomDelayIT; extra=(-Dplayer.rounds="${2:-2}" -Dplayer.encoders="${PLAYER_ENCODERS:-default}" -Dplayer.queries="${PLAYER_QUERIES:-}"
+    -Dplayer.decoders="${PLAYER_DECODERS:-webcodecs,mse}") ;;
   layouts|decoders) test=DelayMeasureIT; extra=(-Dplayer.rounds="${2:-2}") ;;
   join) test=DelayMeasureIT; extra=(-Dplayer.variants= -Dplayer.joins="${2:-7}") ;;
   *) echo "usage: bench/player-delay.sh [room|layouts|decoders|join] [rounds|reloads]" >&2; exit 2 ;;

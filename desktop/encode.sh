@@ -113,15 +113,19 @@ fi
 
 # Split (default): video and audio are encoded by two ffmpeg processes into two pipes, flv-merge.py writes their
 # tags into one FLV stream as they come, and a third ffmpeg publishes those bytes unchanged (-f data: its RTMP
-# protocol reads the FLV tags itself), so no muxer holds the video for the audio. flv-merge.py stamps the audio:
-# arrival on the same origin minus the audio's pipeline (the AAC frame and the one the encoder holds, half a
-# recorder fragment, 2 ms), since PulseAudio's own stamps are off by a different amount at every start.
+# protocol reads the FLV tags itself), so no muxer holds the video for the audio. flv-merge.py stamps both tracks:
+# arrival on the same origin minus each one's pipeline (audio: the AAC frame and the one the encoder holds, half a
+# recorder fragment, 2 ms; video: one frame's encode), since the encoders' own stamps are off (PulseAudio's by a
+# different amount at every start, x11grab's ~40 ms late).
 pipes="$DESKTOP_RUNTIME_DIR/encode.$$"
 rm -rf "$pipes"
 ensure_runtime_dir
 mkdir -m 0700 "$pipes"
 mkfifo "$pipes/video.flv" "$pipes/audio.flv"
 audio_pipeline_ms=$(( (2 * 1024 * 1000 + DESKTOP_AUDIO_RATE_HZ / 2) / DESKTOP_AUDIO_RATE_HZ + DESKTOP_AUDIO_FRAGMENT_MS / 2 + 2 ))
+# x11grab's copy, the conversion and x264 ultrafast/zerolatency: ~8 ms of CPU a 720p frame here (the encoder
+# process at ~25 % of a core at 30 fps, bench-delay.sh).
+video_pipeline_ms=8
 pids=()
 finish() {
   local pid
@@ -135,7 +139,7 @@ pids+=("$!")
 "$DESKTOP_FFMPEG" "${common[@]}" "${audio_in[@]}" -map 0:a:0 "${audio_out[@]}" "${flv_out[@]}" -y "$pipes/audio.flv" &
 pids+=("$!")
 python3 "$(dirname "$(readlink -f "$0")")/flv-merge.py" "$pipes/video.flv" "$pipes/audio.flv" "${origin#-}" \
-  "$DESKTOP_AUDIO_RATE_HZ" "$audio_pipeline_ms" \
+  "$DESKTOP_AUDIO_RATE_HZ" "$audio_pipeline_ms" "$video_pipeline_ms" \
   | "$DESKTOP_FFMPEG" "${common[@]}" -f data -raw_packet_size 65536 -i pipe:0 -map 0 -c copy -f data \
       -flush_packets 1 "${target[@]}" &
 pids+=("$!")

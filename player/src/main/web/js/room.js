@@ -30,6 +30,9 @@ const mseModeNow = () => fixedMseMode || (video.muted ? 'video' : 'split');
  * otherwise or when the stream's codecs are not decodable, LL-HLS last. ?decoder=webcodecs|mse fixes it
  * (?mse=… alone implies mse).
  */
+/** The AudioContext's latencyHint (WebCodecs path): ?audiolatency=interactive|balanced|playback or seconds (0: the least the device allows). */
+const audioLatencyHint = ['interactive', 'balanced', 'playback'].includes(params.get('audiolatency')) ? params.get('audiolatency')
+  : (Number.isFinite(Number.parseFloat(params.get('audiolatency'))) ? Math.max(0, Number.parseFloat(params.get('audiolatency'))) : 'interactive');
 const fixedDecoder = ['webcodecs', 'mse'].includes(params.get('decoder')) ? params.get('decoder') : (fixedMseMode ? 'mse' : null);
 let decoderNow = fixedDecoder || (webCodecsAvailable() ? 'webcodecs' : 'mse');
 const log = console;
@@ -196,7 +199,7 @@ function startVideo() {
     player = useWebCodecs
       ? new WebCodecsPlayer(video, { sound: !video.muted, clock, log, onEvent: onPlayerEvent, optimizeForLatency: params.get('optimize') !== '0',
         hardwareAcceleration: ['no-preference', 'prefer-hardware'].includes(params.get('hw')) ? params.get('hw') : 'prefer-software',
-        audioPath: params.get('audio') === 'main' ? 'main' : 'worker', feedWorker: feedOnWorker })
+        audioPath: params.get('audio') === 'main' ? 'main' : 'worker', feedWorker: feedOnWorker, audioLatencyHint })
       : new MsePlayer(video, { mode: mseModeNow(), liveEdge, clock, log, onEvent: onPlayerEvent });
     const early = earlyFeed && earlyFeed.take(feedUrlOf(room));
     if (early) {

@@ -47,8 +47,8 @@ const WARM_UP_TIMESTAMP_US = -1_000_000;
 export class WebCodecsPlayer {
   constructor(video, { sound = false, clock, log = console, onEvent = () => {}, workletUrl = new URL('js/audio-worklet.js', document.baseURI).href,
     audioWorkerUrl = null, audioPath = 'worker', feedWorker = null,
-    optimizeForLatency = true, hardwareAcceleration = 'prefer-software' } = {}) {
-    Object.assign(this, { video, clock, log, onEvent, workletUrl, audioWorkerUrl, optimizeForLatency, hardwareAcceleration });
+    optimizeForLatency = true, hardwareAcceleration = 'prefer-software', audioLatencyHint = 'interactive' } = {}) {
+    Object.assign(this, { video, clock, log, onEvent, workletUrl, audioWorkerUrl, optimizeForLatency, hardwareAcceleration, audioLatencyHint });
     /**
      * () => the feed Worker (lib/feed-worker.js FeedWorkerHub) when the feed's socket lives there now, else null:
      * it decodes the audio too, taking it out of the socket's messages itself once sound is on (those fragments
@@ -223,7 +223,7 @@ export class WebCodecsPlayer {
     this.sound = on;
     if (on) {
       if (!this.audio) {
-        const ctx = new AudioContext({ latencyHint: 'interactive', ...(this.audioCfg ? { sampleRate: this.audioCfg.sampleRate } : {}) });
+        const ctx = new AudioContext({ latencyHint: this.audioLatencyHint, ...(this.audioCfg ? { sampleRate: this.audioCfg.sampleRate } : {}) });
         this.audio = { ctx, node: null, report: null, ready: null };
       }
       this.audio.ctx.resume().catch(() => {});
@@ -345,7 +345,7 @@ export class WebCodecsPlayer {
     if (a.ctx.sampleRate !== cfg.sampleRate) {
       // The context was made before the init said the rate: make it again at the stream's rate (no resampling).
       a.ctx.close().catch(() => {});
-      this.audio = { ctx: new AudioContext({ latencyHint: 'interactive', sampleRate: cfg.sampleRate }), node: null, report: null, ready: null };
+      this.audio = { ctx: new AudioContext({ latencyHint: this.audioLatencyHint, sampleRate: cfg.sampleRate }), node: null, report: null, ready: null };
       this.audio.ctx.resume().catch(() => {});
     }
     const audio = this.audio;
@@ -526,6 +526,10 @@ export class WebCodecsPlayer {
       audioLateUnderruns: r ? r.lateUnderruns : 0,
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
+      // The output device's own account (AudioContext.playbackStats, where the browser has it): its underruns are
+      // glitches the jitter buffer cannot see.
+      audioDeviceUnderruns: this.audio && this.audio.ctx.playbackStats ? this.audio.ctx.playbackStats.underrunEvents : NaN,
+      audioDeviceLatencyMs: this.audio && this.audio.ctx.playbackStats ? this.audio.ctx.playbackStats.averageLatency * 1000 : NaN,
       audioResets: r ? r.resets : 0,
       audioStale: r ? r.stale : 0,
       audioPlaying: !!(r && r.playing),

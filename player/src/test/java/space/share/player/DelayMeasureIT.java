@@ -60,10 +60,12 @@ class DelayMeasureIT extends RealMediaBase {
 
   static String webCodecsLine(Measured m) {
     if (!"webcodecs".equals(m.stats().get("decoder"))) return "";
-    return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s (%s after warm-up), output latency %s ms, audio arrives %s ms after its video",
+    return String.format(" | decode p50 %s p95 %s ms, jumps %s | a/v (+: picture behind) p50 %s p95 %s ms | audio fill %s ms (target %s), underruns %s (%s after warm-up), output latency %s ms (device: %s ms, %s underruns), stale %s, resets %s, audio arrives %s ms after its video",
         num(m.stats().get("decodeP50Ms")), num(m.stats().get("decodeP95Ms")), m.stats().get("seeks"),
         num(m.stats().get("avSyncP50Ms")), num(m.stats().get("avSyncP95Ms")), num(m.stats().get("audioFillMs")), num(m.stats().get("audioTargetMs")),
-        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")), num(m.stats().get("audioLateP50Ms")))
+        m.stats().get("audioUnderruns"), m.stats().get("audioLateUnderruns"), num(m.stats().get("audioOutputLatencyMs")),
+        num(m.stats().get("audioDeviceLatencyMs")), num(m.stats().get("audioDeviceUnderruns")), m.stats().get("audioStale"), m.stats().get("audioResets"),
+        num(m.stats().get("audioLateP50Ms")))
         + (m.stats().get("audioPath") == null ? "" : String.format(
             " | feed socket %s, audio decoded on %s; arrival spread p95/max ms: server %s/%s, socket %s, page %s/%s, worklet %s/%s; video p95 server %s, page %s; main-thread 20 ms timer gap p95 %s max %s ms",
             m.stats().get("feedSocket"), m.stats().get("audioPath"), num(m.stats().get("audioSpreadServerP95Ms")), num(m.stats().get("audioSpreadServerMaxMs")), num(m.stats().get("audioSpreadSocketP95Ms")),

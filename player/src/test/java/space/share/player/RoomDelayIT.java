@@ -40,10 +40,17 @@ class RoomDelayIT extends RealMediaBase {
         }
         Process encoder = desktop.startEncoder(rtmpUrl("room1"), env);
         int rounds = Integer.getInteger("player.rounds", 2);
+        // player.queries: room page settings to compare with sound, ';' between them (e.g. ";audiolatency=0");
+        // "" = as shipped. Muted is measured once, with the first.
+        List<String> queries = List.of(System.getProperty("player.queries", "").split(";", -1));
+        List<Map.Entry<String, Boolean>> cases = new ArrayList<>(List.of(Map.entry(queries.get(0), false)));
+        for (String q : queries) cases.add(Map.entry(q, true));
         for (int round = 1; round <= rounds; round++) {
           for (String decoder : System.getProperty("player.decoders", "webcodecs,mse").split(",")) {
-            for (boolean sound : new boolean[] {false, true}) {
-              extraQuery = "&decoder=" + decoder;
+            for (Map.Entry<String, Boolean> c : cases) {
+              String query = c.getKey();
+              boolean sound = c.getValue();
+              extraQuery = "&decoder=" + decoder + (query.isBlank() ? "" : "&" + query.trim());
               join("Bench", "secret");
               wait(30).until(d -> pill().equals("live"));
               if (sound) {
@@ -53,7 +60,7 @@ class RoomDelayIT extends RealMediaBase {
               }
               settle(120, 40); // past the start: the GOP burst, the first seek (about 4 s of frames)
               Measured m = measureFrames(360, 60); // about 12 s at 30 fps
-              lines.add(String.format("%-22s round %d %-9s %-11s %s%s", setting.trim(), round, decoder,
+              lines.add(String.format("%-22s round %d %-9s %-16s %-11s %s%s", setting.trim(), round, decoder, query.isBlank() ? "-" : query.trim(),
                   sound ? "with sound" : "muted", m.line(), DelayMeasureIT.webCodecsLine(m)));
               chromium.driver.get("about:blank");
             }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * desktop/flv-merge.py, run with python3 between two named pipes, as encode.sh runs it: the first tags are held
- * until both tracks have started and then follow the stream's configuration tags; the video's stamps are kept and
- * each AAC frame is stamped with its arrival minus the audio pipeline, in sample-exact steps; the audio's
+ * until both tracks have started and then follow the stream's configuration tags; each video frame keeps its
+ * capture spacing, placed at the arrival of the frame that waited least minus the video pipeline; each AAC frame is
+ * stamped with its arrival minus the audio pipeline, in sample-exact steps; the audio's
  * onMetaData is dropped; afterwards tags pass in arrival order; bad input
  * and the hold's bound end it with one line and status 1; the end of either input ends it with status 0.
  */
@@ -34,6 +35,7 @@ class FlvMergeTest {
   private static final int VIDEO = 9;
   private static final int SCRIPT_TAG = 18;
   private static final int PIPELINE_MS = 55;
+  private static final int VIDEO_PIPELINE_MS = 8;
 
   @TempDir
   Path dir;
@@ -50,7 +52,8 @@ class FlvMergeTest {
     Path audioPipe = dir.resolve("audio.flv");
     assertEquals(0, new ProcessBuilder("mkfifo", videoPipe.toString(), audioPipe.toString()).start().waitFor());
     merge = new ProcessBuilder("python3", SCRIPT.toString(), videoPipe.toString(), audioPipe.toString(),
-        String.format(java.util.Locale.ROOT, "%.3f", originMs / 1000.0), "48000", String.valueOf(PIPELINE_MS)).start();
+        String.format(java.util.Locale.ROOT, "%.3f", originMs / 1000.0), "48000", String.valueOf(PIPELINE_MS),
+        String.valueOf(VIDEO_PIPELINE_MS)).start();
     drain(merge.getInputStream(), out::write);
     drain(merge.getErrorStream(), (b, off, len) -> err.append(new String(b, off, len, StandardCharsets.UTF_8)));
     video = Files.newOutputStream(videoPipe); // the script opens the video pipe first
@@ -63,12 +66,13 @@ class FlvMergeTest {
   }
 
   @Test
-  void holdsVideoUntilTheAudioStarts_thenConfigurationFirst_videoShifted() throws Exception {
+  void holdsVideoUntilTheAudioStarts_thenConfigurationFirst() throws Exception {
     write(video, flvHeader());
     write(video, tag(SCRIPT_TAG, 0, "onMetaData-video"));
     write(video, tag(VIDEO, 0, 0x17, 0x00)); // AVC sequence header
-    write(video, tag(VIDEO, 0, 0x17, 0x01)); // keyframe
-    write(video, tag(VIDEO, 33, 0x27, 0x01));
+    long videoSentMs = System.currentTimeMillis() - originMs;
+    write(video, tag(VIDEO, 5000, 0x17, 0x01)); // keyframe (x11grab's stamps run ahead of the frames)
+    write(video, tag(VIDEO, 5033, 0x27, 0x01));
     waitFor(() -> err.toString().contains("holding the first tags until both tracks have started"), "the hold");
     write(audio, flvHeader());
     write(audio, tag(SCRIPT_TAG, 0, "onMetaData-audio"));
@@ -77,7 +81,7 @@ class FlvMergeTest {
     long sentMs = System.currentTimeMillis() - originMs;
     write(audio, tag(AUDIO, 21, 0xAF, 0x01));
     waitFor(() -> tags().size() == 6, "the audio frame");
-    write(video, tag(VIDEO, 66, 0x27, 0x01));
+    write(video, tag(VIDEO, 5066, 0x27, 0x01));
     waitFor(() -> tags().size() == 7, "the live tags");
 
     assertArrayEquals(flvHeaderBothTracks(), Arrays.copyOf(out.toByteArray(), 13));
@@ -85,12 +89,15 @@ class FlvMergeTest {
     assertEquals(List.of(
         "18@0 onMetaData-video",
         "9@0 config", // the video's sequence header
-        "8@0 config", // then the audio's
-        "9@0 frame", "9@33 frame"), tags.subList(0, 5)); // the held frames: the video's stamps are kept
-    assertEquals("9@66 frame", tags.get(6)); // then in arrival order, the audio's onMetaData dropped
+        "8@0 config"), tags.subList(0, 3)); // then the audio's
+    // the held frames, stamped from their arrival minus the video's pipeline (the keyframe came first: on time)
+    List<Long> held = List.of(stamp(tags.get(3)), stamp(tags.get(4)));
+    assertTrue(tags.get(3).startsWith("9@") && tags.get(4).startsWith("9@") && held.get(1) > held.get(0), tags.toString());
+    assertTrue(Math.abs(held.get(0) - (videoSentMs - VIDEO_PIPELINE_MS)) < 100, "stamped " + held + " for sent " + videoSentMs);
+    assertTrue(tags.get(6).startsWith("9@") && stamp(tags.get(6)) > held.get(1), tags.toString()); // then in arrival order, the audio's onMetaData dropped
     // the audio frame is stamped with its arrival on the origin's clock minus the pipeline, not its own 21
     assertTrue(tags.get(5).startsWith("8@") && tags.get(5).endsWith(" frame"), tags.toString());
-    long stamped = Long.parseLong(tags.get(5).substring(2, tags.get(5).indexOf(' ')));
+    long stamped = stamp(tags.get(5));
     assertTrue(Math.abs(stamped - (sentMs - PIPELINE_MS)) < 100, "stamped " + stamped + " for sent " + sentMs);
     assertTrue(err.toString().contains("releasing 5 held tags"), err.toString());
   }
@@ -112,7 +119,34 @@ class FlvMergeTest {
     List<String> tags = tags();
     assertEquals(List.of("18@0 onMetaData-video", "9@0 config", "8@0 config"), tags.subList(0, 3));
     assertTrue(tags.get(3).startsWith("8@") && tags.get(3).endsWith(" frame"), tags.toString());
-    assertEquals("9@0 frame", tags.get(4));
+    assertTrue(tags.get(4).startsWith("9@") && tags.get(4).endsWith(" frame"), tags.toString());
+  }
+
+  @Test
+  void videoStamps_keepTheCaptureSpacing_atTheArrivalOfTheFrameThatWaitedLeast() throws Exception {
+    write(video, flvHeader());
+    write(video, tag(VIDEO, 0, 0x17, 0x00));
+    write(audio, flvHeader());
+    write(audio, tag(AUDIO, 0, 0xAF, 0x00));
+    waitFor(() -> tags().size() == 2, "both configurations");
+    // a frame stamped before its arrival minus the pipeline waited somewhere: never made later than its own stamp
+    waitFor(() -> System.currentTimeMillis() - originMs >= 300, "300 ms after the origin");
+    write(video, tag(VIDEO, 0, 0x17, 0x01));
+    waitFor(() -> tags().size() == 3, "the frame that waited");
+    assertEquals("9@0 frame", tags().get(2));
+    // x11grab's stamps run ~40 ms ahead of the frames; this one waited for nothing
+    int own = 5_000;
+    long firstSentMs = System.currentTimeMillis() - originMs;
+    write(video, tag(VIDEO, own, 0x17, 0x01));
+    waitFor(() -> tags().size() == 4, "the first frame on time");
+    long first = stamp(tags().get(3));
+    assertTrue(Math.abs(first - (firstSentMs - VIDEO_PIPELINE_MS)) < 100, "stamped " + first + " for sent " + firstSentMs);
+    // a frame captured 400 ms after the first that reaches the merge 300 ms late (a stall): its capture spacing
+    // counts, not its arrival; waiting on the clock, not sleeping, for it to be that late
+    waitFor(() -> System.currentTimeMillis() - originMs >= firstSentMs + 700, "700 ms after the first frame");
+    write(video, tag(VIDEO, own + 400, 0x27, 0x01));
+    waitFor(() -> tags().size() == 5, "the late frame");
+    assertEquals(first + 400, stamp(tags().get(4)), tags().toString());
   }
 
   @Test
@@ -132,7 +166,7 @@ class FlvMergeTest {
     write(audio, burst.toByteArray());
     waitFor(() -> tags().size() == 15, "the burst");
 
-    List<Long> stamps = tags().subList(2, 15).stream().map(t -> Long.parseLong(t.substring(2, t.indexOf(' ')))).toList();
+    List<Long> stamps = tags().subList(2, 15).stream().map(FlvMergeTest::stamp).toList();
     assertTrue(Math.abs(stamps.get(0) - (firstSentMs - PIPELINE_MS)) < 100, "first " + stamps + " sent at " + firstSentMs);
     for (int i = 1; i < stamps.size(); i++) {
       assertTrue(stamps.get(i) > stamps.get(i - 1), "each track's stamps rise: " + stamps);
@@ -172,6 +206,10 @@ class FlvMergeTest {
     assertEquals(1, merge.exitValue());
     assertTrue(err.toString().contains("only the video after"), err.toString());
     assertEquals(13, out.size(), "nothing but the FLV header was written");
+  }
+
+  private static long stamp(String tag) {
+    return Long.parseLong(tag.substring(tag.indexOf('@') + 1, tag.indexOf(' ')));
   }
 
   private List<String> tags() {
