@@ -5,6 +5,7 @@ import { containRect, boxToDesktop, desktopToBox } from '../../main/web/js/lib/g
 import { FeedParser, FeedState, FeedProtocolError } from '../../main/web/js/lib/feed.js';
 import { WindowRate, Percentiles, WallClockMap } from '../../main/web/js/lib/stats.js';
 import { box, prft, u32, u8 } from './boxes.js';
+import { HlsTokenRenewal } from '../../main/web/js/lib/hls-token.js';
 
 test('nextDelayMs_repeatedFailures_growExponentiallyToCap', () => {
   const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0, random: () => 0.5 });
@@ -137,4 +138,13 @@ test('WallClockMap.delayMs: shown time plus the clock offset minus the server wa
   m.add(10, 50_000);
   assert.equal(m.delayMs(10.5, 50_600, { offsetMs: -20 }), 50_600 - 20 - 50_500);
   assert.ok(Number.isNaN(m.delayMs(10.5, 50_600, null)), 'no clock estimate yet');
+});
+
+test('hlsTokenRenewal_403_renewsOnce_a403AgainBeforeAnyFragmentIsFinal_aFragmentBetweenAllowsTheNext', () => {
+  const r = new HlsTokenRenewal();
+  assert.equal(r.refused(), 'renew');
+  assert.equal(r.refused(), 'refused'); // the fresh token refused too
+  r.fragmentLoaded(); // played on the fresh token
+  assert.equal(r.refused(), 'renew'); // it expired in its turn
+  assert.equal(r.renewals, 2);
 });

@@ -3,15 +3,24 @@
 import Hls from 'hls.js';
 import { PlayerMeter } from './lib/meter.js';
 import { wallNowMs } from './mse-player.js';
+import { HlsTokenRenewal } from './lib/hls-token.js';
 
 export function canPlayHls(video) {
   return Hls.isSupported() || video.canPlayType('application/vnd.apple.mpegurl') !== '';
 }
 
 export class HlsPlayer {
-  constructor(video, playlistUrl, { clock, log = console, onState = () => {} } = {}) {
+  /**
+   * renewUrl: async () => a fresh playlist URL from the room controller (throws when it refuses: the page's
+   * fatal path), asked when the media server answers 403.
+   */
+  constructor(video, playlistUrl, { clock, log = console, onState = () => {}, renewUrl = null } = {}) {
     this.video = video;
     this.clock = clock;
+    this.log = log;
+    this.renewal = new HlsTokenRenewal();
+    this.playlistUrl = playlistUrl;
+    this.renewing = false;
     this.meter = new PlayerMeter({ clock, bytesWindowMs: 4000 });
     if (Hls.isSupported()) {
       this.hls = new Hls({
@@ -23,13 +32,17 @@ export class HlsPlayer {
         liveMaxLatencyDuration: 1.1,
         maxLiveSyncPlaybackRate: 1.1,
       });
-      this.hls.on(Hls.Events.FRAG_LOADED, (_e, data) => this.meter.bytesIn.add(data.frag.stats.loaded || 0, wallNowMs()));
+      this.hls.on(Hls.Events.FRAG_LOADED, (_e, data) => { this.renewal.fragmentLoaded(); this.meter.bytesIn.add(data.frag.stats.loaded || 0, wallNowMs()); });
       this.hls.on(Hls.Events.MANIFEST_PARSED, () => { onState('live'); video.play().catch(() => {}); });
       this.hls.on(Hls.Events.ERROR, (_e, data) => {
-        log.warn(`hls: ${data.type} ${data.details}${data.fatal ? ' (fatal)' : ''}`);
-        if (!data.fatal) return;
+        log.warn(`hls: ${data.type} ${data.details}${data.fatal ? ' (fatal)' : ''}${data.response && data.response.code ? ` (HTTP ${data.response.code})` : ''}`);
+        if (data.type === Hls.ErrorTypes.NETWORK_ERROR && data.response && data.response.code === 403 && renewUrl) {
+          this.#renew(renewUrl, onState);
+          return;
+        }
+        if (!data.fatal || this.renewing) return;
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR) this.hls.recoverMediaError();
-        else { onState('reconnecting'); setTimeout(() => this.hls.loadSource(playlistUrl), 2000); }
+        else { onState('reconnecting'); setTimeout(() => { if (!this.destroyed) this.hls.loadSource(this.playlistUrl); }, 2000); }
       });
       this.hls.loadSource(playlistUrl);
       this.hls.attachMedia(video);
@@ -38,6 +51,38 @@ export class HlsPlayer {
       video.addEventListener('loadedmetadata', () => { onState('live'); video.play().catch(() => {}); }, { once: true });
     }
     this.timer = setInterval(() => this.#sampleDelay(), 250);
+  }
+
+  get tokenRenewals() { return this.renewal.renewals; }
+
+  async #renew(renewUrl, onState) {
+    if (this.renewing || this.destroyed) return;
+    if (this.renewal.refused() === 'refused') {
+      this.log.warn('hls: media token refused again after a renewal, giving up');
+      this.hls.stopLoad();
+      onState('refused');
+      return;
+    }
+    this.renewing = true;
+    this.hls.stopLoad();
+    onState('reconnecting');
+    this.log.info(`hls: 403, asking the room controller for a fresh media token (renewal ${this.renewal.renewals})`);
+    try {
+      const url = await renewUrl();
+      this.playlistUrl = url;
+      if (!this.destroyed) this.hls.loadSource(url);
+    } catch (e) {
+      if (this.destroyed) return; // the page ended the session (its own message says why)
+      this.log.warn(`hls: no fresh media token (${e.message})`);
+      if (e.code === 'server_down') { // the room controller is away: the next 403 asks again, 2 s on
+        this.renewal.fragmentLoaded();
+        setTimeout(() => { if (!this.destroyed) this.hls.loadSource(this.playlistUrl); }, 2000);
+      } else {
+        onState('refused');
+      }
+    } finally {
+      this.renewing = false;
+    }
   }
 
   /** EXT-X-PROGRAM-DATE-TIME of the playing position, when the playlist carries it. */
@@ -49,6 +94,7 @@ export class HlsPlayer {
   }
 
   destroy() {
+    this.destroyed = true;
     clearInterval(this.timer);
     if (this.hls) this.hls.destroy();
   }

@@ -183,10 +183,14 @@ async function enterRoom() {
 let hlsAttempts = 0;
 /** Feed sockets and media token renewals of the FeedClients this page stopped (the current one's are added). */
 const feedTotals = { sockets: 0, tokenRenewals: 0 };
-const feedCounts = () => ({ sockets: feedTotals.sockets + (feed ? feed.sockets : 0), tokenRenewals: feedTotals.tokenRenewals + (feed ? feed.tokenRenewals : 0) });
+/** LL-HLS counts its renewals too (hls-player.js); a player without them counts none. */
+const hlsRenewals = () => (player && Number.isInteger(player.tokenRenewals) ? player.tokenRenewals : 0);
+const feedCounts = () => ({ sockets: feedTotals.sockets + (feed ? feed.sockets : 0),
+  tokenRenewals: feedTotals.tokenRenewals + (feed ? feed.tokenRenewals : 0) + hlsRenewals() });
 function stopMedia() {
   hlsAttempts++;
   if (feed) { feed.stop(); feedTotals.sockets += feed.sockets; feedTotals.tokenRenewals += feed.tokenRenewals; feed = null; }
+  feedTotals.tokenRenewals += hlsRenewals();
   if (player) { player.destroy(); player = null; }
 }
 
@@ -278,7 +282,17 @@ async function startHls() {
   if (attempt !== hlsAttempts || player) return; // something else started meanwhile
   if (!playlistUrlOf(room) || !canPlayHls(video)) { ui.feed = 'failed'; render(); return; }
   ui.feed = 'connecting';
-  player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); } });
+  player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); },
+    renewUrl: async () => { // a 403: fresh URLs, as the feed asks for them (a refusal ends the session here too)
+      try {
+        const r = await api.room(roomId, member.token); room = r.room || r;
+      } catch (e) {
+        if (e.code === 'room_gone') fatal('room_gone');
+        else if (e.code === 'unauthorized') fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+        throw e;
+      }
+      return new URL(playlistUrlOf(room), location.href).toString();
+    } });
 }
 
 function onPlayerEvent(ev) {

@@ -28,7 +28,7 @@ import space.share.player.testsupport.RtmpPublisher;
  * Media token renewal (close 4403, docs/protocol.md "Member media tokens") with every server real: the room
  * controller (in-process, media tokens of {@value #TOKEN_TTL_SECONDS} s) in front of the media server, ffmpeg
  * publishing with the room's stream key, headless Chromium. On each feed path (WebCodecs on the page's socket,
- * WebCodecs with sound on the feed Worker's socket, MSE):
+ * WebCodecs with sound on the feed Worker's socket, MSE; LL-HLS, whose 403 asks the same way):
  * <ol>
  *   <li>the member's token expires: the media server closes the open feed with 4403 {@code media token expired}, the
  *       page asks the controller for fresh URLs once, reconnects and shows frames again; one renewal, one socket more;
@@ -176,11 +176,7 @@ class TokenRenewalIT extends RealControllerBase {
     screenshot("token-renewed-" + decoder + "-" + feedSocket);
 
     // 2. The member's session ends: the media server revokes the token, the controller refuses fresh URLs.
-    String sessionToken = (String) chromium.js("return JSON.parse(sessionStorage.getItem('sharespace.member." + ROOM + "')).token");
-    HttpResponse<String> left = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/rooms/" + ROOM + "/leave"))
-        .header("Authorization", "Bearer " + sessionToken).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, left.statusCode(), left.body());
+    leaveAsAnotherTab();
     waitFor(15, () -> chromium.driver.findElement(By.id("join")).isDisplayed()
         && chromium.driver.findElement(By.id("join-error")).isDisplayed(), "the join form with a message");
     String message = chromium.driver.findElement(By.id("join-error")).getText();
@@ -209,6 +205,62 @@ class TokenRenewalIT extends RealControllerBase {
     System.out.printf("token renewal %s on the %s socket (events %s): after the session ended %s, \"%s\"; console:%n%s%n", decoder,
         feedSocket, eventsReachable ? "up" : "unreachable", gaveUp, message,
         console().lines().filter(l -> !l.startsWith("FINE") && (l.contains("feed:") || l.contains("events"))).collect(java.util.stream.Collectors.joining("\n")));
+  }
+
+  /** The member's session ends: a leave with their session token, as another tab of theirs would send it. */
+  void leaveAsAnotherTab() throws Exception {
+    String sessionToken = (String) chromium.js("return JSON.parse(sessionStorage.getItem('sharespace.member." + ROOM + "')).token");
+    HttpResponse<String> left = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/rooms/" + ROOM + "/leave"))
+        .header("Authorization", "Bearer " + sessionToken).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, left.statusCode(), left.body());
+  }
+
+  @Test
+  void llHls_tokenExpires_renewsOnce_sessionEnds_renewalRefused_givesUp() throws Exception {
+    start(false); // the event socket unreachable: LL-HLS's own renewal is what is refused
+    chromium.driver.get(base + "room.html?room=" + ROOM + "&transport=hls");
+    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
+    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
+    chromium.driver.findElement(By.id("join-submit")).click();
+    long joinedAtSeconds = System.currentTimeMillis() / 1000;
+    waitFor(30, () -> pill().equals("live") && currentTime() > 1, "LL-HLS playing");
+    assertEquals("ll-hls (hls.js)", stats().get("transport"), "transport: " + stats());
+    assertEquals(0L, counts().get("tokenRenewals"), "before the expiry");
+
+    // 1. The token expires: the media server answers 403, the page asks the controller once and plays on.
+    assertTrue(System.currentTimeMillis() / 1000 < joinedAtSeconds + TOKEN_TTL_SECONDS - 2,
+        "live only after the token expired; raise TOKEN_TTL_SECONDS");
+    waitFor(TOKEN_TTL_SECONDS + 15, () -> counts().get("tokenRenewals") >= 1, "a renewal after the token expired");
+    double renewedAt = currentTime();
+    waitFor(20, () -> pill().equals("live") && currentTime() > renewedAt + 3, "3 s more played after the renewal");
+    assertEquals(1L, counts().get("tokenRenewals"), "one renewal");
+    assertEquals(1L, consoleLines("hls: 403, asking the room controller"), "the console tells of one renewal:\n" + console());
+    screenshot("token-renewed-hls");
+
+    // 2. The session ends: the next request gets 403, the controller refuses fresh URLs (401), the page says so and
+    // asks for no playlist after that.
+    leaveAsAnotherTab();
+    waitFor(15, () -> chromium.driver.findElement(By.id("join")).isDisplayed()
+        && chromium.driver.findElement(By.id("join-error")).isDisplayed(), "the join form with a message");
+    String message = chromium.driver.findElement(By.id("join-error")).getText();
+    assertTrue(message.contains("You are no longer in this room"), message);
+    assertEquals(2L, counts().get("tokenRenewals"), "one renewal asked and refused");
+    chromium.js("performance.clearResourceTimings()"); // the buffer holds 250 entries: counted from empty
+    double framesAtGiveUp = ingestVideoFrames();
+    waitFor(30, () -> {
+      assertEquals(0L, playlistRequests(), "a playlist request after giving up");
+      return ingestVideoFrames() - framesAtGiveUp >= 150;
+    }, "150 more frames from the publisher");
+  }
+
+  double currentTime() {
+    return ((Number) chromium.js("return document.getElementById('video').currentTime")).doubleValue();
+  }
+
+  long playlistRequests() {
+    return (Long) chromium.js("return performance.getEntriesByType('resource').filter((e) => e.name.includes('.m3u8')).length");
   }
 
   @SuppressWarnings("unchecked")
