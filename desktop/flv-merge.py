@@ -90,7 +90,7 @@ class ArrivalClock:
     own time (max_offset_ms 0): at the start, while only frames that waited have come, x11grab's stamps stand, and
     frames caught in a start-up backlog keep their spacing. Each track's stamps rise."""
 
-    def __init__(self, pipeline_ms, now_ms, pick=min, max_offset_ms=0):
+    def __init__(self, pipeline_ms, now_ms, pick, max_offset_ms):
         self.pipeline_ms = pipeline_ms
         self.now_ms = now_ms
         self.pick = pick
@@ -205,7 +205,7 @@ def main(argv):
         origin_ms = float(argv[3]) * 1000
         now_ms = lambda: time.time() * 1000 - origin_ms  # noqa: E731
         audio_clock = AudioClock(int(argv[4]), float(argv[5]), now_ms)
-        video_clock = ArrivalClock(float(argv[6]), now_ms)
+        video_clock = ArrivalClock(float(argv[6]), now_ms, pick=min, max_offset_ms=0)
     except (IndexError, ValueError):
         print(USAGE, file=sys.stderr)
         return 2

@@ -75,7 +75,7 @@ export class HlsPlayer {
       if (this.destroyed) return; // the page ended the session (its own message says why)
       this.log.warn(`hls: no fresh media token (${e.message})`);
       if (e.code === 'server_down') { // the room controller is away: the next 403 asks again, 2 s on
-        this.renewal.fragmentLoaded();
+        this.renewal.unanswered();
         setTimeout(() => { if (!this.destroyed) this.hls.loadSource(this.playlistUrl); }, 2000);
       } else {
         onState('refused');

@@ -214,8 +214,7 @@ function startVideo() {
     feed = new FeedClient(async () => {
       if (attempts++ > 0) {
         try {
-          const r = await api.room(roomId, member.token); room = r.room || r;
-          if (feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
+          await freshUrls();
         } catch (e) {
           // 4403 then no room configuration: the media token was revoked because this session ended or the room
           // was deleted (docs/protocol.md "Revoking media tokens"). Retrying cannot help.
@@ -237,11 +236,7 @@ function startVideo() {
       },
       onFatal: ({ code, reason, error }) => {
         if (code === 4404) { ui.feed = 'no-stream'; render(); return; }
-        if (error && error.code === 'room_gone') { fatal('room_gone'); return; }
-        if (error && error.code === 'unauthorized') {
-          fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
-          return;
-        }
+        if (sessionEndedBy(error)) return;
         if (!hlsMayHelp(code)) {
           // A fresh token was refused too (the servers disagree on the secret or the clock, or it expired at once).
           log.warn(`feed: media token refused (${code} ${reason}), not trying LL-HLS with the same token`);
@@ -269,6 +264,22 @@ function onMediaMoved(msg) {
   startVideo();
 }
 
+/** A media token was refused: the room configuration again, with fresh feed and playlist URLs (docs/protocol.md). */
+async function freshUrls() {
+  const r = await api.room(roomId, member.token); room = r.room || r;
+  if (feedUrlOf(room)) { member.feedUrl = feedUrlOf(room); session.set(roomId, member); }
+}
+
+/** The room controller refused fresh URLs because the room or this member's session is gone: says so; true then. */
+function sessionEndedBy(error) {
+  if (error && error.code === 'room_gone') { fatal('room_gone'); return true; }
+  if (error && error.code === 'unauthorized') {
+    fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+    return true;
+  }
+  return false;
+}
+
 /** GetConfiguration carries urls.feed / urls.playlist (docs/room-api.md). */
 const feedUrlOf = (r) => (r.urls && r.urls.feed) || r.feedUrl;
 const playlistUrlOf = (r) => (r.urls && r.urls.playlist) || r.playlistUrl;
@@ -285,10 +296,9 @@ async function startHls() {
   player = new HlsPlayer(video, new URL(playlistUrlOf(room), location.href).toString(), { clock, log, onState: (s) => { ui.feed = s; render(); },
     renewUrl: async () => { // a 403: fresh URLs, as the feed asks for them (a refusal ends the session here too)
       try {
-        const r = await api.room(roomId, member.token); room = r.room || r;
+        await freshUrls();
       } catch (e) {
-        if (e.code === 'room_gone') fatal('room_gone');
-        else if (e.code === 'unauthorized') fatal('unauthorized', 'You are no longer in this room (you left, were removed, or your session ended). Join again to watch.');
+        sessionEndedBy(e);
         throw e;
       }
       return new URL(playlistUrlOf(room), location.href).toString();

@@ -503,6 +503,9 @@ export class WebCodecsPlayer {
   stats() {
     const nowMs = wallNowMs();
     const r = this.audio && this.audio.report;
+    // The output device's own account (AudioContext.playbackStats, where the browser has it): its underruns are
+    // glitches the jitter buffer cannot see.
+    const device = this.audio && this.audio.ctx.playbackStats;
     const heldSec = this.frames.length ? this.frames[this.frames.length - 1].tsSec - this.frames[0].tsSec : 0;
     return {
       ...this.meter.fields(nowMs),
@@ -526,10 +529,8 @@ export class WebCodecsPlayer {
       audioLateUnderruns: r ? r.lateUnderruns : 0,
       audioOutputLatencyMs: this.audio ? ((this.audio.ctx.outputLatency || 0) + (this.audio.ctx.baseLatency || 0)) * 1000 : NaN,
       audioDrops: r ? r.drops : 0,
-      // The output device's own account (AudioContext.playbackStats, where the browser has it): its underruns are
-      // glitches the jitter buffer cannot see.
-      audioDeviceUnderruns: this.audio && this.audio.ctx.playbackStats ? this.audio.ctx.playbackStats.underrunEvents : NaN,
-      audioDeviceLatencyMs: this.audio && this.audio.ctx.playbackStats ? this.audio.ctx.playbackStats.averageLatency * 1000 : NaN,
+      audioDeviceUnderruns: device ? device.underrunEvents : NaN,
+      audioDeviceLatencyMs: device ? device.averageLatency * 1000 : NaN,
       audioResets: r ? r.resets : 0,
       audioStale: r ? r.stale : 0,
       audioPlaying: !!(r && r.playing),

@@ -7,6 +7,8 @@
 export class HlsTokenRenewal {
   constructor() { this.renewals = 0; this.loadedSinceRenewal = true; }
   fragmentLoaded() { this.loadedSinceRenewal = true; }
+  /** The room controller could not be reached: no fresh token came, so the next 403 asks again. */
+  unanswered() { this.loadedSinceRenewal = true; }
   /** @returns {'renew'|'refused'} */
   refused() {
     if (!this.loadedSinceRenewal) return 'refused';

@@ -120,11 +120,7 @@ class TokenRenewalIT extends RealControllerBase {
   @Test
   void freshTokenRefusedToo_oneRenewal_pageSaysSo_noLlHlsWithTheSameToken() throws Exception {
     start(true, "not-the-media-servers-secret");
-    chromium.driver.get(base + "room.html?room=" + ROOM);
-    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
-    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
-    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
-    chromium.driver.findElement(By.id("join-submit")).click();
+    joinAsAlice("");
     waitFor(30, () -> pill().equals("video refused"), "the refusal shown");
     assertTrue(chromium.driver.findElement(By.id("stage-message")).getText().contains("refused"),
         chromium.driver.findElement(By.id("stage-message")).getText());
@@ -144,11 +140,7 @@ class TokenRenewalIT extends RealControllerBase {
   }
 
   void renewThenGiveUp(String query, String decoder, String feedSocket, boolean sound, boolean eventsReachable) throws Exception {
-    chromium.driver.get(base + "room.html?room=" + ROOM + query);
-    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
-    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
-    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
-    chromium.driver.findElement(By.id("join-submit")).click();
+    joinAsAlice(query);
     long joinedAtSeconds = System.currentTimeMillis() / 1000;
     waitFor(30, () -> pill().equals("live"), "live");
     assertEquals(decoder, stats().get("decoder"), "decoder: " + stats());
@@ -207,6 +199,15 @@ class TokenRenewalIT extends RealControllerBase {
         console().lines().filter(l -> !l.startsWith("FINE") && (l.contains("feed:") || l.contains("events"))).collect(java.util.stream.Collectors.joining("\n")));
   }
 
+  /** Opens the room page with query and joins as Alice with the room's passcode. */
+  void joinAsAlice(String query) {
+    chromium.driver.get(base + "room.html?room=" + ROOM + query);
+    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
+    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
+    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
+    chromium.driver.findElement(By.id("join-submit")).click();
+  }
+
   /** The member's session ends: a leave with their session token, as another tab of theirs would send it. */
   void leaveAsAnotherTab() throws Exception {
     String sessionToken = (String) chromium.js("return JSON.parse(sessionStorage.getItem('sharespace.member." + ROOM + "')).token");
@@ -219,11 +220,7 @@ class TokenRenewalIT extends RealControllerBase {
   @Test
   void llHls_tokenExpires_renewsOnce_sessionEnds_renewalRefused_givesUp() throws Exception {
     start(false); // the event socket unreachable: LL-HLS's own renewal is what is refused
-    chromium.driver.get(base + "room.html?room=" + ROOM + "&transport=hls");
-    wait(10).until(d -> d.findElement(By.id("join")).isDisplayed());
-    chromium.driver.findElement(By.id("join-name")).sendKeys("Alice");
-    chromium.driver.findElement(By.id("join-passcode")).sendKeys("renewme");
-    chromium.driver.findElement(By.id("join-submit")).click();
+    joinAsAlice("&transport=hls");
     long joinedAtSeconds = System.currentTimeMillis() / 1000;
     waitFor(30, () -> pill().equals("live") && currentTime() > 1, "LL-HLS playing");
     assertEquals("ll-hls (hls.js)", stats().get("transport"), "transport: " + stats());

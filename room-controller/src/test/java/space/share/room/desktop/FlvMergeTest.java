@@ -124,11 +124,7 @@ class FlvMergeTest {
 
   @Test
   void videoStamps_keepTheCaptureSpacing_atTheArrivalOfTheFrameThatWaitedLeast() throws Exception {
-    write(video, flvHeader());
-    write(video, tag(VIDEO, 0, 0x17, 0x00));
-    write(audio, flvHeader());
-    write(audio, tag(AUDIO, 0, 0xAF, 0x00));
-    waitFor(() -> tags().size() == 2, "both configurations");
+    bothConfigurations();
     // a frame stamped before its arrival minus the pipeline waited somewhere: never made later than its own stamp
     waitFor(() -> System.currentTimeMillis() - originMs >= 300, "300 ms after the origin");
     write(video, tag(VIDEO, 0, 0x17, 0x01));
@@ -151,11 +147,7 @@ class FlvMergeTest {
 
   @Test
   void audioStamps_fromArrivalMinusThePipeline_andRise() throws Exception {
-    write(video, flvHeader());
-    write(video, tag(VIDEO, 0, 0x17, 0x00));
-    write(audio, flvHeader());
-    write(audio, tag(AUDIO, 0, 0xAF, 0x00));
-    waitFor(() -> tags().size() == 2, "both configurations");
+    bothConfigurations();
     long firstSentMs = System.currentTimeMillis() - originMs;
     write(audio, tag(AUDIO, 7, 0xAF, 0x01));
     waitFor(() -> tags().size() == 3, "the first frame");
@@ -206,6 +198,15 @@ class FlvMergeTest {
     assertEquals(1, merge.exitValue());
     assertTrue(err.toString().contains("only the video after"), err.toString());
     assertEquals(13, out.size(), "nothing but the FLV header was written");
+  }
+
+  /** Both encoders' headers and sequence headers: the merge is live from here. */
+  private void bothConfigurations() throws Exception {
+    write(video, flvHeader());
+    write(video, tag(VIDEO, 0, 0x17, 0x00));
+    write(audio, flvHeader());
+    write(audio, tag(AUDIO, 0, 0xAF, 0x00));
+    waitFor(() -> tags().size() == 2, "both configurations");
   }
 
   private static long stamp(String tag) {
